@@ -1,0 +1,101 @@
+"""The record format of SPEC.md v1 as pydantic models.
+
+Field descriptions are the labelling rules in short: the LLM sees them in the JSON schema, so
+they are written for the model as much as for people.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCHEMA_VERSION = "1"
+Role = Literal["chair", "speaker"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(_Model):
+    outlet: str | None = Field(None, description="Media outlet named in the dateline (自贡网讯 → 自贡网), a 来源 line or a sign-off naming a media outlet (…网, …报, …融媒体中心, …台). 本报讯/本网讯, departments or unnamed → null.")
+    reporters: list[str] = Field(default_factory=list, description="Names after 记者 / 全媒体记者 / 通讯员.")
+    photographers: list[str] = Field(default_factory=list, description="Names after 摄影.")
+    editors: list[str] = Field(default_factory=list, description="Names after 编辑 / 本条编辑 / 责任编辑.")
+    published_date: str | None = Field(None, description="Publication date from the page (发布日期, 来源 line), ISO YYYY-MM-DD, or null.")
+
+
+class Region(_Model):
+    name: str = Field(description="Full place name of the jurisdiction whose meeting it is (自贡市, 南川区), inferred from the text only.")
+    admin_code: str | None = Field(None, description="6-digit administrative division code, optional.")
+
+
+class Meeting(_Model):
+    name: str = Field(description="The meeting's own name as the text gives it (…工作部署会议); from the headline when the body gives none; without leading 我市/我区/全市 and the date.")
+    date: str | None = Field(None, description="Meeting date, ISO YYYY-MM-DD when the year is knowable from the text, else --MM-DD.")
+    time_of_day: Literal["上午", "下午", "晚上"] | None = Field(None, description="上午 | 下午 | 晚上 | null.")
+    format: Literal["video", "in_person"] | None = Field(None, description="video (视频/电视电话会议/分会场) | in_person (stated) | null.")
+    venue: str | None = Field(None, description="Where it was held, as written, or null.")
+    region: Region | None = Field(None, description="Jurisdiction whose meeting it is.")
+    organizer: str | None = Field(None, description="Convening body when named (市委, 区疫情防控指挥部…), or null.")
+
+
+class Person(_Model):
+    name: str = Field(description="Full name of a person taking part in THIS meeting, simplified; never a reporter or a merely cited leader.")
+    titles: list[str] = Field(default_factory=list, description="Each title as written, split on 、 and commas, in order; a list heading that qualifies several names applies to each.")
+    roles: list[Role] = Field(default_factory=list, description="Subset of chair (主持) and speaker (讲话/指出/强调/要求/作部署/作安排/部署工作/发言), sorted; [] when only attending.")
+
+    @field_validator("roles")
+    @classmethod
+    def _sorted_unique(cls, v: list[str]) -> list[str]:
+        return sorted(set(v))
+
+
+class Directive(_Model):
+    speaker: str | None = None
+    text: str
+    category: str | None = None
+
+
+class Usage(_Model):
+    """What producing this record cost: written by the pipeline, never by the model."""
+    backend: str
+    model: str | None = None
+    attempts: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    latency_s: float = 0.0
+    prompt_hash: str | None = None
+
+
+class Diagnostics(_Model):
+    dropped_ungrounded: list[str] = Field(default_factory=list, description="JSON pointers of values dropped because they were not found in the text.")
+    warnings: list[str] = Field(default_factory=list)
+
+
+class MeetingReport(_Model):
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    doc_id: str
+    headline: str | None = None
+    source: Source = Field(default_factory=Source)
+    meeting: Meeting | None = None
+    people: list[Person] = Field(default_factory=list)
+    upstream_meetings: list[str] = Field(default_factory=list, description="Named meetings of higher bodies whose spirit is relayed, studied or implemented (传达…会议精神, 收听收看…会议).")
+    slogans: list[str] = Field(default_factory=list, description="Policy formulations or campaign terms in Chinese quotation marks, quotes stripped, de-duplicated, in order; not holidays, dates, apps, brands, places or single characters.")
+    directives: list[Directive] = Field(default_factory=list)
+    evidence: dict[str, list[int]] = Field(default_factory=dict, description="JSON pointer → [start, end] character offsets into the original file text.")
+    usage: Usage | None = None
+    diagnostics: Diagnostics | None = None
+
+
+class ExtractedReport(_Model):
+    """What the model is asked for: the record less the fields the pipeline owns."""
+    headline: str | None = None
+    source: Source = Field(default_factory=Source)
+    meeting: Meeting | None = Field(None, description="null when the article reports no meeting.")
+    people: list[Person] = Field(default_factory=list)
+    upstream_meetings: list[str] = Field(default_factory=list, description=MeetingReport.model_fields["upstream_meetings"].description)
+    slogans: list[str] = Field(default_factory=list, description=MeetingReport.model_fields["slogans"].description)
+    directives: list[Directive] = Field(default_factory=list)

@@ -1,0 +1,133 @@
+"""Normalisation with an offset map back to the original text.
+
+Everything downstream (recognisers, the LLM prompt, grounding) works on the normalised text;
+every normalised character remembers the span of the original it came from, so a value found
+in the normalised text can be reported as offsets into the ORIGINAL file.
+
+Steps, in order (each keeps the map):
+1. drop reading annotations `會(huì)` where the bracket holds a pinyin reading of the preceding
+   character (pypinyin decides, so `Apple(iPhone)` and `(2022)` survive);
+2. traditional → simplified with OpenCC (phrase-aware; per character if lengths would change);
+3. full-width ASCII → half-width, ideographic and no-break spaces → space;
+4. runs of doubled punctuation (`,,` `,、` `，，` `,。`) collapse to their strongest mark.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+from pypinyin import Style, pinyin
+
+_T2S = opencc.OpenCC("t2s")
+
+_TONE_LETTERS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_READING = re.compile(
+    r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[(（]\s*([a-zA-Z" + _TONE_LETTERS + r"]{1,7}[1-5]?)\s*[)）]"
+)
+# Strength order: the mark kept when a run of marks collapses.
+_PUNCT_RANK = {",": 1, "、": 2, ":": 3, ";": 3, "!": 4, "?": 4, "。": 4}
+
+
+@lru_cache(maxsize=8192)
+def readings(char: str) -> frozenset[str]:
+    """Every pinyin reading of a character, with tone marks, tone numbers and without tone."""
+    out: set[str] = set()
+    for style in (Style.TONE, Style.TONE3, Style.NORMAL):
+        for r in pinyin(char, style=style, heteronym=True, errors="ignore")[:1]:
+            out.update(x.replace("v", "ü") for x in r)
+    out.discard(char)
+    return frozenset(out)
+
+
+def is_reading(char: str, annotation: str) -> bool:
+    return annotation.lower().replace("v", "ü") in readings(char)
+
+
+def fold_width(ch: str) -> str:
+    o = ord(ch)
+    if 0xFF01 <= o <= 0xFF5E:
+        return chr(o - 0xFEE0)
+    if ch in "\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff":
+        return " " if ch not in "\u200b\ufeff" else ""
+    return ch
+
+
+def to_simplified(s: str) -> str:
+    return _T2S.convert(s)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text plus, per character, the [start, end) span of the original it came from."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original span of the normalised slice text[start:end] (end exclusive, non-empty)."""
+        if not 0 <= start < end <= len(self.text):
+            raise ValueError(f"bad slice {start}:{end} of {len(self.text)}")
+        return self.starts[start], self.ends[end - 1]
+
+    def to_normalised(self, orig_offset: int) -> int:
+        """Index of the first normalised character whose source starts at or after orig_offset."""
+        return bisect_right(self.starts, orig_offset - 1)
+
+
+def normalise(original: str) -> Normalised:
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+
+    # 1. reading annotations
+    pos = 0
+    for m in _READING.finditer(original):
+        if not is_reading(m.group(1), m.group(2)):
+            continue
+        for i in range(pos, m.start(1) + 1):
+            chars.append(original[i]); starts.append(i); ends.append(i + 1)
+        pos = m.end()
+    for i in range(pos, len(original)):
+        chars.append(original[i]); starts.append(i); ends.append(i + 1)
+
+    # 2. script conversion: phrase-aware when it keeps the length, else character by character
+    joined = "".join(chars)
+    converted = _T2S.convert(joined)
+    if len(converted) == len(joined):
+        chars = list(converted)
+    else:
+        chars = [c2 if len(c2 := _T2S.convert(c)) == 1 else c for c in chars]
+
+    # 3. width folding (a folded zero-width character disappears)
+    c3, s3, e3 = [], [], []
+    for c, s, e in zip(chars, starts, ends):
+        f = fold_width(c)
+        if f:
+            c3.append(f); s3.append(s); e3.append(e)
+
+    # 4. doubled punctuation: keep the strongest mark of each run
+    c4, s4, e4 = [], [], []
+    i, n = 0, len(c3)
+    while i < n:
+        if c3[i] in _PUNCT_RANK:
+            j = i
+            while j + 1 < n and c3[j + 1] in _PUNCT_RANK:
+                j += 1
+            best = max(range(i, j + 1), key=lambda k: (_PUNCT_RANK[c3[k]], -k))
+            c4.append(c3[best]); s4.append(s3[best]); e4.append(e3[best])
+            i = j + 1
+        else:
+            c4.append(c3[i]); s4.append(s3[i]); e4.append(e3[i])
+            i += 1
+    return Normalised(original, "".join(c4), tuple(s4), tuple(e4))
+
+
+def normalise_value(value: str) -> str:
+    """A value as SPEC.md compares it: normalised, quotes stripped, trimmed."""
+    t = normalise(value).text.strip()
+    return t.strip("“”「」‘’\"'『』")
