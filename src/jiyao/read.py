@@ -1,0 +1,198 @@
+"""Reading article files: bytes → text (encoding detection), HTML → article text with offsets kept.
+
+The "original text" of a file is its decoded content; every offset jiyao reports points into it.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .text import Normalised, normalise
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class ReadError(Exception):
+    """A file that cannot be turned into an article; the message says why."""
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    path: str | None
+    original: str  # decoded file text: evidence offsets point here
+    norm: Normalised  # normalised article text, mapped to `article`
+    article_starts: tuple[int, ...] | None = None  # article char → original offset (HTML); None = identity
+    article_ends: tuple[int, ...] | None = None
+    encoding: str = "utf-8"
+    page_title: str | None = None
+    page_date: str | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original-file span of normalised text[start:end]."""
+        s, e = self.norm.span(start, end)
+        if self.article_starts is None:
+            return s, e
+        return self.article_starts[s], self.article_ends[e - 1]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding). UTF-8 first (it is strict enough to trust), then the Chinese legacy
+    encodings, charset-normalizer deciding between GB18030 and Big5 when both decode."""
+    if not data.strip():
+        raise ReadError("empty file")
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ReadError("binary file (NUL bytes)")
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc), enc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    ok = []
+    for enc in ("gb18030", "big5"):
+        try:
+            data.decode(enc)
+            ok.append(enc)
+        except UnicodeDecodeError:
+            pass
+    if len(ok) == 1:
+        return data.decode(ok[0]), ok[0]
+    best = from_bytes(data, cp_isolation=ok or None).best()
+    if best is None or (not ok and best.encoding not in ("utf_8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf_16")):
+        raise ReadError("undecodable bytes: not UTF-8, GB18030/GBK or Big5")
+    enc = best.encoding
+    if not ok:
+        return data.decode(enc, errors="replace"), enc
+    return str(best), enc
+
+
+class _Visible(HTMLParser):
+    """Visible text of an HTML page, each character with its offset in the page source."""
+
+    _SKIP = {"script", "style", "noscript", "template", "head", "title"}
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=False)
+        self.src = source
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
+        self.chars: list[str] = []
+        self.offs: list[int] = []
+        self.skip = 0
+
+    def _pos(self) -> int:
+        line, col = self.getpos()
+        return self.line_starts[line - 1] + col
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self.skip += 1
+        elif tag in ("p", "br", "div", "h1", "h2", "h3", "li", "tr"):
+            self._emit("\n", self._pos())
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP and self.skip:
+            self.skip -= 1
+
+    def _emit(self, text: str, at: int, one_span: bool = False):
+        if self.skip:
+            return
+        for i, c in enumerate(text):
+            self.chars.append(c)
+            self.offs.append(at if one_span else at + i)
+
+    def handle_data(self, data):
+        self._emit(data, self._pos())
+
+    def handle_entityref(self, name):
+        from html import unescape
+        self._emit(unescape(f"&{name};"), self._pos(), one_span=True)
+
+    def handle_charref(self, name):
+        from html import unescape
+        self._emit(unescape(f"&#{name};"), self._pos(), one_span=True)
+
+
+def html_article(source: str) -> tuple[str, list[int], list[int], str | None, str | None]:
+    """(article text, per-char original starts, ends, title, date) using trafilatura for what is
+    the article, and the page's own text nodes for where each character came from."""
+    import trafilatura
+
+    extracted = trafilatura.extract(source, include_comments=False, include_tables=False, favor_precision=True) or ""
+    meta = trafilatura.extract_metadata(source)
+    title = meta.title if meta and meta.title else None
+    pdate = meta.date if meta and meta.date and re.match(r"\d{4}-\d{2}-\d{2}$", meta.date) else None
+    vis = _Visible(source)
+    vis.feed(source)
+    vis.close()
+    visible = "".join(vis.chars)
+    # Locate each extracted line in the visible text, whitespace-insensitively, in order.
+    compact_idx = [i for i, c in enumerate(visible) if not c.isspace()]
+    compact = "".join(visible[i] for i in compact_idx)
+    out_c: list[str] = []
+    out_s: list[int] = []
+    out_e: list[int] = []
+    cursor = 0
+    lines = ([title] if title else []) + extracted.splitlines()
+    for line in lines:
+        key = "".join(line.split())
+        if not key:
+            continue
+        at = compact.find(key, cursor if line is not title else 0)
+        if at < 0:
+            continue
+        a, b = compact_idx[at], compact_idx[at + len(key) - 1]
+        if out_c:
+            out_c.append("\n"); out_s.append(out_e[-1]); out_e.append(out_e[-1])
+        for i in range(a, b + 1):
+            out_c.append(visible[i]); out_s.append(vis.offs[i])
+            out_e.append(vis.offs[i] + 1 if source[vis.offs[i]] != "&" else source.index(";", vis.offs[i]) + 1)
+        if line is not title:
+            cursor = at + len(key)
+    if not out_c:
+        raise ReadError("HTML page with no article text")
+    return "".join(out_c), out_s, out_e, title, pdate
+
+
+def doc_id_for(path: Path) -> str:
+    return path.stem
+
+
+def from_text(original: str, doc_id: str, path: str | None = None, encoding: str = "utf-8", html: bool | None = None) -> Document:
+    if html is None:
+        html = bool(re.match(r"\s*(?:<!doctype html|<html|<head|<body)", original[:500], re.I))
+    if not original.strip():
+        raise ReadError("empty or whitespace-only text")
+    if html:
+        art, starts, ends, title, pdate = html_article(original)
+        return Document(doc_id, path, original, normalise(art), tuple(starts), tuple(ends), encoding,
+                        normalise(title).text if title else None, pdate)
+    return Document(doc_id, path, original, normalise(original), encoding=encoding)
+
+
+def read_file(path: Path, doc_id: str | None = None) -> Document:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ReadError(f"file too large ({size} bytes > {MAX_BYTES})")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ReadError("file vanished before it could be read") from None
+    except PermissionError:
+        raise ReadError("file is not readable (permission denied)") from None
+    except IsADirectoryError:
+        raise ReadError("is a directory") from None
+    text, enc = decode(data)
+    html = path.suffix.lower() in (".html", ".htm") or None
+    return from_text(text, doc_id or doc_id_for(path), str(path), enc, html)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]

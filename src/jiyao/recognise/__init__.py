@@ -1,0 +1,73 @@
+"""Offline recognisers: deterministic candidates for every field, found in the normalised text.
+
+`recognise(text)` returns an ExtractedReport (the offline backend's answer) together with the
+normalised offsets each value was found at (the hybrid backend's hints).
+"""
+from __future__ import annotations
+
+import re
+
+from ..schema import ExtractedReport, Meeting, Person, Region
+from . import meeting as mt
+from . import people as pp
+from . import region as rg
+from .mentions import slogans, upstream_meetings
+from .source import source
+
+_SELF_REF = re.compile(r"(?:我|全|本)([市区县州旗])")
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def recognise(text: str, page_date: str | None = None, page_title: str | None = None) -> ExtractedReport:
+    lines = _lines(text)
+    head = mt.headline(lines)
+    if page_title and not head:
+        head = mt.Found(page_title, text.find(page_title)) if page_title in text else None
+    # The body is everything after the headline line(s); credits and page furniture stay in,
+    # the recognisers know to ignore them.
+    body_start = 0
+    if head and head.start == text.find(head.value) and head.start < 200:
+        body_start = head.start + len(head.value)
+    body = text[body_start:]
+    src = source(text, page_date)
+
+    name = mt.meeting_name(body, body_start, head)
+    people = pp.find_people(body)
+    report = ExtractedReport(headline=head.value if head else None, source=src)
+    if name is None:
+        return report  # no meeting reported: nothing about one is invented
+    date, tod, _ = mt.meeting_date(body, body_start, src.published_date)
+    vn = mt.venue(body, body_start)
+    self_ref = _SELF_REF.search(name.value if name else "") or _SELF_REF.search(head.value if head else "") or _SELF_REF.search(body[:400])
+    explicit = _explicit_place(name.value)
+    # People's names are no place mentions (刘南昌 is not 南昌市).
+    place_text = text
+    for n in [p.name for p in people] + src.reporters + src.photographers + src.editors:
+        place_text = place_text.replace(n, "□" * len(n))
+    div = rg.resolve(place_text, self_ref.group(1) if self_ref else None, explicit)
+    report.meeting = Meeting(
+        name=name.value, date=date, time_of_day=tod, format=mt.meeting_format(text),
+        venue=vn.value if vn else None,
+        region=Region(name=div.name, admin_code=div.code) if div else None,
+        organizer=mt.organizer(name.value, body),
+    )
+    reporters = set(src.reporters) | set(src.photographers) | set(src.editors)
+    report.people = [Person(name=p.name, titles=p.titles, roles=sorted(p.roles)) for p in people if p.name not in reporters]
+    report.upstream_meetings = [f.value for f in upstream_meetings(body, body_start, name.value)]
+    report.slogans = [f.value for f in slogans(body)]
+    return report
+
+
+def _explicit_place(name: str) -> str | None:
+    """A place name the meeting's own name starts with (兴隆台区…会议)."""
+    for length in range(min(12, len(name) - 2), 1, -1):
+        if rg.lookup(name[:length]) and name[:length][-1] in "省市区县州旗盟":
+            return name[:length]
+    return None

@@ -1,0 +1,42 @@
+"""Word lists the recognisers share: surnames, title endings, the cue verbs of SPEC.md's roles."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+
+@lru_cache(maxsize=1)
+def surnames() -> tuple[frozenset[str], frozenset[str]]:
+    """(single-character surnames, compound surnames)."""
+    words = [w.strip() for w in files("jiyao").joinpath("data/surnames.txt").read_text("utf-8").splitlines()
+             if w.strip() and not w.startswith("#")]
+    return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
+
+
+# A title ends with one of these (longest first so 副书记 wins over 书记 where it matters).
+TITLE_ENDINGS = sorted("""
+书记 副书记 常委 委员 主任 副主任 主席 副主席 秘书长 副秘书长 市长 副市长 区长 副区长 县长 副县长
+省长 副省长 州长 镇长 乡长 旗长 盟长 部长 副部长 厅长 局长 副局长 处长 科长 组长 副组长 指挥长
+总指挥长 副指挥长 总指挥 副总指挥 执行总指挥长 院长 检察长 庭长 司令员 政委 政治委员 领导
+党组书记 督察长 总经济师 总工程师 巡视员 调研员 助理 校长 董事长 总经理 经理 所长 站长 队长
+会长 理事长 专员 行长 社长 总编辑 台长 主任委员 负责人 成员 代表
+""".split(), key=len, reverse=True)
+_TITLE_END_RE = re.compile("(?:" + "|".join(map(re.escape, TITLE_ENDINGS)) + ")$")
+
+# What may follow a name in a sentence: the verbs of taking part, prepositions, and separators.
+NAME_FOLLOWERS = tuple(sorted("""
+出席 主持 参加 列席 讲话 指出 强调 要求 部署 作 做 就 在 等 同志 表示 传达 通报 汇报 介绍 发言 宣读
+和 与 及 率 带领 一行 对 到 也 分别 代表 说 先后 参会 以 通过 视频 同 听取 提出 总结 围绕 主 带 于
+""".split(), key=len, reverse=True))
+
+CHAIR_RE = re.compile(r"主持")
+SPEAKER_RE = re.compile(r"讲话|指出|强调|要求|发言|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+# Words that look like titles or names but are not people's titles.
+NOT_TITLE_WORDS = ("会议", "召开", "出席", "参加", "讲话", "精神", "指出", "强调", "要求", "部署", "主持", "我们")
+
+
+def ends_with_title(s: str) -> bool:
+    return bool(_TITLE_END_RE.search(s))

@@ -1,0 +1,154 @@
+"""Headline, meeting name, date and time of day, format, venue, organizer."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import cn2an
+
+from .lexicon import CJK
+
+_NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
+DATE_RE = re.compile(rf"(?:((?:\d{{4}})|(?:[〇零一二三四五六七八九]{{4}}))年)?({_NUM})月({_NUM})日(上午|下午|晚上|晚间|晚|早上|中午)?")
+_TIME_OF_DAY = {"上午": "上午", "早上": "上午", "下午": "下午", "晚上": "晚上", "晚间": "晚上", "晚": "晚上"}
+_GENERIC_NAMES = {"会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议"}
+_LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[市区县州省旗]|立即|专门|又|再次|紧急|再|了|召开|举行)+")
+_CLAUSE = re.compile(r"[^,。;:!?\n]+")
+_CONVENE = re.compile(r"(?:召开|举行|主持召开)(?:了)?")
+_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:召开|举行|举办)")
+_ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|市委|区委|县委|州委|省委|办公室|工作组)"
+_ORGANIZER_RE = re.compile(rf"^([{CJK}]{{0,16}}?{_ORGANIZER_END})")
+_VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
+_IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
+_RELAY = re.compile(r"收听收看|收看|收听|传达|学习|贯彻|落实")
+
+
+@dataclass
+class Found:
+    value: str
+    start: int  # offset in the normalised text
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
+
+
+def _cn_int(s: str) -> int:
+    return int(s) if s.isdigit() else int(cn2an.cn2an(s, "smart"))
+
+
+def headline(lines: list[tuple[int, str]]) -> Found | None:
+    """The title line: the first short line that is not a banner or a body paragraph; failing that,
+    a short 召开…会议 line anywhere (scraped pages often put the title after the body)."""
+    def title_like(s: str) -> bool:
+        return 4 <= len(s) <= 64 and "。" not in s and not DATE_RE.match(s) and "讯" not in s[:8] \
+            and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 1
+
+    nonempty = [(o + len(s) - len(s.lstrip()), s.strip()) for o, s in lines if s.strip()]
+    for i, (o, s) in enumerate(nonempty[:3]):
+        if not title_like(s):
+            break
+        if ("·" in s or "|" in s) and i + 1 < len(nonempty) and title_like(nonempty[i + 1][1]):
+            continue  # a column banner above the real title
+        return Found(s, o)
+    for o, s in nonempty:
+        if title_like(s) and len(s) <= 40 and re.search("召开|举行", s) and re.search("会议?$", s):
+            return Found(s, o)
+    return None
+
+
+def _clean_name(raw: str) -> str:
+    name = _LEADING.sub("", raw).strip()
+    name = re.sub(r"^(?:在[^,]{1,20}?)(?=[^,]*会议$)", "", name) if name.startswith("在") else name
+    return name
+
+
+def _ok_name(name: str) -> bool:
+    return len(name) >= 4 and name not in _GENERIC_NAMES and not _RELAY.match(name) and "收看" not in name
+
+
+def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None:
+    """The meeting's own name from the body (召开X会议 / X会议(在…)召开); else from the headline."""
+    for m in _CLAUSE.finditer(body[:1200]):
+        clause = m.group()
+        if _RELAY.match(clause.strip()) or "收听收看" in clause or "精神" in clause:
+            continue
+        conv = _CONVENE.search(clause)
+        if conv:
+            tail = clause[conv.end():]
+            k = tail.rfind("会议")
+            cand = tail[: k + 2] if k >= 0 else (tail if tail.endswith("会") else "")
+            if cand and _ok_name(_clean_name(cand)):
+                name = _clean_name(cand)
+                return Found(name, body_start + m.start() + clause.find(name))
+            # "X会议召开" / "X会议,在Y召开": the name is this clause or the previous one
+            head_part = clause[: conv.start()]
+            k = head_part.rfind("会议")
+            if k >= 0 and _ok_name(_clean_name(head_part[: k + 2])):
+                name = _clean_name(head_part[: k + 2])
+                return Found(name, body_start + m.start() + clause.find(name))
+        elif clause.endswith("会议") and m.end() < len(body) and re.match(r",\s*在[^,。]{2,30}?(?:召开|举行)", body[m.end():]):
+            name = _clean_name(clause)
+            if _ok_name(name):
+                return Found(name, body_start + m.start() + clause.find(name))
+    if head:
+        m = re.search(r"(?:召开|举行)(.+?会议?)(?:$|\s)", head.value)
+        if m:
+            name = _clean_name(m.group(1))
+            if _ok_name(name):
+                return Found(name, head.start + head.value.find(name, m.start(1)))
+    return None
+
+
+def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str | None, str | None, Found | None]:
+    """(ISO or --MM-DD date, time of day, the mention) of the first date in the body."""
+    m = DATE_RE.search(body[:600])
+    if not m:
+        return None, None, None
+    try:
+        month, day = _cn_int(m.group(2)), _cn_int(m.group(3))
+    except (ValueError, KeyError):
+        return None, None, None
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None, None, None
+    year = None
+    if m.group(1):
+        year = int(m.group(1)) if m.group(1).isdigit() else int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
+    elif published:
+        py, pm, pd = map(int, published.split("-"))
+        for y in (py, py - 1):
+            try:
+                delta = (date(py, pm, pd) - date(y, month, day)).days
+            except ValueError:
+                continue
+            if 0 <= delta <= 31:
+                year = y
+                break
+    iso = f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
+    return iso, _TIME_OF_DAY.get(m.group(4) or ""), Found(m.group(0), body_start + m.start())
+
+
+def meeting_format(text: str) -> str | None:
+    if _VIDEO.search(text):
+        return "video"
+    if _IN_PERSON.search(text):
+        return "in_person"
+    return None
+
+
+def venue(body: str, body_start: int) -> Found | None:
+    m = _VENUE.search(body[:800])
+    if m and "会议" not in m.group(1) and not m.group(1).startswith(("收听", "此", "本")):
+        return Found(m.group(1), body_start + m.start(1))
+    return None
+
+
+def organizer(name: str | None, body: str) -> str | None:
+    if name:
+        m = _ORGANIZER_RE.match(name)
+        if m and not m.group(1).startswith(("我", "全")) and len(m.group(1)) >= 4:
+            return m.group(1)
+    m = re.search(rf"(?:^|[,。])\s*([{CJK}]{{2,16}}?{_ORGANIZER_END})(?:召开|举行)", body[:600])
+    if m and not m.group(1).startswith(("我", "全")):
+        return m.group(1)
+    return None
