@@ -1,0 +1,192 @@
+"""Eval reports: a dict with stable keys (report.json), Markdown, self-contained HTML, rich table."""
+from __future__ import annotations
+
+import html
+import json
+from pathlib import Path
+
+from ..read import ReadError, read_file
+from ..records import read_records
+from ..text import normalise
+from .metrics import paired_difference, summary
+from .score import FIELDS, key, score_set
+
+REPORT_VERSION = 1
+
+
+def load_gold(directory: str | Path) -> dict[str, dict]:
+    out = {}
+    for p in sorted(Path(directory).glob("*.json")):
+        rec = json.loads(p.read_text("utf-8"))
+        out[rec.get("doc_id", p.stem)] = rec
+    if not out:
+        raise FileNotFoundError(f"no gold records (*.json) in {directory}")
+    return out
+
+
+def _value_at(rec: dict, pointer: str):
+    cur = rec
+    for part in pointer.strip("/").split("/"):
+        if isinstance(cur, list):
+            cur = cur[int(part)] if part.isdigit() and int(part) < len(cur) else None
+        elif isinstance(cur, dict):
+            cur = cur.get(part)
+        if cur is None:
+            return None
+    return cur
+
+
+def grounding(records: dict[str, dict], articles: str | Path | None) -> dict | None:
+    """Share of evidence offsets whose original-file characters normalise to (a form of) the value."""
+    if not articles:
+        return None
+    files = {p.stem: p for p in Path(articles).rglob("*") if p.is_file()}
+    total = ok = 0
+    for doc_id, rec in records.items():
+        path = files.get(doc_id)
+        if path is None:
+            continue
+        try:
+            original = read_file(path).original
+        except ReadError:
+            continue
+        for pointer, (s, e) in (rec.get("evidence") or {}).items():
+            value = _value_at(rec, pointer)
+            if not isinstance(value, str):
+                continue
+            total += 1
+            got = key(normalise(original[s:e]).text) if 0 <= s < e <= len(original) else ""
+            want = key(value)
+            if got and (got == want or (pointer.endswith(("region/name", "/date", "published_date")) and got[:2] in want + got)):
+                ok += 1
+    return {"checked": total, "grounded": ok, "rate": round(ok / total, 4) if total else None}
+
+
+def usage_totals(records: dict[str, dict]) -> dict:
+    tot = {"records": len(records), "calls": 0, "attempts": 0, "cache_hits": 0, "prompt_tokens": 0, "completion_tokens": 0, "latency_s": 0.0}
+    for r in records.values():
+        u = r.get("usage") or {}
+        for k in ("calls", "attempts", "cache_hits", "prompt_tokens", "completion_tokens", "latency_s"):
+            tot[k] += u.get(k) or 0
+    tot["latency_s"] = round(tot["latency_s"], 3)
+    return tot
+
+
+def _diffs(per_article) -> dict:
+    out = {}
+    for doc, fields in per_article.items():
+        d = {f: {"missed": c.misses, "spurious": c.spurious} for f, c in fields.items() if c.misses or c.spurious}
+        out[doc] = d
+    return out
+
+
+def build(gold_dir: str | Path, preds: list[str | Path], articles: str | Path | None = None) -> dict:
+    gold = load_gold(gold_dir)
+    systems, scored = [], []
+    for p in preds:
+        records, lines, valid = read_records(p)
+        per = score_set(gold, records)
+        scored.append(per)
+        systems.append({
+            "name": str(p), "n_records": len(records), "n_gold_covered": sum(d in records for d in gold),
+            "schema_valid_rate": round(valid / lines, 4) if lines else None,
+            "grounding": grounding({d: r for d, r in records.items() if d in gold}, articles),
+            "usage": usage_totals({d: r for d, r in records.items() if d in gold}),
+            "fields": summary(per), "articles": _diffs(per),
+        })
+    comparisons = [{"a": str(preds[0]), "b": str(preds[i]), "fields": paired_difference(scored[0], scored[i])}
+                   for i in range(1, len(preds))]
+    return {"report_version": REPORT_VERSION, "gold": str(gold_dir), "n_articles": len(gold),
+            "fields": FIELDS, "systems": systems, "comparisons": comparisons}
+
+
+def to_markdown(rep: dict) -> str:
+    out = [f"# jiyao eval: {rep['n_articles']} gold articles\n"]
+    for s in rep["systems"]:
+        out.append(f"## {s['name']}\n")
+        g = s["grounding"]
+        out.append(f"schema-valid rate: {s['schema_valid_rate']} · grounding rate: {g['rate'] if g else 'n/a'} · "
+                   f"calls: {s['usage']['calls']} · tokens: {s['usage']['prompt_tokens']}+{s['usage']['completion_tokens']} · "
+                   f"cache hits: {s['usage']['cache_hits']}\n")
+        out.append("| field | strict P | strict R | strict F1 | 95% CI | partial F1 | macro F1 | gold | pred |")
+        out.append("|---|---|---|---|---|---|---|---|---|")
+        for f in rep["fields"] + ["overall"]:
+            m = s["fields"][f]
+            st = m["strict"]
+            if f == "overall":
+                out.append(f"| **overall** | | | **{st['f1']:.3f}** | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | | | | |")
+            else:
+                out.append(f"| {f} | {st['precision']:.3f} | {st['recall']:.3f} | {st['f1']:.3f} | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | "
+                           f"{m['partial']['f1']:.3f} | {m['macro_f1'] if m['macro_f1'] is not None else '-'} | {m['n_gold']} | {m['n_pred']} |")
+        out.append("\n### Per-article misses and spurious values\n")
+        for doc, fields in s["articles"].items():
+            if not fields:
+                continue
+            out.append(f"- **{doc}**")
+            for f, d in fields.items():
+                out.append(f"  - {f}: missed {json.dumps(d['missed'], ensure_ascii=False)}; spurious {json.dumps(d['spurious'], ensure_ascii=False)}")
+        out.append("")
+    for c in rep["comparisons"]:
+        out.append(f"## {c['b']} − {c['a']} (paired bootstrap)\n")
+        out.append("| field | ΔF1 | 95% CI | significant |")
+        out.append("|---|---|---|---|")
+        for f, d in c["fields"].items():
+            out.append(f"| {f} | {d['diff']:+.3f} | [{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}] | {'yes' if d['significant'] else 'no'} |")
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+_CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}
+td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}th{background:#f4f4f4}
+.bar{position:relative;width:240px;height:14px;background:#eee}.fill{position:absolute;left:0;top:0;bottom:0;background:#4a7bd0}
+.whisk{position:absolute;top:6px;height:2px;background:#111}.cap{position:absolute;top:2px;width:2px;height:10px;background:#111}
+code{background:#f6f6f6}.miss{color:#a00}.spur{color:#a60}details{margin:.3em 0}"""
+
+
+def _bar(f1: float, lo: float, hi: float) -> str:
+    pct = lambda x: f"{max(0.0, min(1.0, x)) * 100:.1f}%"  # noqa: E731
+    return (f'<div class="bar" title="F1 {f1:.3f} [{lo:.3f}, {hi:.3f}]"><div class="fill" style="width:{pct(f1)}"></div>'
+            f'<div class="whisk" style="left:{pct(lo)};width:calc({pct(hi)} - {pct(lo)})"></div>'
+            f'<div class="cap" style="left:{pct(lo)}"></div><div class="cap" style="left:{pct(hi)}"></div></div>')
+
+
+def to_html(rep: dict) -> str:
+    e = html.escape
+    parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>jiyao eval</title><style>{_CSS}</style></head><body>",
+             f"<h1>jiyao eval: {rep['n_articles']} gold articles</h1>"]
+    for s in rep["systems"]:
+        g = s["grounding"]
+        parts.append(f"<h2>{e(s['name'])}</h2><p>schema-valid rate {e(str(s['schema_valid_rate']))} · grounding rate "
+                     f"{e(str(g['rate'] if g else 'n/a'))} · calls {s['usage']['calls']} · cache hits {s['usage']['cache_hits']}</p>")
+        parts.append("<table id='fields'><tr><th>field</th><th>strict F1 (95% CI)</th><th></th><th>P</th><th>R</th><th>partial F1</th></tr>")
+        for f in rep["fields"] + ["overall"]:
+            m = s["fields"][f]
+            st = m["strict"]
+            lo, hi = st["ci95"]
+            parts.append(f"<tr><td>{e(f)}</td><td>{st['f1']:.3f} [{lo:.3f}, {hi:.3f}]</td><td>{_bar(st['f1'], lo, hi)}</td>"
+                         f"<td>{st.get('precision', '')}</td><td>{st.get('recall', '')}</td><td>{m.get('partial', {}).get('f1', '')}</td></tr>")
+        parts.append("</table><h3>Per-article differences</h3>")
+        for doc, fields in s["articles"].items():
+            n = sum(len(d["missed"]) + len(d["spurious"]) for d in fields.values())
+            parts.append(f"<details><summary>{e(doc)}: {n} differences</summary><ul>")
+            for f, d in fields.items():
+                parts.append(f"<li><b>{e(f)}</b> <span class='miss'>missed: {e(json.dumps(d['missed'], ensure_ascii=False))}</span> "
+                             f"<span class='spur'>spurious: {e(json.dumps(d['spurious'], ensure_ascii=False))}</span></li>")
+            parts.append("</ul></details>")
+    for c in rep["comparisons"]:
+        parts.append(f"<h2>{e(c['b'])} − {e(c['a'])}</h2><table><tr><th>field</th><th>ΔF1</th><th>95% CI</th><th>significant</th></tr>")
+        for f, d in c["fields"].items():
+            parts.append(f"<tr><td>{e(f)}</td><td>{d['diff']:+.3f}</td><td>[{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]</td><td>{'yes' if d['significant'] else 'no'}</td></tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write(rep: dict, directory: str | Path) -> list[Path]:
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    paths = [d / "report.json", d / "report.md", d / "report.html"]
+    paths[0].write_text(json.dumps(rep, ensure_ascii=False, indent=2), "utf-8")
+    paths[1].write_text(to_markdown(rep), "utf-8")
+    paths[2].write_text(to_html(rep), "utf-8")
+    return paths

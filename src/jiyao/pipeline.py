@@ -1,0 +1,194 @@
+"""The one core under the CLI and the Python API: document → record, with a chosen backend.
+
+offline: recognisers only.  llm: the model alone.  hybrid: recogniser candidates go into the
+prompt as hints; the model confirms, corrects and completes them.  Every backend's answer is
+grounded the same way (ground.to_record).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+
+from .cache import Cache, cache_key
+from .ground import Locator, ground, to_record
+from .llm import EndpointConfig, LLMClient, LLMError, RetryBudget
+from .prompts import load as load_prompts
+from .read import Document
+from .recognise import recognise
+from .schema import ExtractedReport, MeetingReport, Usage
+
+BACKENDS = ("auto", "offline", "llm", "hybrid")
+CHUNK_CHARS = 6000  # longer articles go to the model in paragraph-aligned chunks
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass
+class RunStats:
+    records: int = 0
+    failures: int = 0
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+    def add(self, usage: Usage | None) -> None:
+        if usage:
+            self.calls += usage.calls; self.cache_hits += usage.cache_hits
+            self.prompt_tokens += usage.prompt_tokens; self.completion_tokens += usage.completion_tokens
+
+
+class Extractor:
+    def __init__(self, backend: str = "auto", endpoint: EndpointConfig | None = None, cache: Cache | None = None,
+                 concurrency: int = 4, retry_budget: int = 200, prompts_dir: str | None = None):
+        self.endpoint = endpoint or EndpointConfig.from_env()
+        if backend not in BACKENDS:
+            raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        if backend == "auto":
+            backend = "hybrid" if self.endpoint.configured else "offline"
+        if backend in ("llm", "hybrid") and not self.endpoint.configured:
+            raise ConfigError(
+                f"backend {backend!r} needs an OpenAI-compatible endpoint: pass --model and --base-url "
+                "(or --api-key), or set JIYAO_MODEL with OPENAI_BASE_URL / OPENAI_API_KEY; "
+                "or use --backend offline")
+        self.backend = backend
+        self.cache = cache
+        self.semaphore = asyncio.Semaphore(max(1, concurrency))
+        self.prompts = load_prompts(prompts_dir) if backend != "offline" else None
+        self._client: LLMClient | None = None
+        self._budget = RetryBudget(retry_budget)
+
+    @property
+    def client(self) -> LLMClient:
+        if self._client is None:
+            self._client = LLMClient(self.endpoint, self._budget)
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    def extract_offline(self, doc: Document) -> MeetingReport:
+        t0 = time.perf_counter()
+        found = recognise(doc.norm.text, doc.page_date, doc.page_title)
+        usage = Usage(backend="offline", latency_s=round(time.perf_counter() - t0, 6))
+        return to_record(doc, found, usage)
+
+    async def aextract(self, doc: Document) -> MeetingReport:
+        if self.backend == "offline":
+            return self.extract_offline(doc)
+        hints = None
+        if self.backend == "hybrid":
+            offline = recognise(doc.norm.text, doc.page_date, doc.page_title)
+            hints = _hints(doc, offline)
+        answers, usage, warnings = [], Usage(backend=self.backend, model=self.endpoint.model,
+                                             prompt_hash=self.prompts.hash), []
+        loc = Locator(doc)
+        for chunk in _chunks(doc.norm.text):
+            answers.append(await self._ask(chunk, hints, loc, usage, warnings))
+        merged = _merge(answers)
+        usage.latency_s = round(usage.latency_s, 3)
+        return to_record(doc, merged, usage, warnings)
+
+    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage, warnings: list[str]) -> ExtractedReport:
+        messages = self.prompts.messages(text, hints)
+        key = cache_key(model=self.endpoint.model, messages=messages, schema=_SCHEMA_HASH, mode=self.client.mode,
+                        temperature=self.endpoint.temperature, max_tokens=self.endpoint.max_tokens,
+                        validation_retries=self.endpoint.validation_retries)
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                usage.cache_hits += 1
+                return ExtractedReport.model_validate(hit)
+        async with self.semaphore:
+            try:
+                answer, stats, warn = await self.client.extract(messages, contains=lambda v: loc.find(v) is not None)
+            except LLMError as exc:
+                if exc.stats:
+                    _add_stats(usage, exc.stats)
+                raise
+        _add_stats(usage, stats)
+        warnings.extend(warn)
+        if self.cache is not None:
+            self.cache.put(key, answer.model_dump())
+        return answer
+
+
+def _add_stats(usage: Usage, stats) -> None:
+    usage.attempts += stats.attempts; usage.calls += stats.calls
+    usage.prompt_tokens += stats.prompt_tokens; usage.completion_tokens += stats.completion_tokens
+    usage.latency_s += stats.latency_s
+
+
+def _schema_hash() -> str:
+    import hashlib
+    return hashlib.sha256(json.dumps(ExtractedReport.model_json_schema(), sort_keys=True).encode()).hexdigest()[:12]
+
+
+_SCHEMA_HASH = _schema_hash()
+
+
+def _hints(doc: Document, offline: ExtractedReport) -> str:
+    """The recognisers' candidates, each with its offsets in the normalised article."""
+    g = ground(offline, doc)
+    data = g.report.model_dump(exclude={"directives"})
+    loc = Locator(doc)
+    spans = {}
+    for p in g.report.people:
+        hit = loc.find(p.name)
+        if hit:
+            spans[p.name] = list(hit)
+    data["offsets_of_people"] = spans
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _chunks(text: str) -> list[str]:
+    if len(text) <= CHUNK_CHARS:
+        return [text]
+    chunks, cur = [], ""
+    for para in text.split("\n"):
+        while len(para) > CHUNK_CHARS:  # one very long line: cut it at sentence ends
+            cut = para.rfind("。", 0, CHUNK_CHARS)
+            cut = cut + 1 if cut > 0 else CHUNK_CHARS
+            if cur:
+                chunks.append(cur); cur = ""
+            chunks.append(para[:cut]); para = para[cut:]
+        if len(cur) + len(para) + 1 > CHUNK_CHARS and cur:
+            chunks.append(cur); cur = ""
+        cur = f"{cur}\n{para}" if cur else para
+    if cur:
+        chunks.append(cur)
+    return chunks
+
+
+def _merge(answers: list[ExtractedReport]) -> ExtractedReport:
+    """Chunks' answers in article order: first non-null scalars, lists united without repeats."""
+    if len(answers) == 1:
+        return answers[0]
+    out = answers[0].model_copy(deep=True)
+    for a in answers[1:]:
+        out.headline = out.headline or a.headline
+        if out.meeting is None:
+            out.meeting = a.meeting
+        for f in ("reporters", "photographers", "editors"):
+            cur = getattr(out.source, f)
+            cur.extend(x for x in getattr(a.source, f) if x not in cur)
+        out.source.outlet = out.source.outlet or a.source.outlet
+        out.source.published_date = out.source.published_date or a.source.published_date
+        names = {p.name: p for p in out.people}
+        for p in a.people:
+            if p.name in names:
+                q = names[p.name]
+                q.titles += [t for t in p.titles if t not in q.titles]
+                q.roles = sorted(set(q.roles) | set(p.roles))
+            else:
+                out.people.append(p); names[p.name] = p
+        out.upstream_meetings += [x for x in a.upstream_meetings if x not in out.upstream_meetings]
+        out.slogans += [x for x in a.slogans if x not in out.slogans]
+        out.directives += a.directives
+    return out
