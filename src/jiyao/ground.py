@@ -5,11 +5,12 @@ reaches the output.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .read import Document
 from .schema import Diagnostics, ExtractedReport, MeetingReport
-from .text import normalise_value
+from .text import normalise, normalise_value
 
 _REGION_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|特别行政区|省|市|区|县|州|旗|盟)$")
 
@@ -25,18 +26,16 @@ class Locator:
 
     def find(self, value: str, near: int = 0) -> tuple[int, int] | None:
         """Normalised [start, end) of value (the occurrence at or after `near`, else the first)."""
-        key = "".join(normalise_value(value).split())
-        if not key:
-            return None
-        at = -1
-        if near:
-            from bisect import bisect_left
-            at = self.compact.find(key, bisect_left(self.idx, near))
-        if at < 0:
-            at = self.compact.find(key)
-        if at < 0:
-            return None
-        return self.idx[at], self.idx[at + len(key) - 1] + 1
+        # the value as given first; then without surrounding quotes (SPEC strips them)
+        for key in dict.fromkeys("".join(f(value).split()) for f in (lambda v: normalise(v).text, normalise_value)):
+            if not key:
+                continue
+            at = self.compact.find(key, bisect_left(self.idx, near)) if near else -1
+            if at < 0:
+                at = self.compact.find(key)
+            if at >= 0:
+                return self.idx[at], self.idx[at + len(key) - 1] + 1
+        return None
 
     def original_span(self, value: str, near: int = 0) -> list[int] | None:
         hit = self.find(value, near)

@@ -43,7 +43,9 @@ def readings(char: str) -> frozenset[str]:
 
 
 def is_reading(char: str, annotation: str) -> bool:
-    return annotation.lower().replace("v", "ü") in readings(char)
+    # pypinyin knows some traditional characters only by their simplified form (績 → 绩)
+    a = annotation.lower().replace("v", "ü")
+    return a in readings(char) or a in readings(_T2S.convert(char))
 
 
 def fold_width(ch: str) -> str:

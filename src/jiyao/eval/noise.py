@@ -17,6 +17,7 @@ from ..read import read_file
 
 VARIANTS = ("clean", "trad_pinyin", "doubled", "gbk", "big5", "html")
 _S2T = opencc.OpenCC("s2t")
+_S2TW = opencc.OpenCC("s2tw")  # Taiwan forms (為 not 爲): the ones Big5 can encode
 
 
 def trad_pinyin(text: str) -> str:
@@ -34,10 +35,12 @@ def doubled(text: str) -> str:
 
 def html_page(text: str, title: str) -> str:
     paras = "\n".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n") if line.strip())
-    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+    head = f"<title>{html.escape(title)}</title>" if title else ""
+    h1 = f"<h1>{html.escape(title)}</h1>" if title else ""
+    return f"""<!doctype html><html><head><meta charset="utf-8">{head}
 <script>var nav = "首页 | 新闻 | 关于我们"; document.write("<b>广告</b>");</script><style>p{{margin:0}}</style></head>
 <body><div class="nav"><a href="/">首页</a> | <a href="/news">新闻中心</a> | <a href="/gov">政务公开</a></div>
-<div class="article"><h1>{html.escape(title)}</h1>
+<div class="article">{h1}
 {paras}
 </div><div class="footer">版权所有 主办单位 网站地图 联系我们</div><script>console.log("tracker")</script></body></html>"""
 
@@ -50,17 +53,18 @@ def make(articles: Path, out: Path, doc_ids: set[str] | None = None) -> dict[str
         if not path.is_file() or (doc_ids and path.stem not in doc_ids):
             continue
         clean = read_file(path).norm.text
-        first = next((ln for ln in clean.split("\n") if ln.strip()), path.stem)
+        first = next((ln for ln in clean.split("\n") if ln.strip()), "")
+        title = first.strip() if 0 < len(first.strip()) <= 64 and "。" not in first else ""
         (out / "clean" / f"{path.stem}.txt").write_text(clean, "utf-8")
         (out / "trad_pinyin" / f"{path.stem}.txt").write_text(trad_pinyin(clean), "utf-8")
         (out / "doubled" / f"{path.stem}.txt").write_text(doubled(clean), "utf-8")
         (out / "gbk" / f"{path.stem}.txt").write_bytes(clean.encode("gb18030"))
         try:
-            (out / "big5" / f"{path.stem}.txt").write_bytes(_S2T.convert(clean).encode("big5"))
+            (out / "big5" / f"{path.stem}.txt").write_bytes(_S2TW.convert(clean).encode("big5"))
             counts["big5"] += 1
         except UnicodeEncodeError:
             pass  # a character Big5 lacks: this article has no Big5 variant
-        (out / "html" / f"{path.stem}.html").write_text(html_page(clean, first.strip()), "utf-8")
+        (out / "html" / f"{path.stem}.html").write_text(html_page(clean, title), "utf-8")
         for v in ("clean", "trad_pinyin", "doubled", "gbk", "html"):
             counts[v] += 1
     return counts

@@ -35,6 +35,9 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     body_start = 0
     if head and head.start == text.find(head.value) and head.start < 200:
         body_start = head.start + len(head.value)
+        # pages repeat the title (<title> and <h1>, or a scraped duplicate line)
+        while text[body_start:].lstrip().startswith(head.value):
+            body_start = text.index(head.value, body_start) + len(head.value)
     body = text[body_start:]
     src = source(text, page_date)
 
