@@ -14,6 +14,10 @@ import time
 from dataclasses import dataclass, field
 
 import instructor
+try:  # instructor >= 1.11 keeps its exceptions here; older releases in instructor.exceptions
+    from instructor.core.exceptions import InstructorRetryException
+except ImportError:  # pragma: no cover
+    from instructor.exceptions import InstructorRetryException
 import openai
 from pydantic import ValidationInfo, model_validator
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
@@ -124,7 +128,7 @@ def _is_fault(exc: BaseException) -> bool:
 
 
 def _root(exc: BaseException) -> BaseException:
-    while isinstance(exc, instructor.core.InstructorRetryException) and exc.__cause__ is not None:
+    while isinstance(exc, InstructorRetryException) and exc.__cause__ is not None:
         exc = exc.__cause__
     return exc
 
@@ -202,7 +206,7 @@ class LLMClient:
                 max_retries=self.cfg.validation_retries, context={"contains": contains},
                 temperature=self.cfg.temperature, max_tokens=self.cfg.max_tokens,
             )
-        except instructor.core.InstructorRetryException as exc:
+        except InstructorRetryException as exc:
             if _is_fault(exc):
                 raise
             # Out of re-asks on validation: keep the last answer if it parses; grounding then

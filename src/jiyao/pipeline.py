@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .cache import Cache, cache_key
 from .ground import Locator, ground, to_record
 from .llm import EndpointConfig, LLMClient, LLMError, RetryBudget
-from .prompts import load as load_prompts
+from .prompting import load as load_prompts
 from .read import Document
 from .recognise import recognise
 from .schema import ExtractedReport, MeetingReport, Usage
