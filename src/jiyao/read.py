@@ -15,7 +15,7 @@ from charset_normalizer import from_bytes
 from .text import Normalised, normalise
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024  # no news article is larger; a bigger file is refused with a clear error
 
 
 class ReadError(Exception):
@@ -51,7 +51,10 @@ def decode(data: bytes) -> tuple[str, str]:
         raise ReadError("binary file (NUL bytes)")
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"undecodable bytes: starts with a {enc} byte-order mark but {exc.reason} at byte {exc.start}") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

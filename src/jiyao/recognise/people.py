@@ -17,6 +17,7 @@ _LEAD = re.compile(r"^(?:会上|会议由|随后|最后|同时|其中|另外|此
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员")
 _SHORT_BREAK = set("和与及在就等对到也率于主带同作做以")
+_MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
 _CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
 
 
@@ -54,7 +55,7 @@ def split_name(seg: str) -> tuple[str, str] | None:
 
 def split_title_name(seg: str) -> tuple[str, str, str] | None:
     """seg = TITLE + NAME + REST, the longest title that leaves a valid name."""
-    for k in range(len(seg) - 2, 1, -1):
+    for k in range(min(len(seg) - 2, _MAX_TITLE), 1, -1):
         title = seg[:k]
         if not ends_with_title(title) or any(w in title for w in NOT_TITLE_WORDS):
             continue
@@ -127,7 +128,7 @@ def _assign_roles(text: str, people: list[PersonFound]) -> None:
     coord = re.compile(rf"^(?:[、和及与]\s*(?:[{CJK}]{{0,20}}?)(?:{name_re.pattern}))*")
     by_name = {p.name: p for p in people}
     for m in name_re.finditer(text):
-        after = text[m.end():]
+        after = text[m.end(): m.end() + 400]  # a predicate is in the same sentence
         after = after[coord.match(after).end():]
         pred = _predicate(after, name_re)
         if CHAIR_RE.search(pred):
