@@ -4,10 +4,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "examples" / "articles"
-GOLD = ROOT / "evals" / "gold"
 sys.path.insert(0, str(Path(__file__).parent))
+
+from helpers import GOLD, SEEDS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -18,8 +17,3 @@ def seeds() -> list[Path]:
 @pytest.fixture(scope="session")
 def gold() -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(GOLD.glob("*.json"))}
-
-
-def answer_from_gold(g: dict) -> dict:
-    """What a perfect model would answer for this article."""
-    return {k: g[k] for k in ("headline", "source", "meeting", "people", "upstream_meetings", "slogans", "directives")}

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from jiyao.cli import app
 
-from conftest import GOLD, SEEDS
+from helpers import GOLD, SEEDS
 
 
 @pytest.fixture(scope="module")

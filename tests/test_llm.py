@@ -9,7 +9,7 @@ from jiyao.llm import EndpointConfig, LLMError
 from jiyao.pipeline import Extractor
 from jiyao.read import read_file
 
-from conftest import SEEDS, answer_from_gold
+from helpers import SEEDS, answer_from_gold
 from fakeserver import FakeServer, Script
 
 DOC = "003_3f6239400a319930"

@@ -10,7 +10,7 @@ from jiyao.eval.score import score_set
 from jiyao.pipeline import Extractor
 from jiyao.read import read_file
 
-from conftest import GOLD, SEEDS
+from helpers import GOLD, SEEDS
 
 THRESHOLDS = {"people.name": 0.95, "people.roles": 0.9, "people.titles": 0.9, "slogans": 0.9, "upstream_meetings": 0.8}
 
