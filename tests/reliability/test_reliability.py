@@ -114,7 +114,7 @@ def test_kill_9_mid_run_loses_and_duplicates_nothing(tmp_path, tally):
     src.mkdir()
     text = SEED.read_text("utf-8")
     for i in range(30):
-        (src / f"doc{i:02d}.txt").write_text(text, "utf-8")
+        (src / f"doc{i:02d}.txt").write_text(f"{text}\n第{i}号", "utf-8")  # distinct texts: no cache hits
     empty = {"headline": None, "meeting": None, "people": [], "upstream_meetings": [], "slogans": [], "directives": []}
 
     def slow(req):
