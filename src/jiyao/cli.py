@@ -52,7 +52,6 @@ def extract(
     except (ConfigError, OutputLocked) as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)
-    from .run import run
 
     if extractor.backend == "offline" and backend == "auto":
         err.print("[dim]no endpoint configured: using the offline backend (set --model/--base-url for hybrid)[/]")
