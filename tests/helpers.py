@@ -4,6 +4,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "examples" / "articles"
 GOLD = ROOT / "evals" / "gold"
+HELDOUT = ROOT / "evals" / "heldout"
+# (articles, gold) of every labelled set: the seeds, and articles written after the recognisers
+SETS = {"seeds": (SEEDS, GOLD), **{s: (HELDOUT / s / "articles", HELDOUT / s / "gold") for s in ("dev", "test")}}
+
+
+def load_gold(folder: Path) -> dict[str, dict]:
+    import json
+    return {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))}
 
 
 def answer_from_gold(g: dict) -> dict:

@@ -9,6 +9,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .read import Document
+from .recognise import region
 from .schema import Diagnostics, ExtractedReport, MeetingReport
 from .text import normalise, normalise_value
 
@@ -114,8 +115,11 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
         if not keep("/meeting/organizer", m.organizer):
             m.organizer = None
         if m.region is not None:
+            # a region is named in full or by a gazetteer alias (黔东南州 for 黔东南苗族侗族自治州)
             short = _REGION_SUFFIX.sub("", m.region.name) or m.region.name
-            span = loc.original_span(m.region.name) or (loc.original_span(short) if len(short) >= 2 else None)
+            forms = [m.region.name, *(a for d in region.lookup(m.region.name) for a in d.aliases)]
+            forms += [short] if len(short) >= 2 else []
+            span = next((sp for f in dict.fromkeys(forms) if (sp := loc.original_span(f))), None)
             if span:
                 res.evidence["/meeting/region/name"] = span
             else:

@@ -44,6 +44,10 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     name = mt.meeting_name(body, body_start, head)
     people = pp.find_people(body)
     report = ExtractedReport(headline=head.value if head else None, source=src)
+    # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
+    upstream = upstream_meetings(body, body_start, name.value if name else None)
+    report.upstream_meetings = [f.value for f in upstream]
+    report.slogans = [f.value for f in slogans(body)]
     if name is None:
         return report  # no meeting reported: nothing about one is invented
     date, tod, _ = mt.meeting_date(body, body_start, src.published_date)
@@ -56,16 +60,21 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
         place_text = place_text.replace(n, "□" * len(n))
     div = rg.resolve(place_text, self_ref.group(1) if self_ref else None, explicit)
     report.meeting = Meeting(
-        name=name.value, date=date, time_of_day=tod, format=mt.meeting_format(text),
+        name=name.value, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),
         venue=vn.value if vn else None,
         region=Region(name=div.name, admin_code=div.code) if div else None,
         organizer=mt.organizer(name.value, body),
     )
     reporters = set(src.reporters) | set(src.photographers) | set(src.editors)
     report.people = [Person(name=p.name, titles=p.titles, roles=sorted(p.roles)) for p in people if p.name not in reporters]
-    report.upstream_meetings = [f.value for f in upstream_meetings(body, body_start, name.value)]
-    report.slogans = [f.value for f in slogans(body)]
     return report
+
+
+def _mask(text: str, found: list) -> str:
+    """The text with these mentions blanked: a relayed 电视电话会议 says nothing of this meeting's format."""
+    for f in found:
+        text = text[: f.start] + "□" * len(f.value) + text[f.start + len(f.value):]
+    return text
 
 
 def _explicit_place(name: str) -> str | None:

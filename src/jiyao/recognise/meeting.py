@@ -17,8 +17,11 @@ _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile(r"(?:召开|举行|主持召开)(?:了)?")
 _VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:召开|举行|举办)")
+# "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
+_VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 _ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|市委|区委|县委|州委|省委|办公室|工作组)"
-_ORGANIZER_RE = re.compile(rf"^([{CJK}]{{0,16}}?{_ORGANIZER_END})")
+# The longest leading body of the name: 县委常委会会议 → 县委常委会, 市政府第18次常务会议 → 市政府.
+_ORGANIZER_RE = re.compile(rf"^([{CJK}]{{0,24}}{_ORGANIZER_END})")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
 _IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
 _RELAY = re.compile(r"收听收看|收看|收听|传达|学习|贯彻|落实")
@@ -82,7 +85,7 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
                 name = _clean_name(cand)
                 return Found(name, body_start + m.start() + clause.find(name))
             # "X会议召开" / "X会议,在Y召开": the name is this clause or the previous one
-            head_part = clause[: conv.start()]
+            head_part = _VENUE_TAIL.sub("", clause[: conv.start()])
             k = head_part.rfind("会议")
             if k >= 0 and _ok_name(_clean_name(head_part[: k + 2])):
                 name = _clean_name(head_part[: k + 2])
@@ -138,7 +141,8 @@ def meeting_format(text: str) -> str | None:
 
 def venue(body: str, body_start: int) -> Found | None:
     m = _VENUE.search(body[:800])
-    if m and "会议" not in m.group(1) and not m.group(1).startswith(("收听", "此", "本")):
+    # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上)
+    if m and not m.group(1).endswith(("会议", "会")) and not m.group(1).startswith(("收听", "此", "本")):
         return Found(m.group(1), body_start + m.start(1))
     return None
 
@@ -146,7 +150,7 @@ def venue(body: str, body_start: int) -> Found | None:
 def organizer(name: str | None, body: str) -> str | None:
     if name:
         m = _ORGANIZER_RE.match(name)
-        if m and not m.group(1).startswith(("我", "全")) and len(m.group(1)) >= 4:
+        if m and not m.group(1).startswith(("我", "全")) and len(m.group(1)) >= 3 and "会议" not in m.group(1):
             return m.group(1)
     m = re.search(rf"(?:^|[,。])\s*([{CJK}]{{2,16}}?{_ORGANIZER_END})(?:召开|举行)", body[:600])
     if m and not m.group(1).startswith(("我", "全")):

@@ -20,11 +20,14 @@ _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|�
 def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out: list[Found] = []
     for m in _UPSTREAM.finditer(body):
-        pos = m.start(1)
-        for item in _ITEM_SPLIT.split(m.group(1)):
-            start = body_start + pos
-            pos += len(item) + 1
-            item = _LEADING_TRIGGERS.sub("", item.strip())
+        group, last, pieces = m.group(1), 0, []
+        for sep in _ITEM_SPLIT.finditer(group):  # separators are 1 or 2 characters (、 / 以及)
+            pieces.append((last, group[last: sep.start()]))
+            last = sep.end()
+        pieces.append((last, group[last:]))
+        for pos, raw in pieces:
+            item = _LEADING_TRIGGERS.sub("", raw.strip())
+            start = body_start + m.start(1) + pos + raw.find(item)
             if len(item) < 5 or _GENERIC.match(item) or item == own_name or "收看" in item:
                 continue
             if item not in (f.value for f in out):

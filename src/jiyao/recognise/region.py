@@ -16,6 +16,13 @@ _AMBIGUOUS_SHORT = frozenset("长治 大同 安康 东方 和平 城区 郊区 �
                              "新华 胜利 人民 和田 五指山 三沙 共青城 龙井 安定 长安 普兰 长宁 大安 宁安".split())
 
 
+# Minority names inside autonomous divisions: 黔东南苗族侗族自治州 is written 黔东南州 or 黔东南.
+_ETHNIC = re.compile("(?:" + "|".join(sorted(
+    [g + "族" for g in "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 拉祜 水 东乡 纳西 "
+     "景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 鄂温克 德昂 保安 裕固 京 "
+     "独龙 鄂伦春 赫哲".split()] + "蒙古 哈萨克 柯尔克孜 锡伯 塔吉克".split(), key=len, reverse=True)) + ")$")
+
+
 @dataclass(frozen=True)
 class Division:
     code: str | None
@@ -31,6 +38,22 @@ class Division:
                 return self.name[: -len(s)]
         return self.name
 
+    @property
+    def aliases(self) -> list[str]:
+        """Short forms the text may use instead of the full name."""
+        out = [self.short] if self.short != self.name and self.short not in _AMBIGUOUS_SHORT \
+            and not self.short.endswith("族") else []  # 东乡族 is a people, not 东乡族自治县
+        m = re.match(r"^(.+)自治([州县旗])$", self.name)
+        if m:
+            stem = m.group(1)
+            while (e := _ETHNIC.search(stem)) and e.start() >= 2:
+                stem = stem[: e.start()]
+            if stem != m.group(1):
+                out.append(stem + m.group(2))  # 黔东南州, 互助县
+                if m.group(2) == "州" and stem not in _AMBIGUOUS_SHORT:
+                    out.append(stem)  # bare 恩施, 黔东南 name a prefecture; bare county stems (互助) are words
+        return out
+
 
 @lru_cache(maxsize=1)
 def divisions() -> tuple[Division, ...]:
@@ -44,8 +67,8 @@ def _index() -> tuple[dict[str, list[Division]], re.Pattern]:
     by_name: dict[str, list[Division]] = {}
     for d in divisions():
         by_name.setdefault(d.name, []).append(d)
-        if d.short != d.name and d.short not in _AMBIGUOUS_SHORT:
-            by_name.setdefault(d.short, []).append(d)
+        for alias in d.aliases:
+            by_name.setdefault(alias, []).append(d)
     keys = sorted(by_name, key=len, reverse=True)
     return by_name, re.compile("|".join(map(re.escape, keys)))
 
