@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .cache import Cache
-from .llm import EndpointConfig
+from .llm import MODES, EndpointConfig
 from .pipeline import ConfigError, Extractor
 from .records import OutputLocked, RecordWriter
 
@@ -29,7 +29,7 @@ def extract(
     model: Optional[str] = typer.Option(None, help="Model name [env JIYAO_MODEL]."),
     base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible base URL [env OPENAI_BASE_URL]."),
     api_key: Optional[str] = typer.Option(None, help="API key [env OPENAI_API_KEY].", show_default=False),
-    mode: Optional[str] = typer.Option(None, help="instructor mode: tools | json_schema | md_json (default per endpoint)."),
+    mode: Optional[str] = typer.Option(None, help="instructor mode: tools | json_schema | json | md_json (default: json_schema for local servers, tools otherwise)."),
     concurrency: int = typer.Option(4, help="Requests in flight."),
     cache: Optional[Path] = typer.Option(None, help="SQLite response cache [default: <output>.cache.sqlite]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
@@ -42,7 +42,7 @@ def extract(
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
-    if mode and mode not in ("tools", "json_schema", "md_json"):
+    if mode and mode not in MODES:
         err.print(f"[red]unknown mode {mode!r}[/]"); raise typer.Exit(2)
     try:
         db = None if no_cache or (backend == "offline" or (backend == "auto" and not cfg.configured)) else \

@@ -24,7 +24,10 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from .schema import ExtractedReport
 
-MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "md_json": instructor.Mode.MD_JSON}
+# json: response_format json_object + the schema in the prompt, for servers without json_schema
+# (llama-cpp-python's server, older Ollama).
+MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "json": instructor.Mode.JSON,
+         "md_json": instructor.Mode.MD_JSON}
 
 
 class LLMError(Exception):

@@ -82,7 +82,7 @@ class Extractor:
     async def aextract(self, doc: Document) -> MeetingReport:
         if self.backend == "offline":
             return self.extract_offline(doc)
-        hints = None
+        hints = offline = None
         if self.backend == "hybrid":
             offline = recognise(doc.norm.text, doc.page_date, doc.page_title)
             hints = _hints(doc, offline)
@@ -92,6 +92,8 @@ class Extractor:
         for chunk in _chunks(doc.norm.text):
             answers.append(await self._ask(chunk, hints, loc, usage, warnings))
         merged = _merge(answers)
+        if offline is not None:
+            merged = _fall_back(merged, offline, doc, warnings)
         usage.latency_s = round(usage.latency_s, 3)
         return to_record(doc, merged, usage, warnings)
 
@@ -145,6 +147,54 @@ def _hints(doc: Document, offline: ExtractedReport) -> str:
             spans[p.name] = list(hit)
     data["offsets_of_people"] = spans
     return json.dumps(data, ensure_ascii=False)
+
+
+def _fall_back(answer: ExtractedReport, offline: ExtractedReport, doc: Document, warnings: list[str]) -> ExtractedReport:
+    """Hybrid: where the model gave a value the text does not contain (it will be dropped), use the
+    recognisers' grounded candidate for that field instead. A field the model left empty stays
+    empty: that may be a correction."""
+    g = ground(answer, doc)
+    dropped, grounded = g.dropped, g.report
+    if not dropped:
+        return answer
+    cand = ground(offline, doc).report
+    out = answer.model_copy(deep=True)
+    filled = []
+
+    def fill_list(have: list, extra: list) -> None:
+        have.extend(x for x in extra if x not in have)
+
+    for ptr in dropped:
+        parts = ptr.strip("/").split("/")
+        if ptr == "/headline" and cand.headline:
+            out.headline = cand.headline
+        elif parts[0] == "source" and parts[1] == "outlet":
+            out.source.outlet = cand.source.outlet
+        elif parts[0] == "source" and parts[1] in ("reporters", "photographers", "editors"):
+            fill_list(getattr(out.source, parts[1]), getattr(cand.source, parts[1]))
+        elif parts[0] == "meeting" and out.meeting is not None and cand.meeting is not None:
+            field = parts[1]
+            setattr(out.meeting, field, getattr(cand.meeting, field))
+            if field == "date":
+                out.meeting.time_of_day = out.meeting.time_of_day or cand.meeting.time_of_day
+        elif parts[0] == "people" and len(parts) == 4:  # /people/<i>/titles/<title>: i counts grounded people
+            name = grounded.people[int(parts[1])].name
+            mine = next(p for p in out.people if p.name == name)
+            theirs = next((p for p in cand.people if p.name == name), None)
+            if theirs is None:
+                continue
+            mine.titles = theirs.titles
+        elif parts[0] == "people":
+            have = {p.name for p in out.people}
+            out.people.extend(p for p in cand.people if p.name not in have)
+        elif parts[0] in ("upstream_meetings", "slogans"):
+            fill_list(getattr(out, parts[0]), getattr(cand, parts[0]))
+        else:
+            continue
+        filled.append(ptr)
+    if filled:
+        warnings.append("ungrounded model values replaced by offline candidates: " + "; ".join(filled))
+    return out
 
 
 def _chunks(text: str) -> list[str]:
