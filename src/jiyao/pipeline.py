@@ -92,10 +92,15 @@ class Extractor:
         for chunk in _chunks(doc.norm.text):
             answers.append(await self._ask(chunk, hints, loc, usage, warnings))
         merged = _merge(answers)
+        model_dropped = []
         if offline is not None:
-            merged = _fall_back(merged, offline, doc, warnings)
+            merged, model_dropped = _fall_back(merged, offline, doc, warnings)
         usage.latency_s = round(usage.latency_s, 3)
-        return to_record(doc, merged, usage, warnings)
+        record = to_record(doc, merged, usage, warnings)
+        # diagnostics count what the model said that the text lacks, replaced or not
+        d = record.diagnostics
+        d.dropped_ungrounded = list(dict.fromkeys(model_dropped + d.dropped_ungrounded))
+        return record
 
     async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage, warnings: list[str]) -> ExtractedReport:
         messages = self.prompts.messages(text, hints)
@@ -149,14 +154,15 @@ def _hints(doc: Document, offline: ExtractedReport) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _fall_back(answer: ExtractedReport, offline: ExtractedReport, doc: Document, warnings: list[str]) -> ExtractedReport:
+def _fall_back(answer: ExtractedReport, offline: ExtractedReport, doc: Document,
+               warnings: list[str]) -> tuple[ExtractedReport, list[str]]:
     """Hybrid: where the model gave a value the text does not contain (it will be dropped), use the
     recognisers' grounded candidate for that field instead. A field the model left empty stays
     empty: that may be a correction."""
     g = ground(answer, doc)
     dropped, grounded = g.dropped, g.report
     if not dropped:
-        return answer
+        return answer, []
     cand = ground(offline, doc).report
     out = answer.model_copy(deep=True)
     filled = []
@@ -194,7 +200,7 @@ def _fall_back(answer: ExtractedReport, offline: ExtractedReport, doc: Document,
         filled.append(ptr)
     if filled:
         warnings.append("ungrounded model values replaced by offline candidates: " + "; ".join(filled))
-    return out
+    return out, dropped
 
 
 def _chunks(text: str) -> list[str]:
