@@ -51,3 +51,8 @@ def test_html_renders_in_headless_chromium(reports, tmp_path):
                           "--dump-dom", (reports / "report.html").as_uri()], capture_output=True, text=True, timeout=120)
     assert 'id="fields"' in out.stdout or "id='fields'" in out.stdout or "<table id=\"fields\">" in out.stdout
     assert "people.name" in out.stdout
+
+
+def test_eval_names_a_missing_prediction_file(tmp_path):
+    r = CliRunner().invoke(app, ["eval", "--gold", str(GOLD), "--pred", str(tmp_path / "typo.jsonl")])
+    assert r.exit_code == 2 and "typo.jsonl" in r.output and "Traceback" not in r.output

@@ -1,5 +1,4 @@
 """The offline backend on the gold set, clean and noisy: the thresholds of the offline issue."""
-import json
 from pathlib import Path
 
 import pytest

@@ -92,6 +92,10 @@ def eval_cmd(
     """Score records against gold: strict and partial P/R/F1 per field with 95% bootstrap intervals."""
     from .eval import report as rp
 
+    missing = [str(p) for p in pred if not p.is_file()] + ([] if gold.is_dir() else [f"{gold} (gold folder)"])
+    if missing:
+        err.print(f"[red]error:[/] not found: {', '.join(missing)}")
+        raise typer.Exit(2)
     rep = rp.build(gold, pred, articles)
     for s in rep["systems"]:
         t = Table(title=f"{s['name']} vs {gold} ({rep['n_articles']} articles)")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from dataclasses import dataclass, field
 
 from .cache import Cache, cache_key
 from .ground import Locator, ground, to_record
@@ -27,20 +26,11 @@ class ConfigError(ValueError):
     pass
 
 
-@dataclass
-class RunStats:
+class RunStats(Usage):
+    """A run's totals: the records' costs summed, plus what failed articles spent."""
+    backend: str = "run"
     records: int = 0
     failures: int = 0
-    calls: int = 0
-    cache_hits: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    started: float = field(default_factory=time.monotonic)
-
-    def add(self, usage: Usage | None) -> None:
-        if usage:
-            self.calls += usage.calls; self.cache_hits += usage.cache_hits
-            self.prompt_tokens += usage.prompt_tokens; self.completion_tokens += usage.completion_tokens
 
 
 class Extractor:
@@ -117,19 +107,13 @@ class Extractor:
                 answer, stats, warn = await self.client.extract(messages, contains=lambda v: loc.find(v) is not None)
             except LLMError as exc:
                 if exc.stats:
-                    _add_stats(usage, exc.stats)
+                    usage.add(exc.stats)
                 raise
-        _add_stats(usage, stats)
+        usage.add(stats)
         warnings.extend(warn)
         if self.cache is not None:
             self.cache.put(key, answer.model_dump())
         return answer
-
-
-def _add_stats(usage: Usage, stats) -> None:
-    usage.attempts += stats.attempts; usage.calls += stats.calls
-    usage.prompt_tokens += stats.prompt_tokens; usage.completion_tokens += stats.completion_tokens
-    usage.latency_s += stats.latency_s
 
 
 def _schema_hash() -> str:
@@ -179,9 +163,9 @@ def _fall_back(answer: ExtractedReport, offline: ExtractedReport, doc: Document,
         elif parts[0] == "source" and parts[1] in ("reporters", "photographers", "editors"):
             fill_list(getattr(out.source, parts[1]), getattr(cand.source, parts[1]))
         elif parts[0] == "meeting" and out.meeting is not None and cand.meeting is not None:
-            field = parts[1]
-            setattr(out.meeting, field, getattr(cand.meeting, field))
-            if field == "date":
+            name = parts[1]
+            setattr(out.meeting, name, getattr(cand.meeting, name))
+            if name == "date":
                 out.meeting.time_of_day = out.meeting.time_of_day or cand.meeting.time_of_day
         elif parts[0] == "people" and len(parts) == 4:  # /people/<i>/titles/<title>: i counts grounded people
             name = grounded.people[int(parts[1])].name

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -115,11 +116,9 @@ class _Visible(HTMLParser):
         self._emit(data, self._pos())
 
     def handle_entityref(self, name):
-        from html import unescape
         self._emit(unescape(f"&{name};"), self._pos(), one_span=True)
 
     def handle_charref(self, name):
-        from html import unescape
         self._emit(unescape(f"&#{name};"), self._pos(), one_span=True)
 
 

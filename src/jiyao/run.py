@@ -24,7 +24,8 @@ async def run(paths: Iterable[str | Path], writer: RecordWriter, extractor: Extr
             record = await extractor.aextract(doc)
             writer.write(record)
             stats.records += 1
-            stats.add(record.usage)
+            if record.usage:
+                stats.add(record.usage)
             ok = True
         except ReadError as exc:
             writer.error(doc_id, str(path), str(exc))
@@ -35,7 +36,7 @@ async def run(paths: Iterable[str | Path], writer: RecordWriter, extractor: Extr
                          prompt_tokens=s.prompt_tokens if s else 0, completion_tokens=s.completion_tokens if s else 0)
             stats.failures += 1
             if s:
-                stats.calls += s.calls; stats.prompt_tokens += s.prompt_tokens; stats.completion_tokens += s.completion_tokens
+                stats.add(s)
         except Exception as exc:  # noqa: BLE001 - one bad article never ends the run
             writer.error(doc_id, str(path), f"{type(exc).__name__}: {exc}")
             stats.failures += 1

@@ -57,6 +57,10 @@ class Directive(_Model):
     category: str | None = None
 
 
+# The counters every cost record carries: per call chain (llm.CallStats), per record (Usage), per run.
+COST_COUNTERS = ("attempts", "calls", "cache_hits", "prompt_tokens", "completion_tokens", "latency_s")
+
+
 class Usage(_Model):
     """What producing this record cost: written by the pipeline, never by the model."""
     backend: str
@@ -68,6 +72,11 @@ class Usage(_Model):
     completion_tokens: int = 0
     latency_s: float = 0.0
     prompt_hash: str | None = None
+
+    def add(self, other) -> None:
+        """Sum the counters of another cost (a Usage, or the LLM layer's CallStats) into this one."""
+        for f in COST_COUNTERS:
+            setattr(self, f, getattr(self, f) + (getattr(other, f, 0) or 0))
 
 
 class Diagnostics(_Model):
