@@ -43,6 +43,33 @@ class Document:
         return self.article_starts[s], self.article_ends[e - 1]
 
 
+def _mixed_lines(data: bytes) -> tuple[str, str] | None:
+    """A file pasted together from UTF-8 and GBK/Big5 sources (scrapers do this): each line in its
+    own encoding. Only when some non-ASCII lines are UTF-8 and others are not."""
+    lines = data.split(b"\n")
+    out, legacy = [], set()
+    utf8_bytes = 0
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+            utf8_bytes += sum(b >= 0x80 for b in line)
+            continue
+        except UnicodeDecodeError:
+            pass
+        for enc in ("gb18030", "big5"):
+            try:
+                out.append(line.decode(enc)); legacy.add(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            return None
+    # a few bytes that happen to be valid UTF-8 in a GBK file are not a UTF-8 source
+    if utf8_bytes < 6 or not legacy:
+        return None
+    return "\n".join(out), "mixed(utf-8+" + "+".join(sorted(legacy)) + ")"
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding). UTF-8 first (it is strict enough to trust), then the Chinese legacy
     encodings, charset-normalizer deciding between GB18030 and Big5 when both decode."""
@@ -60,6 +87,9 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    mixed = _mixed_lines(data)
+    if mixed:
+        return mixed
     ok = []
     for enc in ("gb18030", "big5"):
         try:

@@ -48,8 +48,12 @@ def test_bad_inputs_each_get_an_error_or_a_correct_record(tmp_path, tally):
     (src / "a" / "dup.txt").write_text(clean_text, "utf-8")
     (src / "b" / "dup.txt").write_text(clean_text, "utf-8")
     (src / "notice.txt").write_text("关于春节期间停车场开放时间的通知\n各位市民:春节期间停车场开放时间为上午8时至晚上10时。特此通知。", "utf-8")
+    lines = clean_text.split("\n")  # scraped together: a UTF-8 head and a GBK body
+    (src / "mixed.txt").write_bytes("\n".join(lines[:2]).encode() + b"\n" + "\n".join(lines[2:]).encode("gb18030"))
+    with open(src / "huge.txt", "wb") as f:  # 20 MB: refused by size, without reading it
+        f.write(clean_text.encode() * (20_000_000 // len(clean_text.encode()) + 1))
     os.symlink(src, src / "a" / "loop")
-    tally["bad inputs tried"] += 11
+    tally["bad inputs tried"] += 13
     out = tmp_path / "out" / "r.jsonl"
     r = _extract(src, "-o", out)
     assert r.exit_code == 0, r.output
@@ -58,12 +62,14 @@ def test_bad_inputs_each_get_an_error_or_a_correct_record(tmp_path, tally):
     assert "empty file" in errors["empty"] and "empty" in errors["blank"]
     assert "binary" in errors["binary"] or "undecodable" in errors["binary"]
     assert "undecodable" in errors["undecodable"] or "binary" in errors["undecodable"]
-    assert {"gbk", "big5", "page", "notice", "longline"} <= set(recs)
+    assert {"gbk", "big5", "page", "notice", "longline", "mixed"} <= set(recs)
+    assert "too large" in errors["huge"] and "huge" not in recs
     assert recs["notice"]["meeting"] is None and recs["notice"]["people"] == []
     dup_ids = [d for d in recs if d.startswith("dup")]
     assert len(dup_ids) == 2  # same stem in two folders: two records, two ids
     reference = _core(recs[dup_ids[0]])
     assert _core(recs["gbk"]) == reference  # same text in GBK bytes: same record, same offsets
+    assert _core(recs["mixed"]) == reference  # each line decoded in its own encoding
     assert [p["name"] for p in recs["big5"]["people"]] == [p["name"] for p in reference["people"]]
     assert [p["name"] for p in recs["page"]["people"]] == [p["name"] for p in reference["people"]]
     assert _extract(src, "-o", tmp_path / "strict.jsonl", "--strict").exit_code == 1
