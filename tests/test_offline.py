@@ -90,3 +90,18 @@ def test_gold_records_are_schema_valid(gold):
     from jiyao.schema import MeetingReport
     for g in gold.values():
         MeetingReport.model_validate(g)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("出席会议的有市领导王建国、李明、赵刚。", [("王建国", ["市领导"], []), ("李明", ["市领导"], []), ("赵刚", ["市领导"], [])]),
+    ("刘强同志主持会议并讲话,县委副书记、县长邵华同志出席。",
+     [("刘强", [], ["chair", "speaker"]), ("邵华", ["县委副书记", "县长"], [])]),
+    ("区领导 张三 李四 王五 出席会议。", [("张三", ["区领导"], []), ("李四", ["区领导"], []), ("王五", ["区领导"], [])]),
+    ("会议由副市长周新民主持。市委常委、常务副市长陈杰作工作部署。",
+     [("周新民", ["副市长"], ["chair"]), ("陈杰", ["市委常委", "常务副市长"], ["speaker"])]),
+    # cited, not taking part
+    ("会议传达学习了省委书记王某某在全省会议上的讲话精神。", []),
+])
+def test_people_constructions(text, expected):
+    from jiyao.recognise.people import find_people
+    assert [(p.name, p.titles, sorted(p.roles)) for p in find_people(text)] == expected

@@ -12,8 +12,14 @@ from dataclasses import dataclass, field
 from .lexicon import CHAIR_RE, CJK, NAME_FOLLOWERS, NOT_TITLE_WORDS, SPEAKER_RE, ends_with_title, surnames
 
 _SENTENCE = re.compile(r"[^。!?\n]+")
-_CLAUSE = re.compile(r"[^,;:。!?()\[\]“”\s]+")
-_LEAD = re.compile(r"^(?:会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)")
+# Two readings of a clause, the first one's titles winning: spaces end a clause; spaces separate
+# list items, as scraped lists do (区领导 张三 李四).
+_READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、")),
+             (re.compile(r"[^,;:。!?()\[\]“”\n]+"), re.compile(r"、|[ \t\u3000]+")))
+_LEAD = re.compile(r"^\s*(?:(?:出席|参加|列席)(?:会议|本次会议)?的(?:领导)?(?:还)?有|与会(?:领导)?(?:还)?有|会上|会议由|随后"
+                   r"|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
+# A participant named without a title: 刘强同志主持会议 / 刘强主持召开
+_UNTITLED = re.compile(rf"(?:^|[,。;\n])\s*([{CJK}]{{2,4}}?)(?:同志)?(?:主持|出席|参加)")
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员")
 _SHORT_BREAK = set("和与及在就等对到也率于主带同作做以")
@@ -72,45 +78,57 @@ def _clean_title(seg: str) -> bool:
 
 def find_people(text: str) -> list[PersonFound]:
     found: dict[str, PersonFound] = {}
-    for cm in _CLAUSE.finditer(text):
-        clause, base = cm.group(), cm.start()
-        lead = _LEAD.match(clause)
-        if lead:
-            clause, base = clause[lead.end():], base + lead.end()
-        pending: list[tuple[str, int]] = []
-        shared: list[tuple[str, int]] | None = None
-        pos = 0
-        for seg in clause.split("、"):
-            seg_start = base + pos
-            pos += len(seg) + 1
-            tn = split_title_name(seg)
-            if tn:
-                title, name, rest = tn
-                titles = pending + [(title, seg_start)]
-                if not _CITED.match(rest):
-                    _add(found, name, titles, seg_start + len(title))
-                shared, pending = titles, []
-                if rest:
-                    break
-                continue
-            nm = split_name(seg)
-            if nm and (shared or pending):
-                titles = shared if shared else pending
-                _add(found, nm[0], titles, seg_start)
-                if nm[1]:
-                    break
-                continue
-            if _clean_title(seg) and shared is None:
-                pending.append((seg, seg_start))
-                continue
-            break
-    # 由X主持 / X主持: a chair named without a title is still a participant
-    for m in re.finditer(f"由([{CJK}]{{2,4}}?)主持", text):
-        if is_name(m.group(1)) and m.group(1) not in found:
-            _add(found, m.group(1), [], m.start(1))
-    people = list(found.values())
+    for clause_re, sep_re in _READINGS:
+        for cm in clause_re.finditer(text):
+            _clause_people(cm.group(), cm.start(), sep_re, found)
+    # 由X主持 / X同志主持: a chair named without a title is still a participant
+    for rx in (rf"由([{CJK}]{{2,4}}?)主持", _UNTITLED.pattern):
+        for m in re.finditer(rx, text):
+            if is_name(m.group(1)) and m.group(1) not in found:
+                _add(found, m.group(1), [], m.start(1))
+    people = sorted(found.values(), key=lambda p: p.start)  # text order
     _assign_roles(text, people)
     return people
+
+
+def _segments(clause: str, sep_re: re.Pattern) -> list[tuple[int, str]]:
+    out, last = [], 0
+    for m in sep_re.finditer(clause):
+        out.append((last, clause[last: m.start()]))
+        last = m.end()
+    out.append((last, clause[last:]))
+    return [(o, s) for o, s in out if s]
+
+
+def _clause_people(clause: str, base: int, sep_re: re.Pattern, found: dict[str, PersonFound]) -> None:
+    lead = _LEAD.match(clause)
+    if lead:
+        clause, base = clause[lead.end():], base + lead.end()
+    pending: list[tuple[str, int]] = []
+    shared: list[tuple[str, int]] | None = None
+    for offset, seg in _segments(clause, sep_re):
+        seg_start = base + offset
+        tn = split_title_name(seg)
+        if tn:
+            title, name, rest = tn
+            titles = pending + [(title, seg_start)]
+            if not _CITED.match(rest):
+                _add(found, name, titles, seg_start + len(title))
+            shared, pending = titles, []
+            if rest:
+                break
+            continue
+        nm = split_name(seg)
+        if nm and (shared or pending):
+            titles = shared if shared else pending
+            _add(found, nm[0], titles, seg_start)
+            if nm[1]:
+                break
+            continue
+        if _clean_title(seg) and shared is None:
+            pending.append((seg, seg_start))
+            continue
+        break
 
 
 def _add(found: dict[str, PersonFound], name: str, titles: list[tuple[str, int]], start: int) -> None:
