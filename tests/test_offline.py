@@ -105,3 +105,22 @@ def test_gold_records_are_schema_valid(gold):
 def test_people_constructions(text, expected):
     from jiyao.recognise.people import find_people
     assert [(p.name, p.titles, sorted(p.roles)) for p in find_people(text)] == expected
+
+
+@pytest.mark.parametrize("text, name, venue, organizer", [
+    ("我县召开疫情防控工作会议暨冬春季防控动员部署会\n1月5日上午,全县疫情防控工作会议暨冬春季防控动员部署会召开。县委书记刘强出席并讲话。",
+     "疫情防控工作会议暨冬春季防控动员部署会", None, None),
+    ("全市疫情防控工作专题会召开\n4月9日晚,全市疫情防控工作专题会在市行政中心召开。市委书记赵伟出席会议并讲话。",
+     "疫情防控工作专题会", "市行政中心", None),
+    # the body convenes an unnamed 会议: the name is composed and grounded on the whole phrase
+    ("市委常委会召开会议\n3月12日,市委常委会召开会议,传达学习省委会议精神。市委书记张勇主持会议并讲话。",
+     "市委常委会会议", None, "市委常委会"),
+    # reported but named nowhere: a meeting with a null name, its people kept
+    ("区委召开常委会\n2月1日下午,区委召开常委会,研究部署近期疫情防控工作。区委书记孙强主持会议。", None, None, None),
+])
+def test_meeting_constructions(text, name, venue, organizer):
+    from jiyao.read import from_text
+    rec = Extractor("offline").extract_offline(from_text(text, "x"))
+    assert rec.meeting is not None and rec.people
+    assert (rec.meeting.name, rec.meeting.venue, rec.meeting.organizer) == (name, venue, organizer)
+    assert not rec.diagnostics.dropped_ungrounded

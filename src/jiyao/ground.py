@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .read import Document
 from .recognise import region
+from .recognise.meeting import COMPOSED_NAME
 from .schema import Diagnostics, ExtractedReport, MeetingReport
 from .text import normalise, normalise_value
 
@@ -59,6 +60,15 @@ def _date_keys(iso: str) -> list[str]:
     return keys
 
 
+def _composed_span(loc: Locator, name: str) -> list[int] | None:
+    """A name the text gives as body + verb + 会议 (市委常委会召开会议 → 市委常委会会议): the span of the phrase."""
+    m = COMPOSED_NAME.match(name)
+    if not m:
+        return None
+    hit = re.search(re.escape(m.group(1)) + r"\s*(?:召开|举行)了?\s*" + re.escape(m.group(2)), loc.doc.norm.text)
+    return list(loc.doc.span(hit.start(), hit.end())) if hit else None
+
+
 def ground(report: ExtractedReport, doc: Document) -> GroundResult:
     """Locate every value; drop (and count) the ones the text does not contain."""
     loc = Locator(doc)
@@ -101,7 +111,13 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
             res.dropped.append("/source/published_date"); s.published_date = None
     m = r.meeting
     if m is not None:
-        if not keep("/meeting/name", m.name):
+        span = (loc.original_span(m.name) or _composed_span(loc, m.name)) if m.name else None
+        if span:
+            res.evidence["/meeting/name"] = span
+        elif m.name is None:
+            pass  # an unnamed meeting: its other fields are grounded one by one
+        else:
+            res.dropped.append("/meeting/name")
             r.meeting = m = None
     if m is not None:
         if m.date:

@@ -48,22 +48,23 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     upstream = upstream_meetings(body, body_start, name.value if name else None)
     report.upstream_meetings = [f.value for f in upstream]
     report.slogans = [f.value for f in slogans(body)]
-    if name is None:
+    if name is None and not (people and mt.reports_a_meeting(body)):
         return report  # no meeting reported: nothing about one is invented
     date, tod, _ = mt.meeting_date(body, body_start, src.published_date)
     vn = mt.venue(body, body_start)
-    self_ref = _SELF_REF.search(name.value if name else "") or _SELF_REF.search(head.value if head else "") or _SELF_REF.search(body[:400])
-    explicit = _explicit_place(name.value)
+    name_text = name.value if name else None
+    self_ref = _SELF_REF.search(name_text or "") or _SELF_REF.search(head.value if head else "") or _SELF_REF.search(body[:400])
+    explicit = _explicit_place(name_text) if name_text else None
     # People's names are no place mentions (刘南昌 is not 南昌市).
     place_text = text
     for n in [p.name for p in people] + src.reporters + src.photographers + src.editors:
         place_text = place_text.replace(n, "□" * len(n))
     div = rg.resolve(place_text, self_ref.group(1) if self_ref else None, explicit)
     report.meeting = Meeting(
-        name=name.value, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),
+        name=name_text, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),
         venue=vn.value if vn else None,
         region=Region(name=div.name, admin_code=div.code) if div else None,
-        organizer=mt.organizer(name.value, body),
+        organizer=mt.organizer(name_text, body),
     )
     reporters = set(src.reporters) | set(src.photographers) | set(src.editors)
     report.people = [Person(name=p.name, titles=p.titles, roles=sorted(p.roles)) for p in people if p.name not in reporters]

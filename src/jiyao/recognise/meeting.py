@@ -70,6 +70,29 @@ def _ok_name(name: str) -> bool:
     return len(name) >= 4 and name not in _GENERIC_NAMES and not _RELAY.match(name) and "收看" not in name
 
 
+def _up_to_meeting(part: str, before_verb: bool) -> str:
+    """The part through its last 会议, or all of it when it ends in 会 (…工作会议暨…动员部署会);
+    before 召开, a 常委会 is the body that convenes, not the meeting."""
+    if part.endswith("会") and not (before_verb and part.endswith(_BODIES)):
+        return part
+    k = part.rfind("会议")
+    return part[: k + 2] if k >= 0 else ""
+
+
+_BODIES = ("常委会", "委员会", "联合会", "协会", "学会", "工会", "商会")  # end in 会, but convene meetings
+# "市委常委会召开会议": the text names the meeting by its body; the name is composed from the two
+# (SPEC: the meeting's name as the text gives it) and grounded on the whole phrase.
+_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会)(?:召开|举行)了?((?:专题|全体成员|全体|扩大|常务)?会议)")
+COMPOSED_NAME = re.compile(rf"^(.+?)((?:专题|全体成员|全体|扩大|常务)?会议)$")
+
+_HELD = re.compile(r"(?:召开|举行|主持)[^,。;]{0,30}?会|会(?:议)?(?:在[^,。;]{2,30}?)?(?:召开|举行)|主持会议")
+
+
+def reports_a_meeting(body: str) -> bool:
+    """Some meeting is held in the text (召开会议, 会议在…召开, 主持会议), named or not."""
+    return bool(_HELD.search(body[:1500]))
+
+
 def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None:
     """The meeting's own name from the body (召开X会议 / X会议(在…)召开); else from the headline."""
     for m in _CLAUSE.finditer(body[:1200]):
@@ -78,18 +101,11 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
             continue
         conv = _CONVENE.search(clause)
         if conv:
-            tail = clause[conv.end():]
-            k = tail.rfind("会议")
-            cand = tail[: k + 2] if k >= 0 else (tail if tail.endswith("会") else "")
-            if cand and _ok_name(_clean_name(cand)):
-                name = _clean_name(cand)
-                return Found(name, body_start + m.start() + clause.find(name))
-            # "X会议召开" / "X会议,在Y召开": the name is this clause or the previous one
-            head_part = _VENUE_TAIL.sub("", clause[: conv.start()])
-            k = head_part.rfind("会议")
-            if k >= 0 and _ok_name(_clean_name(head_part[: k + 2])):
-                name = _clean_name(head_part[: k + 2])
-                return Found(name, body_start + m.start() + clause.find(name))
+            # "召开X会议…" first; then "X会议(在Y)召开"
+            for part, before in ((clause[conv.end():], False), (_VENUE_TAIL.sub("", clause[: conv.start()]), True)):
+                name = _clean_name(_up_to_meeting(part, before))
+                if _ok_name(name):
+                    return Found(name, body_start + m.start() + clause.find(name))
         elif clause.endswith("会议") and m.end() < len(body) and re.match(r",\s*在[^,。]{2,30}?(?:召开|举行)", body[m.end():]):
             name = _clean_name(clause)
             if _ok_name(name):
@@ -100,6 +116,11 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
             name = _clean_name(m.group(1))
             if _ok_name(name):
                 return Found(name, head.start + head.value.find(name, m.start(1)))
+    m = _BODY_MEETING.search(body[:600])
+    if m:
+        org = _LEADING.sub("", m.group(1))
+        if len(org) >= 2 and not org.startswith(("我", "全")):
+            return Found(org + m.group(2), body_start + m.start(1) + m.group(1).find(org))
     return None
 
 
