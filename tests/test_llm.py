@@ -37,7 +37,7 @@ def _same_as_gold(rec, g):
     assert rec.slogans == g["slogans"]
 
 
-@pytest.mark.parametrize("mode", ["tools", "json_schema", "md_json"])
+@pytest.mark.parametrize("mode", ["tools", "json_schema", "json", "md_json"])
 def test_valid_answer_in_each_mode(gold, mode):
     script = Script([answer_from_gold(gold[DOC])])
     with FakeServer(script) as s:
@@ -47,6 +47,17 @@ def test_valid_answer_in_each_mode(gold, mode):
     assert rec.usage.prompt_hash and rec.usage.model == "scripted"
     assert not rec.diagnostics.dropped_ungrounded
     assert ("tools" in script.requests[0]) == (mode == "tools")
+
+
+def test_unknown_keys_in_an_answer_are_ignored_not_reasked(gold):
+    # small models echo hint keys (offsets_of_people) and invent their own, at any level
+    ans = answer_from_gold(gold[DOC])
+    ans = {**ans, "offsets_of_people": {"尹久辉": [0, 3]},
+           "meeting": {**ans["meeting"], "confidence": 0.9}, "people": [{**p, "note": "x"} for p in ans["people"]]}
+    with FakeServer(Script([ans])) as s:
+        rec = _run(s, mode="json")
+    assert rec.usage.attempts == 1
+    _same_as_gold(rec, gold[DOC])
 
 
 def test_ungrounded_answer_is_reasked_with_the_error(gold):

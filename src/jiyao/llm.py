@@ -11,6 +11,7 @@ import asyncio
 import os
 import random
 import time
+import typing
 from dataclasses import dataclass, field
 
 import instructor
@@ -19,7 +20,7 @@ try:  # instructor >= 1.11 keeps its exceptions here; older releases in instruct
 except ImportError:  # pragma: no cover
     from instructor.exceptions import InstructorRetryException
 import openai
-from pydantic import ValidationInfo, model_validator
+from pydantic import BaseModel, ValidationInfo, model_validator
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from .schema import ExtractedReport
@@ -97,8 +98,36 @@ class CallStats:
     errors: list[str] = field(default_factory=list)
 
 
+def _prune(data, model: type[BaseModel]):
+    """Keys the schema does not know, removed at every level: small models echo hint keys
+    (offsets_of_people) or add their own, and a whole answer should not fail for that."""
+    if not isinstance(data, dict):
+        return data
+    out = {}
+    for key, value in data.items():
+        f = model.model_fields.get(key)
+        if f is None:
+            continue
+        sub = next((a for a in (f.annotation, *typing.get_args(f.annotation))
+                    if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if sub is None:  # list[Model] / Model | None
+            sub = next((b for a in typing.get_args(f.annotation) for b in (a, *typing.get_args(a))
+                        if isinstance(b, type) and issubclass(b, BaseModel)), None)
+        if sub is not None and isinstance(value, list):
+            value = [_prune(v, sub) for v in value]
+        elif sub is not None:
+            value = _prune(value, sub)
+        out[key] = value
+    return out
+
+
 class GroundedReport(ExtractedReport):
     """The answer schema with one more rule: every copied value must be in the article."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_unknown_keys(cls, data):
+        return _prune(data, ExtractedReport)
 
     @model_validator(mode="after")
     def _values_in_article(self, info: ValidationInfo):
