@@ -124,3 +124,17 @@ def test_meeting_constructions(text, name, venue, organizer):
     assert rec.meeting is not None and rec.people
     assert (rec.meeting.name, rec.meeting.venue, rec.meeting.organizer) == (name, venue, organizer)
     assert not rec.diagnostics.dropped_ungrounded
+
+
+@pytest.mark.parametrize("text, reporters, photographers, editors", [
+    ("本报讯(记者 张三 通讯员 李四)3月1日", ["张三", "李四"], [], []),
+    ("(文/张三 图/李四)", ["张三"], ["李四"], []),
+    ("记者 王五 报道", ["王五"], [], []),  # a credit line without brackets; 报道 is no name
+    ("(记者 欧阳娜娜 通讯员 阿依古丽·买买提)", ["欧阳娜娜", "阿依古丽·买买提"], [], []),
+    ("编辑 | 刘五", [], [], ["刘五"]),
+    ("记者要深入一线采访报道群众关心的问题。", [], [], []),
+])
+def test_credit_lines(text, reporters, photographers, editors):
+    from jiyao.recognise.source import source
+    s = source(text)
+    assert (s.reporters, s.photographers, s.editors) == (reporters, photographers, editors)
