@@ -116,7 +116,7 @@ def test_people_constructions(text, expected):
     ("市委常委会召开会议\n3月12日,市委常委会召开会议,传达学习省委会议精神。市委书记张勇主持会议并讲话。",
      "市委常委会会议", None, "市委常委会"),
     # reported but named nowhere: a meeting with a null name, its people kept
-    ("区委召开常委会\n2月1日下午,区委召开常委会,研究部署近期疫情防控工作。区委书记孙强主持会议。", None, None, None),
+    ("区委召开常委会\n2月1日下午,区委召开常委会,研究部署近期疫情防控工作。区委书记孙强主持会议。", None, None, "区委"),
 ])
 def test_meeting_constructions(text, name, venue, organizer):
     from jiyao.read import from_text
@@ -138,3 +138,30 @@ def test_credit_lines(text, reporters, photographers, editors):
     from jiyao.recognise.source import source
     s = source(text)
     assert (s.reporters, s.photographers, s.editors) == (reporters, photographers, editors)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("传达学习全国安全生产电视电话会议和全省疫情防控工作例会精神", ["全国安全生产电视电话会议", "全省疫情防控工作例会"]),
+    ("深入学习贯彻党的二十大精神和优化疫情防控“二十条”措施", ["党的二十大"]),
+    ("认真学习贯彻党的二十大和省第十二次党代会精神", ["党的二十大", "省第十二次党代会"]),
+    ("以优异成绩迎接党的二十大胜利召开", []),  # not relayed
+    ("会议传达学习了习近平总书记重要讲话精神", []),  # a speech, not a named meeting
+])
+def test_upstream_constructions(text, expected):
+    from jiyao.recognise.mentions import upstream_meetings
+    assert [f.value for f in upstream_meetings(text, 0, None)] == expected
+
+
+def test_html_page_source_line_outside_the_article_is_read(tmp_path):
+    # trafilatura leaves the 发布日期/来源 line out of the article; SPEC takes outlet and date from it
+    page = ("<html><head><title>我市召开疫情防控工作会议_某市政府</title></head><body><h1>我市召开疫情防控工作会议</h1>"
+            "<div class='info'>发布日期:2021-12-29 来源:嘉兴日报</div><div class='content'>"
+            "<p>12月28日下午,我市召开疫情防控工作会议。市长陈志强出席会议并讲话,副市长吴建华主持会议。</p>"
+            "<p>陈志强强调,要坚持“人物同防”,严格落实进口冷链食品闭环管理,做好返乡人员健康服务工作。</p></div></body></html>")
+    (tmp_path / "p.html").write_text(page, "utf-8")
+    doc = read_file(tmp_path / "p.html")
+    rec = Extractor("offline").extract_offline(doc)
+    assert rec.source.outlet == "嘉兴日报" and rec.source.published_date == "2021-12-29"
+    assert rec.meeting.region.name == "嘉兴市" and rec.meeting.date == "2021-12-28"
+    s, e = rec.evidence["/source/outlet"]
+    assert doc.original[s:e] == "嘉兴日报"

@@ -152,6 +152,9 @@ class _Visible(HTMLParser):
         self._emit(unescape(f"&#{name};"), self._pos(), one_span=True)
 
 
+_PAGE_SOURCE_LINE = re.compile(r"[^\n]{0,40}(?:来源|发布日期|发布时间)[::][^\n]{1,60}")
+
+
 def html_article(source: str) -> tuple[str, list[int], list[int], str | None, str | None]:
     """(article text, per-char original starts, ends, title, date) using trafilatura for what is
     the article, and the page's own text nodes for where each character came from."""
@@ -172,12 +175,19 @@ def html_article(source: str) -> tuple[str, list[int], list[int], str | None, st
     out_s: list[int] = []
     out_e: list[int] = []
     cursor = 0
-    lines = ([title] if title else []) + extracted.splitlines()
-    for line in lines:
+    # The page's 来源/发布日期 line sits outside the article for trafilatura; SPEC reads outlet and
+    # publication date from it, so it joins the article text (after the title), offsets and all.
+    body_compact = "".join(extracted.split())
+    page_lines = [m.group().strip() for m in _PAGE_SOURCE_LINE.finditer(visible)
+                  if "".join(m.group().split()) not in body_compact][:2]
+    head = ([title] if title else []) + page_lines
+    lines = head + extracted.splitlines()
+    for n, line in enumerate(lines):
         key = "".join(line.split())
         if not key:
             continue
-        at = compact.find(key, cursor if line is not title else 0)
+        in_head = n < len(head)
+        at = compact.find(key, cursor if not in_head else 0)
         if at < 0:
             continue
         a, b = compact_idx[at], compact_idx[at + len(key) - 1]
@@ -186,7 +196,7 @@ def html_article(source: str) -> tuple[str, list[int], list[int], str | None, st
         for i in range(a, b + 1):
             out_c.append(visible[i]); out_s.append(vis.offs[i])
             out_e.append(vis.offs[i] + 1 if source[vis.offs[i]] != "&" else source.index(";", vis.offs[i]) + 1)
-        if line is not title:
+        if not in_head:
             cursor = at + len(key)
     if not out_c:
         raise ReadError("HTML page with no article text")

@@ -64,7 +64,7 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
         name=name_text, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),
         venue=vn.value if vn else None,
         region=Region(name=div.name, admin_code=div.code) if div else None,
-        organizer=mt.organizer(name_text, body),
+        organizer=mt.organizer(name_text, body, head.value if head else None),
     )
     reporters = set(src.reporters) | set(src.photographers) | set(src.editors)
     report.people = [Person(name=p.name, titles=p.titles, roles=sorted(p.roles)) for p in people if p.name not in reporters]

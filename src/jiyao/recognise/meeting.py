@@ -19,7 +19,7 @@ _CONVENE = re.compile(r"(?:召开|举行|主持召开)(?:了)?")
 _VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:召开|举行|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
-_ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|市委|区委|县委|州委|省委|办公室|工作组)"
+_ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组)"
 # The longest leading body of the name: 县委常委会会议 → 县委常委会, 市政府第18次常务会议 → 市政府.
 _ORGANIZER_RE = re.compile(rf"^([{CJK}]{{0,24}}{_ORGANIZER_END})")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
@@ -168,12 +168,14 @@ def venue(body: str, body_start: int) -> Found | None:
     return None
 
 
-def organizer(name: str | None, body: str) -> str | None:
+def organizer(name: str | None, body: str, head: str | None = None) -> str | None:
     if name:
         m = _ORGANIZER_RE.match(name)
         if m and not m.group(1).startswith(("我", "全")) and len(m.group(1)) >= 3 and "会议" not in m.group(1):
             return m.group(1)
-    m = re.search(rf"(?:^|[,。])\s*([{CJK}]{{2,16}}?{_ORGANIZER_END})(?:召开|举行)", body[:600])
-    if m and not m.group(1).startswith(("我", "全")):
-        return m.group(1)
+    # "区委理论学习中心组召开…" in the body, or a headline "县委召开…会" (the head is the text's first line)
+    for text in (body[:600], head or ""):
+        m = re.search(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:召开|举行)", text)
+        if m and not m.group(1).startswith(("我", "全")):
+            return m.group(1)
     return None

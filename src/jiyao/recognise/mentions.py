@@ -7,8 +7,12 @@ from . import region
 from .meeting import DATE_RE, Found
 
 _TRIGGER = r"(?:收听收看|收看|收听|传达|学习|贯彻|落实|领会|学习贯彻|贯彻落实|传达学习)"
-_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*([^,。;:!?“”]{{4,120}}?(?:会议|全会|大会))(?=精神|后|,|。|$)")
-_ITEM_SPLIT = re.compile(r"(?<=会议|全会|大会)(?:、|和|及|以及|与)")
+# What a meeting's name ends with; 党的二十大 is a congress named without 会.
+_CONGRESS = r"党的[一二三四五六七八九十]+大"
+_MEETING_END = rf"(?:会议|全会|大会|例会|推进会|调度会|部署会|座谈会|视频会|专题会|办公会|党代会|{_CONGRESS})"
+_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{_CONGRESS}|[^,。;:!?“”]{{4,120}}?{_MEETING_END})"
+                       rf"(?:(?:、|和|及|以及|与)[^,。;:!?“”]{{4,120}}?{_MEETING_END})*)(?=精神|后|,|。|$)")
+_ITEM_SPLIT = re.compile(rf"(?<=会议|全会|大会|例会|[进度署谈频题公代]会|[一二三四五六七八九十]大)(?:、|和|及|以及|与)")
 _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
 _GENERIC = re.compile(r"^(?:此次|本次|这次|上述|该|会议|视频会议|电视电话会议|专题会议|有关会议)")
 
@@ -28,7 +32,7 @@ def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[
         for pos, raw in pieces:
             item = _LEADING_TRIGGERS.sub("", raw.strip())
             start = body_start + m.start(1) + pos + raw.find(item)
-            if len(item) < 5 or _GENERIC.match(item) or item == own_name or "收看" in item:
+            if len(item) < 5 and not item.startswith("党的") or _GENERIC.match(item) or item == own_name or "收看" in item:
                 continue
             if item not in (f.value for f in out):
                 out.append(Found(item, start))

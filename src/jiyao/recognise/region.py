@@ -13,7 +13,9 @@ _SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族
 # Short forms that are also everyday words (长治久安, 世界大同) are only trusted with their suffix.
 _AMBIGUOUS_SHORT = frozenset("长治 大同 安康 东方 和平 城区 郊区 矿区 中山 永安 吉安 太平 开放 新城 城中 城东 城西 城南 城北 "
                              "河东 河西 江北 江南 南岸 北海 白山 白城 通化 高新 经开 开发 青山 铁山 东风 前进 红旗 建华 "
-                             "新华 胜利 人民 和田 五指山 三沙 共青城 龙井 安定 长安 普兰 长宁 大安 宁安".split())
+                             "新华 胜利 人民 和田 五指山 三沙 共青城 龙井 安定 长安 普兰 长宁 大安 宁安 "
+                             "公安 平安 安宁 康乐 长乐 太和 大方 和顺 永和 光明 向阳 城关 新兴 富民 永安 兴业 振兴 新建 "
+                             "清新 临江 大关 安远 兴国 新丰".split())
 
 
 # Minority names inside autonomous divisions: 黔东南苗族侗族自治州 is written 黔东南州 or 黔东南.
