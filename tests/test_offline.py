@@ -70,9 +70,12 @@ def test_every_evidence_offset_points_at_its_value(seeds):
                 assert "".join(got.split()) == "".join(cur.split()), (pointer, got, cur)
 
 
+@pytest.mark.parametrize("name", SETS)
 @pytest.mark.parametrize("variant", ["trad_pinyin", "doubled", "gbk", "html"])
-def test_noisy_variants_score_within_002_of_clean(tmp_path, gold, variant):
-    make(SEEDS, tmp_path)
+def test_noisy_variants_score_within_002_of_clean(tmp_path, name, variant):
+    articles, gold_dir = SETS[name]
+    gold = load_gold(gold_dir)
+    make(articles, tmp_path)
     clean_scores, _ = _scores(_records(tmp_path / "clean"), gold)
     noisy_scores, _ = _scores(_records(tmp_path / variant), gold)
     for f in THRESHOLDS:

@@ -161,7 +161,9 @@ def html_article(source: str) -> tuple[str, list[int], list[int], str | None, st
     import trafilatura
 
     extracted = trafilatura.extract(source, include_comments=False, include_tables=False, favor_precision=True) or ""
-    meta = trafilatura.extract_metadata(source)
+    # extensive=False: a page date from the page's markup, not htmldate's guess (a bare year in
+    # the text becomes YYYY-01-01, which would then decide the meeting's year)
+    meta = trafilatura.extract_metadata(source, extensive=False)
     title = meta.title if meta and meta.title else None
     pdate = meta.date if meta and meta.date and re.match(r"\d{4}-\d{2}-\d{2}$", meta.date) else None
     vis = _Visible(source)
