@@ -60,6 +60,18 @@ def test_unknown_keys_in_an_answer_are_ignored_not_reasked(gold):
     _same_as_gold(rec, gold[DOC])
 
 
+def test_malformed_dates_are_reasked_then_dropped(gold):
+    bad = answer_from_gold(gold[DOC])
+    bad = {**bad, "meeting": {**bad["meeting"], "date": "9月28日"}, "source": {**bad["source"], "published_date": "2022"}}
+    script = Script(default=bad)
+    with FakeServer(script) as s:
+        rec = _run(s, backend="hybrid")
+    assert "meeting.date must be YYYY-MM-DD or --MM-DD" in str(script.requests[1]["messages"])
+    assert rec.usage.attempts == 3
+    # hybrid falls back to the recognised date; the malformed values never reach the record
+    assert rec.meeting.date == gold[DOC]["meeting"]["date"] and rec.source.published_date is None
+
+
 def test_ungrounded_answer_is_reasked_with_the_error(gold):
     bad = answer_from_gold(gold[DOC])
     bad = {**bad, "people": bad["people"] + [{"name": "王小二", "titles": ["区长"], "roles": []}]}

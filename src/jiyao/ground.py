@@ -52,6 +52,9 @@ class GroundResult:
 
 
 def _date_keys(iso: str) -> list[str]:
+    """How the text may write this date; nothing for a value that is not a SPEC date."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}|--\d{2}-\d{2}", iso):
+        return []
     parts = iso.lstrip("-").split("-")
     m, d = int(parts[-2]), int(parts[-1])
     keys = [f"{m}月{d}日", f"{m:02d}月{d:02d}日"]

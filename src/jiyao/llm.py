@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import re
 import time
 import typing
 from dataclasses import dataclass, field
@@ -121,6 +122,10 @@ def _prune(data, model: type[BaseModel]):
     return out
 
 
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_OR_MONTH_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|--\d{2}-\d{2}")
+
+
 class GroundedReport(ExtractedReport):
     """The answer schema with one more rule: every copied value must be in the article."""
 
@@ -135,10 +140,16 @@ class GroundedReport(ExtractedReport):
         contains = ctx.get("contains")
         if contains is None:
             return self
+        problems = []
         missing = [v for v in _copied_values(self) if not contains(v)]
         if missing:
-            raise ValueError("These values do not occur in the article; copy values exactly as written or leave them out: "
-                             + "; ".join(missing[:20]))
+            problems.append("These values do not occur in the article; copy values exactly as written or leave them "
+                            "out: " + "; ".join(missing[:20]))
+        dates = [("source.published_date", self.source.published_date, _ISO, "YYYY-MM-DD"),
+                 ("meeting.date", self.meeting.date if self.meeting else None, _ISO_OR_MONTH_DAY, "YYYY-MM-DD or --MM-DD")]
+        problems += [f"{f} must be {form} or null, not {v!r}." for f, v, rx, form in dates if v and not rx.fullmatch(v)]
+        if problems:
+            raise ValueError(" ".join(problems))
         return self
 
 
