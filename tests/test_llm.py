@@ -72,6 +72,18 @@ def test_malformed_dates_are_reasked_then_dropped(gold):
     assert rec.meeting.date == gold[DOC]["meeting"]["date"] and rec.source.published_date is None
 
 
+def test_out_of_reasks_the_last_answer_is_kept_leniently(gold):
+    # always one invented person and an unknown key: after the re-asks the answer is parsed
+    # leniently, the invented person dropped, everything else kept
+    ans = answer_from_gold(gold[DOC])
+    ans = {**ans, "note": "x", "people": ans["people"] + [{"name": "王小二", "titles": [], "roles": [], "age": 1}]}
+    with FakeServer(Script(default=ans)) as s:
+        rec = _run(s, mode="json")
+    assert rec.usage.attempts == 3
+    _same_as_gold(rec, gold[DOC])
+    assert "/people/王小二" in rec.diagnostics.dropped_ungrounded
+
+
 def test_ungrounded_answer_is_reasked_with_the_error(gold):
     bad = answer_from_gold(gold[DOC])
     bad = {**bad, "people": bad["people"] + [{"name": "王小二", "titles": ["区长"], "roles": []}]}

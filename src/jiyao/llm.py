@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import re
@@ -257,8 +258,8 @@ class LLMClient:
             last = exc.last_completion
             text = _completion_json(last)
             if text is not None:
-                try:
-                    report = ExtractedReport.model_validate_json(text)
+                try:  # leniently: unknown keys pruned, as for a validated answer
+                    report = ExtractedReport.model_validate(_prune(json.loads(text), ExtractedReport))
                     warnings.append(f"validation retries exhausted: {str(_root(exc))[:200]}")
                     return report
                 except Exception:  # noqa: BLE001
