@@ -72,19 +72,20 @@ class Extractor:
     async def aextract(self, doc: Document) -> MeetingReport:
         if self.backend == "offline":
             return self.extract_offline(doc)
-        hints = offline = None
+        loc = Locator(doc)
+        hints = candidates = None
         if self.backend == "hybrid":
-            offline = recognise(doc.norm.text, doc.page_date, doc.page_title)
-            hints = _hints(doc, offline)
+            # grounded once: the same candidates are the prompt's hints and the fallback values
+            candidates = ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report
+            hints = _hints(candidates, loc)
         answers, usage, warnings = [], Usage(backend=self.backend, model=self.endpoint.model,
                                              prompt_hash=self.prompts.hash), []
-        loc = Locator(doc)
         for chunk in _chunks(doc.norm.text):
             answers.append(await self._ask(chunk, hints, loc, usage, warnings))
         merged = _merge(answers)
         model_dropped = []
-        if offline is not None:
-            merged, model_dropped = _fall_back(merged, offline, doc, warnings)
+        if candidates is not None:
+            merged, model_dropped = _fall_back(merged, candidates, doc, warnings)
         usage.latency_s = round(usage.latency_s, 3)
         record = to_record(doc, merged, usage, warnings)
         # diagnostics count what the model said that the text lacks, replaced or not
@@ -124,13 +125,11 @@ def _schema_hash() -> str:
 _SCHEMA_HASH = _schema_hash()
 
 
-def _hints(doc: Document, offline: ExtractedReport) -> str:
-    """The recognisers' candidates, each with its offsets in the normalised article."""
-    g = ground(offline, doc)
-    data = g.report.model_dump(exclude={"directives"})
-    loc = Locator(doc)
+def _hints(candidates: ExtractedReport, loc: Locator) -> str:
+    """The recognisers' grounded candidates, people with their offsets in the normalised article."""
+    data = candidates.model_dump(exclude={"directives"})
     spans = {}
-    for p in g.report.people:
+    for p in candidates.people:
         hit = loc.find(p.name)
         if hit:
             spans[p.name] = list(hit)
@@ -138,7 +137,7 @@ def _hints(doc: Document, offline: ExtractedReport) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-def _fall_back(answer: ExtractedReport, offline: ExtractedReport, doc: Document,
+def _fall_back(answer: ExtractedReport, cand: ExtractedReport, doc: Document,
                warnings: list[str]) -> tuple[ExtractedReport, list[str]]:
     """Hybrid: where the model gave a value the text does not contain (it will be dropped), use the
     recognisers' grounded candidate for that field instead. A field the model left empty stays
@@ -147,7 +146,6 @@ def _fall_back(answer: ExtractedReport, offline: ExtractedReport, doc: Document,
     dropped, grounded = g.dropped, g.report
     if not dropped:
         return answer, []
-    cand = ground(offline, doc).report
     out = answer.model_copy(deep=True)
     filled = []
 
