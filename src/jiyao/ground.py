@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .read import Document
 from .recognise import region
 from .recognise.meeting import COMPOSED_NAME
-from .schema import Diagnostics, ExtractedReport, MeetingReport
+from .schema import MEETING_DATE, Diagnostics, ExtractedReport, MeetingReport
 from .text import normalise, normalise_value
 
 _REGION_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|特别行政区|省|市|区|县|州|旗|盟)$")
@@ -53,7 +53,7 @@ class GroundResult:
 
 def _date_keys(iso: str) -> list[str]:
     """How the text may write this date; nothing for a value that is not a SPEC date."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}|--\d{2}-\d{2}", iso):
+    if not MEETING_DATE.fullmatch(iso):
         return []
     parts = iso.lstrip("-").split("-")
     m, d = int(parts[-2]), int(parts[-1])

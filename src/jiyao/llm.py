@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import random
-import re
 import time
 import typing
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ import openai
 from pydantic import BaseModel, ValidationInfo, model_validator
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
-from .schema import ExtractedReport
+from .schema import ISO_DATE, MEETING_DATE, ExtractedReport
 
 # json: response_format json_object + the schema in the prompt, for servers without json_schema
 # (llama-cpp-python's server, older Ollama).
@@ -100,6 +99,13 @@ class CallStats:
     errors: list[str] = field(default_factory=list)
 
 
+def _submodel(annotation) -> type[BaseModel] | None:
+    """The model inside a field's type: Meeting | None, list[Person] → Meeting, Person."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for a in typing.get_args(annotation) if (m := _submodel(a))), None)
+
+
 def _prune(data, model: type[BaseModel]):
     """Keys the schema does not know, removed at every level: small models echo hint keys
     (offsets_of_people) or add their own, and a whole answer should not fail for that."""
@@ -110,21 +116,11 @@ def _prune(data, model: type[BaseModel]):
         f = model.model_fields.get(key)
         if f is None:
             continue
-        sub = next((a for a in (f.annotation, *typing.get_args(f.annotation))
-                    if isinstance(a, type) and issubclass(a, BaseModel)), None)
-        if sub is None:  # list[Model] / Model | None
-            sub = next((b for a in typing.get_args(f.annotation) for b in (a, *typing.get_args(a))
-                        if isinstance(b, type) and issubclass(b, BaseModel)), None)
-        if sub is not None and isinstance(value, list):
-            value = [_prune(v, sub) for v in value]
-        elif sub is not None:
-            value = _prune(value, sub)
+        sub = _submodel(f.annotation)
+        if sub is not None:
+            value = [_prune(v, sub) for v in value] if isinstance(value, list) else _prune(value, sub)
         out[key] = value
     return out
-
-
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
-_ISO_OR_MONTH_DAY = re.compile(r"\d{4}-\d{2}-\d{2}|--\d{2}-\d{2}")
 
 
 class GroundedReport(ExtractedReport):
@@ -146,8 +142,8 @@ class GroundedReport(ExtractedReport):
         if missing:
             problems.append("These values do not occur in the article; copy values exactly as written or leave them "
                             "out: " + "; ".join(missing[:20]))
-        dates = [("source.published_date", self.source.published_date, _ISO, "YYYY-MM-DD"),
-                 ("meeting.date", self.meeting.date if self.meeting else None, _ISO_OR_MONTH_DAY, "YYYY-MM-DD or --MM-DD")]
+        dates = [("source.published_date", self.source.published_date, ISO_DATE, "YYYY-MM-DD"),
+                 ("meeting.date", self.meeting.date if self.meeting else None, MEETING_DATE, "YYYY-MM-DD or --MM-DD")]
         problems += [f"{f} must be {form} or null, not {v!r}." for f, v, rx, form in dates if v and not rx.fullmatch(v)]
         if problems:
             raise ValueError(" ".join(problems))

@@ -5,11 +5,15 @@ they are written for the model as much as for people.
 """
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCHEMA_VERSION = "1"
+# SPEC's date forms: a publication date is ISO; a meeting date may lack its year (--MM-DD)
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MEETING_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|--\d{2}-\d{2}")
 Role = Literal["chair", "speaker"]
 
 
