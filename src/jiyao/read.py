@@ -43,6 +43,9 @@ class Document:
         return self.article_starts[s], self.article_ends[e - 1]
 
 
+_LEGACY = ("gb18030", "big5")  # the Chinese legacy encodings, in the order they are tried
+
+
 def _mixed_lines(data: bytes) -> tuple[str, str] | None:
     """A file pasted together from UTF-8 and GBK/Big5 sources (scrapers do this): each line in its
     own encoding. Only when some non-ASCII lines are UTF-8 and others are not."""
@@ -56,7 +59,7 @@ def _mixed_lines(data: bytes) -> tuple[str, str] | None:
             continue
         except UnicodeDecodeError:
             pass
-        for enc in ("gb18030", "big5"):
+        for enc in _LEGACY:
             try:
                 out.append(line.decode(enc)); legacy.add(enc)
                 break
@@ -91,7 +94,7 @@ def decode(data: bytes) -> tuple[str, str]:
     if mixed:
         return mixed
     ok = []
-    for enc in ("gb18030", "big5"):
+    for enc in _LEGACY:
         try:
             data.decode(enc)
             ok.append(enc)

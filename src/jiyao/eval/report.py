@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..read import ReadError, read_file
 from ..records import read_records
+from ..schema import COST_COUNTERS
 from ..text import normalise
 from .metrics import paired_difference, summary
 from .score import FIELDS, key, score_set
@@ -63,10 +64,10 @@ def grounding(records: dict[str, dict], articles: str | Path | None) -> dict | N
 
 
 def usage_totals(records: dict[str, dict]) -> dict:
-    tot = {"records": len(records), "calls": 0, "attempts": 0, "cache_hits": 0, "prompt_tokens": 0, "completion_tokens": 0, "latency_s": 0.0}
+    tot = {"records": len(records), **{k: 0 for k in COST_COUNTERS}}
     for r in records.values():
         u = r.get("usage") or {}
-        for k in ("calls", "attempts", "cache_hits", "prompt_tokens", "completion_tokens", "latency_s"):
+        for k in COST_COUNTERS:
             tot[k] += u.get(k) or 0
     tot["latency_s"] = round(tot["latency_s"], 3)
     return tot

@@ -82,8 +82,9 @@ def _up_to_meeting(part: str, before_verb: bool) -> str:
 _BODIES = ("常委会", "委员会", "联合会", "协会", "学会", "工会", "商会")  # end in 会, but convene meetings
 # "市委常委会召开会议": the text names the meeting by its body; the name is composed from the two
 # (SPEC: the meeting's name as the text gives it) and grounded on the whole phrase.
-_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会)(?:召开|举行)了?((?:专题|全体成员|全体|扩大|常务)?会议)")
-COMPOSED_NAME = re.compile(rf"^(.+?)((?:专题|全体成员|全体|扩大|常务)?会议)$")
+_MEETING_WORD = r"(?:专题|全体成员|全体|扩大|常务)?会议"
+_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会)(?:召开|举行)了?({_MEETING_WORD})")
+COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD})$")
 
 _HELD = re.compile(r"(?:召开|举行|主持)[^,。;]{0,30}?会|会(?:议)?(?:在[^,。;]{2,30}?)?(?:召开|举行)|主持会议")
 

@@ -18,8 +18,9 @@ _READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、")),
              (re.compile(r"[^,;:。!?()\[\]“”\n]+"), re.compile(r"、|[ \t\u3000]+")))
 _LEAD = re.compile(r"^\s*(?:(?:出席|参加|列席)(?:会议|本次会议)?的(?:领导)?(?:还)?有|与会(?:领导)?(?:还)?有|会上|会议由|随后"
                    r"|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
-# A participant named without a title: 刘强同志主持会议 / 刘强主持召开
-_UNTITLED = re.compile(rf"(?:^|[,。;\n])\s*([{CJK}]{{2,4}}?)(?:同志)?(?:主持|出席|参加)")
+# A participant named without a title: 由刘强主持 / 刘强同志主持会议 / 刘强主持召开
+_UNTITLED = (re.compile(rf"由([{CJK}]{{2,4}}?)主持"),
+             re.compile(rf"(?:^|[,。;\n])\s*([{CJK}]{{2,4}}?)(?:同志)?(?:主持|出席|参加)"))
 _GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民".split())
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员")
@@ -83,8 +84,8 @@ def find_people(text: str) -> list[PersonFound]:
         for cm in clause_re.finditer(text):
             _clause_people(cm.group(), cm.start(), sep_re, found)
     # 由X主持 / X同志主持: a chair named without a title is still a participant
-    for rx in (rf"由([{CJK}]{{2,4}}?)主持", _UNTITLED.pattern):
-        for m in re.finditer(rx, text):
+    for rx in _UNTITLED:
+        for m in rx.finditer(text):
             w = m.group(1)
             # 代表/全体/干部 start with a surname character but are not names
             if is_name(w) and w not in found and not ends_with_title(w) and w not in _GROUP_WORDS:
