@@ -1,10 +1,11 @@
-import json
 import sys
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+
+from jiyao.eval.report import load_gold  # noqa: E402
 
 from helpers import GOLD, SEEDS  # noqa: E402
 
@@ -16,4 +17,4 @@ def seeds() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def gold() -> dict[str, dict]:
-    return {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(GOLD.glob("*.json"))}
+    return load_gold(GOLD)

@@ -9,11 +9,6 @@ HELDOUT = ROOT / "evals" / "heldout"
 SETS = {"seeds": (SEEDS, GOLD), **{s: (HELDOUT / s / "articles", HELDOUT / s / "gold") for s in ("dev", "test")}}
 
 
-def load_gold(folder: Path) -> dict[str, dict]:
-    import json
-    return {p.stem: json.loads(p.read_text("utf-8")) for p in sorted(folder.glob("*.json"))}
-
-
 def answer_from_gold(g: dict) -> dict:
     """What a perfect model would answer for this article."""
     return {k: g[k] for k in ("headline", "source", "meeting", "people", "upstream_meetings", "slogans", "directives")}

@@ -5,11 +5,12 @@ import pytest
 
 from jiyao.eval.metrics import field_summary
 from jiyao.eval.noise import make
+from jiyao.eval.report import load_gold
 from jiyao.eval.score import score_set
 from jiyao.pipeline import Extractor
 from jiyao.read import read_file
 
-from helpers import SEEDS, SETS, load_gold
+from helpers import SETS
 
 THRESHOLDS = {"people.name": 0.95, "people.roles": 0.9, "people.titles": 0.9, "slogans": 0.9, "upstream_meetings": 0.8}
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 from jiyao.cli import app
 from jiyao.records import RecordWriter
 
-SEEDS = Path(__file__).resolve().parents[2] / "examples" / "articles"
 from fakeserver import FakeServer, Script
+from helpers import SEEDS
 
 SEED = SEEDS / "003_3f6239400a319930.txt"
 
