@@ -1,0 +1,103 @@
+"""The web-shaped labelled sets (evals/webshaped/) stay consistent: every gold record validates,
+names its article, and every string it labels can be found in that article's text.
+
+This test never runs the extractor: the blind set must stay blind. It reads the articles only
+to check that they decode and that the gold values occur in them.
+"""
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from jiyao.eval.report import load_gold
+from jiyao.read import read_file
+from jiyao.schema import MeetingReport
+from jiyao.text import normalise, normalise_value
+
+from helpers import ROOT
+
+WEBSHAPED = ROOT / "evals" / "webshaped"
+SETS = [d for d in ("blind", "dev") if (WEBSHAPED / d / "gold").is_dir()]
+ISO_OR_MONTH_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2}|--\d{2}-\d{2})$")
+# A region may appear in the text by a short form: 临朐 for 临朐县, 云山 for 云山街道,
+# 黔东南州 or 黔东南 for 黔东南苗族侗族自治州.
+_REGION_SUFFIX = re.compile(r"(?:(?:[^族]{1,2}族)+自治[州县旗]|街道|[省市区县镇乡州旗])$")
+
+
+def _articles(which: str) -> dict[str, Path]:
+    return {p.stem: p for p in sorted((WEBSHAPED / which / "articles").iterdir()) if p.is_file()}
+
+
+def _searchable(path: Path) -> str:
+    """Normalised article text with whitespace removed (a title wrapped over two lines still
+    matches); an HTML page's tags and entities removed."""
+    text = read_file(path).original
+    if path.suffix.lower() in (".html", ".htm"):
+        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    return "".join(normalise(text).text.split())
+
+
+def _strings(g: dict) -> list[tuple[str, str]]:
+    """(field, value) for every string value the gold labels, region excepted."""
+    out = [("headline", g["headline"])]
+    src = g["source"]
+    out += [("source.outlet", src["outlet"])]
+    out += [(f"source.{k}", v) for k in ("reporters", "photographers", "editors") for v in src[k]]
+    m = g["meeting"] or {}
+    out += [(f"meeting.{k}", m.get(k)) for k in ("name", "venue", "organizer")]
+    for p in g["people"]:
+        out += [("people.name", p["name"])] + [("people.titles", t) for t in p["titles"]]
+    out += [("upstream_meetings", u) for u in g["upstream_meetings"]]
+    out += [("slogans", s) for s in g["slogans"]]
+    return [(f, v) for f, v in out if v is not None]
+
+
+CASES = [(s, stem) for s in SETS for stem in _articles(s)]
+
+
+def test_sets_are_big_enough():
+    assert len(_articles("blind")) >= 10
+    if "dev" in SETS:
+        assert len(_articles("dev")) >= 15
+
+
+@pytest.mark.parametrize("which", SETS)
+def test_every_article_has_gold_and_back(which):
+    gold = load_gold(WEBSHAPED / which / "gold")
+    assert set(gold) == set(_articles(which))
+    for stem in gold:
+        assert (WEBSHAPED / which / "gold" / f"{stem}.json").is_file(), f"doc_id {stem} is not its file stem"
+
+
+@pytest.mark.parametrize("which,stem", CASES)
+def test_gold_validates_and_occurs_in_article(which, stem):
+    g = load_gold(WEBSHAPED / which / "gold")[stem]
+    rec = MeetingReport.model_validate(g)
+    assert rec.schema_version == "1" and rec.evidence == {} and rec.doc_id == stem
+    text = _searchable(_articles(which)[stem])
+    for field, value in _strings(g):
+        assert value == normalise_value(value), f"{field} {value!r} is not written in normalised form"
+        assert "".join(value.split()) in text, f"{field} {value!r} does not occur in the article"
+    m = g["meeting"]
+    if m is None:
+        assert g["people"] == [], "no meeting, so nobody takes part"
+        return
+    if m["date"] is not None:
+        assert ISO_OR_MONTH_DAY.match(m["date"]), m["date"]
+    if m["region"] is not None:
+        name = m["region"]["name"]
+        short = _REGION_SUFFIX.sub("", name)
+        assert name in text or (len(short) >= 2 and short in text), f"region {name} not in the article"
+        if name.endswith(("镇", "乡", "街道")):
+            assert m["region"]["admin_code"] is None, "towns and streets have no division code"
+
+
+@pytest.mark.parametrize("which,stem", CASES)
+def test_people_are_unique_and_roles_sorted(which, stem):
+    g = load_gold(WEBSHAPED / which / "gold")[stem]
+    names = [p["name"] for p in g["people"]]
+    assert len(names) == len(set(names))
+    for p in g["people"]:
+        assert p["roles"] == sorted(set(p["roles"])) and set(p["roles"]) <= {"chair", "speaker"}
+    assert len(g["slogans"]) == len(set(g["slogans"]))
