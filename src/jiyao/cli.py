@@ -88,9 +88,17 @@ def eval_cmd(
     pred: list[Path] = typer.Option(..., help="Records JSONL; give twice to compare A and B."),
     report: Optional[Path] = typer.Option(None, help="Write report.json, report.md and report.html here."),
     articles: Optional[Path] = typer.Option(None, help="Article folder, to check that evidence offsets point at the values."),
+    fail_under: list[str] = typer.Option([], "--fail-under", help="Exit 1 when strict F1 is below: 0.90 (overall) or FIELD=0.95; repeatable."),
 ):
     """Score records against gold: strict and partial P/R/F1 per field with 95% bootstrap intervals."""
+    from .eval import gate
     from .eval import report as rp
+
+    try:
+        gates = gate.parse(fail_under)
+    except gate.GateError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2)
 
     missing = [str(p) for p in pred if not p.is_file()] + ([] if gold.is_dir() else [f"{gold} (gold folder)"])
     if missing:
@@ -119,8 +127,67 @@ def eval_cmd(
             t.add_row(f, f"{d['diff']:+.3f}", f"[{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]", "yes" if d["significant"] else "no")
         Console().print(t)
     if report:
+        if articles:  # the span viewer beside the report; report.html links each article to it
+            from .view.page import build as build_view
+            build_view(pred[0], articles, Path(report) / "view.html", gold)
+            rep["systems"][0]["viewer"] = "view.html"
         for p in rp.write(rep, report):
-            Console().print(f"wrote {p}")
+            Console().print(f"wrote {p}", markup=False)
+    failed = gate.failures(rep, gates)
+    for line in failed:
+        err.print(f"below --fail-under: {line}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def view(
+    records: Path = typer.Argument(..., help="Records JSONL written by jiyao extract."),
+    articles: Optional[Path] = typer.Option(None, help="Folder of the articles the records came from (to show their text)."),
+    output: Path = typer.Option(Path("view.html"), "-o", "--output", help="The HTML file to write."),
+    gold: Optional[Path] = typer.Option(None, help="Gold folder: show missed and spurious values in place."),
+):
+    """One self-contained HTML page: each article with every evidence span highlighted, the record beside it."""
+    from .view.page import build
+
+    if not records.is_file():
+        err.print(f"error: not found: {records}", markup=False)
+        raise typer.Exit(2)
+    stats = build(records, articles, output, gold)
+    typer.echo(f"wrote {output}: {stats['records']} records, {stats['no_article']} without their article file, "
+                    f"{stats['bad_lines']} unreadable lines")
+
+
+@app.command()
+def export(
+    records: Path = typer.Argument(..., help="Records JSONL written by jiyao extract."),
+    output: Path = typer.Option(..., "-o", "--output", help="Folder for the tables."),
+    format: str = typer.Option("csv", "--format", help="csv | parquet | duckdb (parquet needs pyarrow, duckdb needs duckdb: pip install 'jiyao[tables]')."),
+    articles: Optional[Path] = typer.Option(None, help="Article folder: evidence rows carry the original characters of each span."),
+):
+    """Flat tables for pandas, DuckDB, R or Stata: meetings, participants, upstream_meetings, slogans, evidence, people."""
+    from .view.export import FORMATS, export as run_export
+
+    if format not in FORMATS:
+        err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}", markup=False)
+        raise typer.Exit(2)
+    if not records.is_file():
+        err.print(f"error: not found: {records}", markup=False)
+        raise typer.Exit(2)
+    try:
+        res = run_export(records, output, format, articles)
+    except ImportError as exc:
+        err.print(f"error: --format {format} needs an optional dependency ({exc.name}): pip install 'jiyao[tables]'", markup=False)
+        raise typer.Exit(2)
+    Console().print(json.dumps(res, ensure_ascii=False, indent=1))
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema of a record (the MeetingReport of docs/record-format.md)."""
+    from .schema import MeetingReport
+
+    print(json.dumps(MeetingReport.model_json_schema(), ensure_ascii=False, indent=2))
 
 
 @app.command()
