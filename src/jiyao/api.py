@@ -15,10 +15,11 @@ from .llm import EndpointConfig
 from .pipeline import Extractor
 from .read import Document, from_text, read_file, text_hash
 from .schema import MeetingReport
+from .settings import CONCURRENCY
 
 
 def _extractor(backend: str = "auto", model: str | None = None, base_url: str | None = None, api_key: str | None = None,
-               mode: str | None = None, cache: str | Path | None = None, concurrency: int = 4, **endpoint) -> Extractor:
+               mode: str | None = None, cache: str | Path | None = None, concurrency: int = CONCURRENCY, **endpoint) -> Extractor:
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode, **endpoint)
     return Extractor(backend, cfg, Cache(cache) if cache else None, concurrency=concurrency)
 

@@ -3,73 +3,108 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import sys
 import time
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from . import logs, settings
+from ._version import __version__
 from .cache import Cache
-from .llm import MODES, EndpointConfig
+from .llm import EndpointConfig
 from .pipeline import ConfigError, Extractor
-from .records import OutputLocked, RecordWriter
+from .records import OutputLocked, RecordWriter, StreamWriter
+from .walk import count_articles, stdin_article
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="jiyao (纪要): grounded records of Chinese meeting reports.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"show_default": True}, help="jiyao (纪要): grounded records of Chinese meeting reports.")
 err = Console(stderr=True)
+log = logging.getLogger("jiyao")
+
+
+Backend = Enum("Backend", {b: b for b in settings.BACKENDS}, type=str)
+Mode = Enum("Mode", {m: m for m in settings.MODES}, type=str)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jiyao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Only errors: no progress bar, no summary."),
+    verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log lines (-v info, -vv debug, instructor's own included)."),
+):
+    """jiyao (纪要): grounded records of Chinese meeting reports."""
+    logs.configure(-1 if quiet else verbose)
 
 
 @app.command()
 def extract(
-    paths: list[Path] = typer.Argument(..., help="Article files or folders (.txt .md .html .htm)."),
-    output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records (appended; re-runs skip doc_ids already there)."),
-    backend: str = typer.Option("auto", help="auto | offline | llm | hybrid. auto = hybrid with an endpoint, offline without."),
-    model: Optional[str] = typer.Option(None, help="Model name [env JIYAO_MODEL]."),
-    base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible base URL [env OPENAI_BASE_URL]."),
-    api_key: Optional[str] = typer.Option(None, help="API key [env OPENAI_API_KEY].", show_default=False),
-    mode: Optional[str] = typer.Option(None, help="instructor mode: tools | json_schema | json | md_json (default: json_schema for local servers, tools otherwise)."),
-    concurrency: int = typer.Option(4, help="Requests in flight."),
-    cache: Optional[Path] = typer.Option(None, help="SQLite response cache [default: <output>.cache.sqlite]."),
+    paths: list[Path] = typer.Argument(..., help="Article files or folders (.txt .md .html .htm); - reads one article from stdin."),
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records (appended; a re-run skips articles already there); - writes to stdout."),
+    backend: Backend = typer.Option("auto", help="auto = hybrid when an endpoint is configured, offline when none is."),
+    model: Optional[str] = typer.Option(None, envvar=settings.ENV_MODEL, help="Model name."),
+    base_url: Optional[str] = typer.Option(None, envvar=settings.ENV_BASE_URL, help="OpenAI-compatible base URL."),
+    api_key: Optional[str] = typer.Option(None, envvar=settings.ENV_API_KEY, help="API key.", show_default=False),
+    mode: Optional[Mode] = typer.Option(None, help="instructor mode (default: json_schema for local servers, tools otherwise)."),
+    concurrency: int = typer.Option(settings.CONCURRENCY, help="Requests in flight."),
+    cache: Optional[Path] = typer.Option(None, help="SQLite response cache (default: <output>.cache.sqlite)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
-    timeout: float = typer.Option(120.0, help="Per-request timeout, seconds."),
-    retry_budget: int = typer.Option(200, help="Fault retries allowed in the whole run."),
-    temperature: float = typer.Option(0.0),
-    max_tokens: int = typer.Option(2048),
-    strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any file failed."),
+    timeout: float = typer.Option(settings.TIMEOUT_S, help="Per-request timeout, seconds."),
+    retry_budget: int = typer.Option(settings.RETRY_BUDGET, help="Fault retries allowed in the whole run."),
+    temperature: float = typer.Option(settings.TEMPERATURE, help="Sampling temperature."),
+    max_tokens: int = typer.Option(settings.MAX_TOKENS, help="Most tokens in one answer."),
+    prompts: Optional[Path] = typer.Option(None, "--prompts", help="Folder with system.j2, user.j2 and fewshot.yaml (default: the shipped prompts)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file failed."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
-    cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode,
+    cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
-    if mode and mode not in MODES:
-        err.print(f"[red]unknown mode {mode!r}[/]"); raise typer.Exit(2)
+    chosen = settings.resolve_backend(backend.value, cfg.configured)
+    to_stdout = str(output) == "-"
     try:
-        db = None if no_cache or (backend == "offline" or (backend == "auto" and not cfg.configured)) else \
+        db = None if no_cache or chosen == "offline" or (to_stdout and cache is None) else \
             Cache(cache or output.with_name(output.name + ".cache.sqlite"))
-        extractor = Extractor(backend, cfg, db, concurrency=concurrency, retry_budget=retry_budget)
-        writer = RecordWriter(output)
+        extractor = Extractor(chosen, cfg, db, concurrency=concurrency, retry_budget=retry_budget,
+                              prompts_dir=str(prompts) if prompts else None)
+        writer = StreamWriter(sys.stdout) if to_stdout else RecordWriter(output)
     except (ConfigError, OutputLocked) as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2)
-
-    if extractor.backend == "offline" and backend == "auto":
-        err.print("[dim]no endpoint configured: using the offline backend (set --model/--base-url for hybrid)[/]")
+    if paths == [Path("-")]:
+        paths = [stdin_article()]
+    if chosen == "offline" and backend.value == "auto":
+        log.info("no endpoint configured: using the offline backend (set --model/--base-url for hybrid)")
     t0 = time.monotonic()
+    total = count_articles(paths)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
-        task = progress.add_task(f"extracting ({extractor.backend})", total=None)
+                  TimeRemainingColumn(), console=err, transient=True, disable=logs.quiet() or to_stdout) as progress:
+        task = progress.add_task(f"extracting ({extractor.backend})", total=total)
         stats = asyncio.run(_run(paths, writer, extractor, concurrency, lambda *_: progress.advance(task)))
     writer.close()
     wall = time.monotonic() - t0
-    table = Table(title="jiyao extract", show_header=False)
-    for k, v in [("records", stats.records), ("failures", stats.failures), ("calls", stats.calls),
-                 ("tokens (prompt+completion)", f"{stats.prompt_tokens}+{stats.completion_tokens}"),
-                 ("cache hits", stats.cache_hits), ("wall time", f"{wall:.2f} s"), ("output", str(output))]:
-        table.add_row(k, str(v))
-    if stats.failures:
-        table.add_row("errors", str(writer.errors_path))
-    err.print(table)
+    if not logs.quiet():
+        table = Table(title="jiyao extract", show_header=False)
+        for k, v in [("records", stats.records), ("skipped (already in the output)", stats.skipped),
+                     ("failures", stats.failures), ("calls", stats.calls),
+                     ("tokens (prompt+completion)", f"{stats.prompt_tokens}+{stats.completion_tokens}"),
+                     ("cache hits", stats.cache_hits), ("wall time", f"{wall:.2f} s"), ("output", str(output))]:
+            table.add_row(k, escape(str(v)))
+        if stats.failures and not to_stdout:
+            table.add_row("errors", escape(str(writer.errors_path)))
+        err.print(table)
     if strict and stats.failures:
         raise typer.Exit(1)
 
@@ -88,9 +123,17 @@ def eval_cmd(
     pred: list[Path] = typer.Option(..., help="Records JSONL; give twice to compare A and B."),
     report: Optional[Path] = typer.Option(None, help="Write report.json, report.md and report.html here."),
     articles: Optional[Path] = typer.Option(None, help="Article folder, to check that evidence offsets point at the values."),
+    fail_under: list[str] = typer.Option([], "--fail-under", help="Exit 1 when strict F1 is below: 0.90 (overall) or FIELD=0.95; repeatable."),
 ):
     """Score records against gold: strict and partial P/R/F1 per field with 95% bootstrap intervals."""
+    from .eval import gate
     from .eval import report as rp
+
+    try:
+        gates = gate.parse(fail_under)
+    except gate.GateError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2)
 
     missing = [str(p) for p in pred if not p.is_file()] + ([] if gold.is_dir() else [f"{gold} (gold folder)"])
     if missing:
@@ -119,8 +162,67 @@ def eval_cmd(
             t.add_row(f, f"{d['diff']:+.3f}", f"[{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]", "yes" if d["significant"] else "no")
         Console().print(t)
     if report:
+        if articles:  # the span viewer beside the report; report.html links each article to it
+            from .view.page import build as build_view
+            build_view(pred[0], articles, Path(report) / "view.html", gold)
+            rep["systems"][0]["viewer"] = "view.html"
         for p in rp.write(rep, report):
-            Console().print(f"wrote {p}")
+            Console().print(f"wrote {p}", markup=False)
+    failed = gate.failures(rep, gates)
+    for line in failed:
+        err.print(f"below --fail-under: {line}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def view(
+    records: Path = typer.Argument(..., help="Records JSONL written by jiyao extract."),
+    articles: Optional[Path] = typer.Option(None, help="Folder of the articles the records came from (to show their text)."),
+    output: Path = typer.Option(Path("view.html"), "-o", "--output", help="The HTML file to write."),
+    gold: Optional[Path] = typer.Option(None, help="Gold folder: show missed and spurious values in place."),
+):
+    """One self-contained HTML page: each article with every evidence span highlighted, the record beside it."""
+    from .view.page import build
+
+    if not records.is_file():
+        err.print(f"error: not found: {records}", markup=False)
+        raise typer.Exit(2)
+    stats = build(records, articles, output, gold)
+    typer.echo(f"wrote {output}: {stats['records']} records, {stats['no_article']} without their article file, "
+                    f"{stats['bad_lines']} unreadable lines")
+
+
+@app.command()
+def export(
+    records: Path = typer.Argument(..., help="Records JSONL written by jiyao extract."),
+    output: Path = typer.Option(..., "-o", "--output", help="Folder for the tables."),
+    format: str = typer.Option("csv", "--format", help="csv | parquet | duckdb (parquet needs pyarrow, duckdb needs duckdb: pip install 'jiyao[tables]')."),
+    articles: Optional[Path] = typer.Option(None, help="Article folder: evidence rows carry the original characters of each span."),
+):
+    """Flat tables for pandas, DuckDB, R or Stata: meetings, participants, upstream_meetings, slogans, evidence, people."""
+    from .view.export import FORMATS, export as run_export
+
+    if format not in FORMATS:
+        err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}", markup=False)
+        raise typer.Exit(2)
+    if not records.is_file():
+        err.print(f"error: not found: {records}", markup=False)
+        raise typer.Exit(2)
+    try:
+        res = run_export(records, output, format, articles)
+    except ImportError as exc:
+        err.print(f"error: --format {format} needs an optional dependency ({exc.name}): pip install 'jiyao[tables]'", markup=False)
+        raise typer.Exit(2)
+    Console().print(json.dumps(res, ensure_ascii=False, indent=1))
+
+
+@app.command()
+def schema():
+    """Print the JSON Schema of a record (the MeetingReport of docs/record-format.md)."""
+    from .schema import MeetingReport
+
+    print(json.dumps(MeetingReport.model_json_schema(), ensure_ascii=False, indent=2))
 
 
 @app.command()

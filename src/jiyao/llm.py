@@ -24,6 +24,7 @@ import openai
 from pydantic import BaseModel, ValidationInfo, model_validator
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
+from . import settings
 from .schema import ISO_DATE, MEETING_DATE, ExtractedReport
 
 # json: response_format json_object + the schema in the prompt, for servers without json_schema
@@ -46,18 +47,18 @@ class EndpointConfig:
     base_url: str | None = None
     api_key: str | None = None
     mode: str | None = None
-    temperature: float = 0.0
-    max_tokens: int = 2048
-    timeout_s: float = 120.0
-    validation_retries: int = 2  # re-asks after the first answer
+    temperature: float = settings.TEMPERATURE
+    max_tokens: int = settings.MAX_TOKENS
+    timeout_s: float = settings.TIMEOUT_S
+    validation_retries: int = settings.VALIDATION_RETRIES
     api_retries: int = 6  # per article, for faults
     backoff_initial_s: float = 1.0
     backoff_max_s: float = 60.0
 
     @classmethod
     def from_env(cls, **overrides) -> "EndpointConfig":
-        vals = {"model": os.environ.get("JIYAO_MODEL"), "base_url": os.environ.get("OPENAI_BASE_URL"),
-                "api_key": os.environ.get("OPENAI_API_KEY")}
+        vals = {"model": os.environ.get(settings.ENV_MODEL), "base_url": os.environ.get(settings.ENV_BASE_URL),
+                "api_key": os.environ.get(settings.ENV_API_KEY)}
         vals.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**vals)
 

@@ -17,8 +17,8 @@ from .prompting import load as load_prompts
 from .read import Document
 from .recognise import recognise
 from .schema import ExtractedReport, MeetingReport, Usage
+from .settings import BACKENDS, CONCURRENCY, RETRY_BUDGET, resolve_backend
 
-BACKENDS = ("auto", "offline", "llm", "hybrid")
 CHUNK_CHARS = 6000  # longer articles go to the model in paragraph-aligned chunks
 
 
@@ -31,16 +31,16 @@ class RunStats(Usage):
     backend: str = "run"
     records: int = 0
     failures: int = 0
+    skipped: int = 0  # already in the output (resume)
 
 
 class Extractor:
     def __init__(self, backend: str = "auto", endpoint: EndpointConfig | None = None, cache: Cache | None = None,
-                 concurrency: int = 4, retry_budget: int = 200, prompts_dir: str | None = None):
+                 concurrency: int = CONCURRENCY, retry_budget: int = RETRY_BUDGET, prompts_dir: str | None = None):
         self.endpoint = endpoint or EndpointConfig.from_env()
         if backend not in BACKENDS:
             raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-        if backend == "auto":
-            backend = "hybrid" if self.endpoint.configured else "offline"
+        backend = resolve_backend(backend, self.endpoint.configured)
         if backend in ("llm", "hybrid") and not self.endpoint.configured:
             raise ConfigError(
                 f"backend {backend!r} needs an OpenAI-compatible endpoint: pass --model and --base-url "

@@ -88,3 +88,24 @@ def read_records(path: str | Path) -> tuple[dict[str, dict], int, int]:
                 continue
             out[rec["doc_id"]] = rec
     return out, lines, valid
+
+
+class StreamWriter:
+    """`-o -`: records to a stream (stdout), one JSON line each, flushed; errors to stderr as JSON
+    lines. Nothing to resume and nothing to lock."""
+
+    def __init__(self, stream):
+        import sys
+
+        self.stream, self.err, self.done = stream, sys.stderr, set()
+        self.errors_path = "<stderr>"
+
+    def write(self, record: MeetingReport) -> None:
+        self.stream.write(record.model_dump_json(exclude_none=False) + "\n")
+        self.stream.flush()
+
+    def error(self, doc_id: str | None, path: str | None, reason: str, **extra) -> None:
+        self.err.write(json.dumps({"doc_id": doc_id, "path": path, "error": reason, **extra}, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        self.stream.flush()

@@ -46,6 +46,7 @@ async def run(paths: Iterable[str | Path], writer: RecordWriter, extractor: Extr
     async def worker() -> None:
         for doc_id, path in items:  # one shared iterator: files are listed lazily, memory stays flat
             if doc_id in writer.done:
+                stats.skipped += 1
                 if on_done:
                     on_done(doc_id, True)
                 continue

@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ._version import __version__
+
 SCHEMA_VERSION = "1"
 # SPEC's date forms: a publication date is ISO; a meeting date may lack its year (--MM-DD)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -77,6 +79,7 @@ class Usage(_Model):
     completion_tokens: int = 0
     latency_s: float = 0.0
     prompt_hash: str | None = None
+    jiyao_version: str | None = __version__  # what produced the record, for eval reports
 
     def add(self, other) -> None:
         """Sum the counters of another cost (a Usage, or the LLM layer's CallStats) into this one."""

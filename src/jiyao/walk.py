@@ -56,3 +56,23 @@ def _walk(root: Path, seen_dirs: set) -> Iterator[Path]:
                 yield p
         except OSError:
             continue
+
+
+def count_articles(paths: Iterable[str | Path]) -> int:
+    """How many articles a run will see (for a progress bar with an ETA): one listing pass."""
+    return sum(1 for _ in iter_articles(paths))
+
+
+def stdin_article() -> Path:
+    """`jiyao extract -`: the article on standard input, kept in a temporary file named stdin.txt
+    (doc_id `stdin`) so it goes through the same reading path as any file."""
+    import atexit
+    import shutil
+    import sys
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="jiyao-stdin-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    path = folder / "stdin.txt"
+    path.write_bytes(sys.stdin.buffer.read())
+    return path

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import html
 import json
+from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
+from .._version import __version__
 from ..read import ReadError, read_file
 from ..records import read_records
 from ..schema import COST_COUNTERS
@@ -73,6 +76,19 @@ def usage_totals(records: dict[str, dict]) -> dict:
     return tot
 
 
+def provenance(records: dict[str, dict], pred_path: str | Path) -> dict:
+    """What produced the predictions: backends, models, prompt hashes and jiyao versions seen in the
+    records' usage (with counts), and when the predictions file was written."""
+    seen: dict[str, dict[str, int]] = {k: {} for k in ("backend", "model", "prompt_hash", "jiyao_version")}
+    for r in records.values():
+        u = r.get("usage") if isinstance(r.get("usage"), dict) else {}
+        for k, counts in seen.items():
+            v = str(u.get(k)) if u.get(k) is not None else "unknown"
+            counts[v] = counts.get(v, 0) + 1
+    stamp = datetime.fromtimestamp(Path(pred_path).stat().st_mtime, timezone.utc).isoformat(timespec="seconds")
+    return {**seen, "predictions_written": stamp}
+
+
 def _diffs(per_article) -> dict:
     out = {}
     for doc, fields in per_article.items():
@@ -90,6 +106,8 @@ def build(gold_dir: str | Path, preds: list[str | Path], articles: str | Path | 
         scored.append(per)
         systems.append({
             "name": str(p), "n_records": len(records), "n_gold_covered": sum(d in records for d in gold),
+            "n_gold_missing": sum(d not in records for d in gold),
+            "provenance": provenance({d: r for d, r in records.items() if d in gold}, p),
             "schema_valid_rate": round(valid / lines, 4) if lines else None,
             "grounding": grounding({d: r for d, r in records.items() if d in gold}, articles),
             "usage": usage_totals({d: r for d, r in records.items() if d in gold}),
@@ -98,7 +116,17 @@ def build(gold_dir: str | Path, preds: list[str | Path], articles: str | Path | 
     comparisons = [{"a": str(preds[0]), "b": str(preds[i]), "fields": paired_difference(scored[0], scored[i])}
                    for i in range(1, len(preds))]
     return {"report_version": REPORT_VERSION, "gold": str(gold_dir), "n_articles": len(gold),
+            "evaluated": datetime.now(timezone.utc).isoformat(timespec="seconds"), "jiyao_version": __version__,
             "fields": FIELDS, "systems": systems, "comparisons": comparisons}
+
+
+def _provenance_line(s: dict, rep: dict) -> str:
+    pv = s.get("provenance") or {}
+    fmt = lambda k: ", ".join(f"{v} ({n})" for v, n in (pv.get(k) or {}).items()) or "unknown"  # noqa: E731
+    return (f"produced by: backend {fmt('backend')} · model {fmt('model')} · prompt {fmt('prompt_hash')} · "
+            f"jiyao {fmt('jiyao_version')} · predictions written {pv.get('predictions_written', '?')} · "
+            f"gold articles without a prediction: {s.get('n_gold_missing', '?')} · evaluated {rep.get('evaluated', '?')} "
+            f"with jiyao {rep.get('jiyao_version', '?')}")
 
 
 def to_markdown(rep: dict) -> str:
@@ -109,6 +137,7 @@ def to_markdown(rep: dict) -> str:
         out.append(f"schema-valid rate: {s['schema_valid_rate']} · grounding rate: {g['rate'] if g else 'n/a'} · "
                    f"calls: {s['usage']['calls']} · tokens: {s['usage']['prompt_tokens']}+{s['usage']['completion_tokens']} · "
                    f"cache hits: {s['usage']['cache_hits']}\n")
+        out.append(_provenance_line(s, rep) + "\n")
         out.append("| field | strict P | strict R | strict F1 | 95% CI | partial F1 | macro F1 | gold | pred |")
         out.append("|---|---|---|---|---|---|---|---|---|")
         for f in rep["fields"] + ["overall"]:
@@ -159,6 +188,7 @@ def to_html(rep: dict) -> str:
         g = s["grounding"]
         parts.append(f"<h2>{e(s['name'])}</h2><p>schema-valid rate {e(str(s['schema_valid_rate']))} · grounding rate "
                      f"{e(str(g['rate'] if g else 'n/a'))} · calls {s['usage']['calls']} · cache hits {s['usage']['cache_hits']}</p>")
+        parts.append(f"<p class='prov'>{e(_provenance_line(s, rep))}</p>")
         parts.append("<table id='fields'><tr><th>field</th><th>strict F1 (95% CI)</th><th></th><th>P</th><th>R</th><th>partial F1</th></tr>")
         for f in rep["fields"] + ["overall"]:
             m = s["fields"][f]
@@ -169,7 +199,8 @@ def to_html(rep: dict) -> str:
         parts.append("</table><h3>Per-article differences</h3>")
         for doc, fields in s["articles"].items():
             n = sum(len(d["missed"]) + len(d["spurious"]) for d in fields.values())
-            parts.append(f"<details><summary>{e(doc)}: {n} differences</summary><ul>")
+            link = f" <a href='{e(s['viewer'])}#{e(quote(doc))}'>view</a>" if s.get("viewer") else ""
+            parts.append(f"<details><summary>{e(doc)}: {n} differences{link}</summary><ul>")
             for f, d in fields.items():
                 parts.append(f"<li><b>{e(f)}</b> <span class='miss'>missed: {e(json.dumps(d['missed'], ensure_ascii=False))}</span> "
                              f"<span class='spur'>spurious: {e(json.dumps(d['spurious'], ensure_ascii=False))}</span></li>")
