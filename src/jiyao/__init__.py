@@ -1,6 +1,8 @@
 """jiyao (纪要): grounded, structured records of Chinese local-government meeting reports."""
-from .api import aextract, aextract_many, extract, extract_many
 from ._version import __version__
+from .api import (Extractor, aextract, aextract_file, extract, extract_file, extract_files, extract_many,
+                  iter_extract, iter_extract_files)
 from .schema import MeetingReport
 
-__all__ = ["__version__", "MeetingReport", "extract", "extract_many", "aextract", "aextract_many"]
+__all__ = ["__version__", "MeetingReport", "Extractor", "extract", "extract_file", "extract_many", "extract_files",
+           "iter_extract", "iter_extract_files", "aextract", "aextract_file"]

@@ -22,7 +22,9 @@ from .cache import Cache
 from .llm import EndpointConfig
 from .pipeline import ConfigError, Extractor
 from .records import OutputLocked, RecordWriter, StreamWriter
-from .walk import count_articles, stdin_article
+from .inputs import InputError, iter_items, parse_shard
+from .run import run, run_offline
+from .walk import stdin_article
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   context_settings={"show_default": True}, help="jiyao (纪要): grounded records of Chinese meeting reports.")
@@ -52,7 +54,7 @@ def main(
 
 @app.command()
 def extract(
-    paths: list[Path] = typer.Argument(..., help="Article files or folders (.txt .md .html .htm); - reads one article from stdin."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Article files or folders (.txt .md .html .htm), article tables (.jsonl/.parquet with id and text columns); - reads one article from stdin."),
     output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records (appended; a re-run skips articles already there); - writes to stdout."),
     backend: Backend = typer.Option("auto", help="auto = hybrid when an endpoint is configured, offline when none is."),
     model: Optional[str] = typer.Option(None, envvar=settings.ENV_MODEL, help="Model name."),
@@ -68,6 +70,9 @@ def extract(
     max_tokens: int = typer.Option(settings.MAX_TOKENS, help="Most tokens in one answer."),
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="Folder with system.j2, user.j2 and fewshot.yaml (default: the shipped prompts)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file failed."),
+    workers: int = typer.Option(0, "--workers", help="Offline: worker processes (0 = every core)."),
+    files_from: Optional[str] = typer.Option(None, "--files-from", help="A file listing article paths, one per line (- for stdin)."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="i/N: only the articles whose id falls in shard i of N (split a corpus across machines)."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
@@ -83,16 +88,40 @@ def extract(
     except (ConfigError, OutputLocked) as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2)
+    paths = list(paths or [])
     if paths == [Path("-")]:
         paths = [stdin_article()]
+    try:
+        part = parse_shard(shard)
+    except InputError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2)
+    if not paths and not files_from:
+        err.print("error: give article paths or --files-from", markup=False)
+        raise typer.Exit(2)
+    items = lambda: iter_items(paths, files_from, part)  # noqa: E731 - listed twice: counted, then run
     if chosen == "offline" and backend.value == "auto":
         log.info("no endpoint configured: using the offline backend (set --model/--base-url for hybrid)")
     t0 = time.monotonic()
-    total = count_articles(paths)
+    try:
+        total = None if files_from == "-" else sum(1 for _ in items())
+    except InputError as exc:
+        writer.close()
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err, transient=True, disable=logs.quiet() or to_stdout) as progress:
         task = progress.add_task(f"extracting ({extractor.backend})", total=total)
-        stats = asyncio.run(_run(paths, writer, extractor, concurrency, lambda *_: progress.advance(task)))
+        advance = lambda *_: progress.advance(task)  # noqa: E731
+        try:
+            if extractor.backend == "offline":
+                stats = run_offline(items(), writer, workers or None, advance)
+            else:
+                stats = asyncio.run(_run(items(), writer, extractor, concurrency, advance))
+        except InputError as exc:
+            writer.close()
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(2)
     writer.close()
     wall = time.monotonic() - t0
     if not logs.quiet():
@@ -109,10 +138,9 @@ def extract(
         raise typer.Exit(1)
 
 
-async def _run(paths, writer, extractor, concurrency, on_done):
-    from .run import run
+async def _run(items, writer, extractor, concurrency, on_done):
     try:
-        return await run(paths, writer, extractor, concurrency, on_done)
+        return await run(items, writer, extractor, concurrency, on_done)
     finally:
         await extractor.aclose()
 

@@ -58,11 +58,6 @@ def _walk(root: Path, seen_dirs: set) -> Iterator[Path]:
             continue
 
 
-def count_articles(paths: Iterable[str | Path]) -> int:
-    """How many articles a run will see (for a progress bar with an ETA): one listing pass."""
-    return sum(1 for _ in iter_articles(paths))
-
-
 def stdin_article() -> Path:
     """`jiyao extract -`: the article on standard input, kept in a temporary file named stdin.txt
     (doc_id `stdin`) so it goes through the same reading path as any file."""
