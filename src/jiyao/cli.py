@@ -3,19 +3,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 from pathlib import Path
 from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from .cache import Cache
 from .llm import MODES, EndpointConfig
 from .pipeline import ConfigError, Extractor
-from .records import OutputLocked, RecordWriter
+from .records import OutputError, OutputLocked, RecordWriter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="jiyao (纪要): grounded records of Chinese meeting reports.")
 err = Console(stderr=True)
@@ -38,19 +40,27 @@ def extract(
     temperature: float = typer.Option(0.0),
     max_tokens: int = typer.Option(2048),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any file failed."),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symlinks that lead out of a given folder."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
     if mode and mode not in MODES:
-        err.print(f"[red]unknown mode {mode!r}[/]"); raise typer.Exit(2)
+        err.print(f"[red]unknown mode {escape(repr(mode))}[/]"); raise typer.Exit(2)
+    writer = None
     try:
-        db = None if no_cache or (backend == "offline" or (backend == "auto" and not cfg.configured)) else \
-            Cache(cache or output.with_name(output.name + ".cache.sqlite"))
+        writer = RecordWriter(output)  # first: it creates the output's folder, where the cache goes
+        use_cache = not (no_cache or backend == "offline" or (backend == "auto" and not cfg.configured))
+        cache_path = cache or output.with_name(output.name + ".cache.sqlite")
+        try:
+            db = Cache(cache_path) if use_cache else None
+        except (sqlite3.Error, OSError) as exc:
+            raise OutputError(f"cannot open the response cache {cache_path}: {exc} (delete it, or use --no-cache)") from None
         extractor = Extractor(backend, cfg, db, concurrency=concurrency, retry_budget=retry_budget)
-        writer = RecordWriter(output)
-    except (ConfigError, OutputLocked) as exc:
-        err.print(f"[red]error:[/] {exc}")
+    except (ConfigError, OutputLocked, OutputError) as exc:
+        if writer is not None:
+            writer.close()
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2)
 
     if extractor.backend == "offline" and backend == "auto":
@@ -59,25 +69,34 @@ def extract(
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task(f"extracting ({extractor.backend})", total=None)
-        stats = asyncio.run(_run(paths, writer, extractor, concurrency, lambda *_: progress.advance(task)))
-    writer.close()
+        try:
+            stats = asyncio.run(_run(paths, writer, extractor, concurrency, lambda *_: progress.advance(task), follow_symlinks))
+        except OutputError as exc:  # disk full, output removed...: records written so far stay valid
+            err.print(f"[red]error:[/] {escape(str(exc))}; the records written before stay valid, re-run to resume")
+            raise typer.Exit(2)
+        finally:
+            writer.close()
     wall = time.monotonic() - t0
     table = Table(title="jiyao extract", show_header=False)
     for k, v in [("records", stats.records), ("failures", stats.failures), ("calls", stats.calls),
                  ("tokens (prompt+completion)", f"{stats.prompt_tokens}+{stats.completion_tokens}"),
                  ("cache hits", stats.cache_hits), ("wall time", f"{wall:.2f} s"), ("output", str(output))]:
-        table.add_row(k, str(v))
+        table.add_row(k, escape(str(v)))
+    if writer.skipped:
+        table.add_row("skipped (already in output)", str(writer.skipped))
+    if writer.changed:
+        table.add_row("changed since last run (new record)", str(writer.changed))
     if stats.failures:
-        table.add_row("errors", str(writer.errors_path))
+        table.add_row("errors", escape(str(writer.errors_path)))
     err.print(table)
     if strict and stats.failures:
         raise typer.Exit(1)
 
 
-async def _run(paths, writer, extractor, concurrency, on_done):
+async def _run(paths, writer, extractor, concurrency, on_done, follow_symlinks=False):
     from .run import run
     try:
-        return await run(paths, writer, extractor, concurrency, on_done)
+        return await run(paths, writer, extractor, concurrency, on_done, follow_symlinks=follow_symlinks)
     finally:
         await extractor.aclose()
 
@@ -94,11 +113,15 @@ def eval_cmd(
 
     missing = [str(p) for p in pred if not p.is_file()] + ([] if gold.is_dir() else [f"{gold} (gold folder)"])
     if missing:
-        err.print(f"[red]error:[/] not found: {', '.join(missing)}")
+        err.print(f"[red]error:[/] not found: {escape(', '.join(missing))}")
         raise typer.Exit(2)
-    rep = rp.build(gold, pred, articles)
+    try:
+        rep = rp.build(gold, pred, articles)
+    except rp.EvalInputError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
     for s in rep["systems"]:
-        t = Table(title=f"{s['name']} vs {gold} ({rep['n_articles']} articles)")
+        t = Table(title=escape(f"{s['name']} vs {gold} ({rep['n_articles']} articles)"))
         for col in ("field", "P", "R", "F1", "95% CI", "partial F1", "gold", "pred"):
             t.add_column(col, justify="right" if col != "field" else "left")
         for f in rep["fields"]:
@@ -111,16 +134,25 @@ def eval_cmd(
         g = s["grounding"]
         Console().print(f"schema-valid {s['schema_valid_rate']} · grounding {g['rate'] if g else 'n/a (give --articles)'} · "
                         f"calls {s['usage']['calls']} · cache hits {s['usage']['cache_hits']}")
+        if s["n_invalid"]:
+            first = s["invalid_lines"][0]
+            err.print(escape(f"{s['name']}: {s['n_invalid']} line(s) are not valid records and were not scored "
+                             f"(first: line {first['line']}: {first['error']}); listed in report.json"))
     for c in rep["comparisons"]:
-        t = Table(title=f"{c['b']} − {c['a']} (paired bootstrap)")
+        t = Table(title=escape(f"{c['b']} − {c['a']} (paired bootstrap)"))
         for col in ("field", "ΔF1", "95% CI", "significant"):
             t.add_column(col)
         for f, d in c["fields"].items():
             t.add_row(f, f"{d['diff']:+.3f}", f"[{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]", "yes" if d["significant"] else "no")
         Console().print(t)
     if report:
-        for p in rp.write(rep, report):
-            Console().print(f"wrote {p}")
+        try:
+            written = rp.write(rep, report)
+        except OSError as exc:
+            err.print(f"[red]error:[/] cannot write the report to {escape(str(report))}: {escape(exc.strerror or str(exc))}")
+            raise typer.Exit(2)
+        for p in written:
+            Console().print(f"wrote {escape(str(p))}")
 
 
 @app.command()

@@ -28,7 +28,7 @@ def _lines(path: Path) -> list[dict]:
 
 
 def _core(rec: dict) -> dict:
-    return {k: v for k, v in rec.items() if k not in ("usage", "doc_id")}
+    return {k: v for k, v in rec.items() if k not in ("usage", "doc_id", "origin")}
 
 
 def test_bad_inputs_each_get_an_error_or_a_correct_record(tmp_path, tally):
