@@ -110,7 +110,9 @@ def _doubts(text: str, enc: str) -> list[str]:
 
 
 def _best_legacy(data: bytes, errors: str = "strict") -> tuple[str, str] | None:
-    """The most plausible legacy decoding of data, or None when none decodes."""
+    """The most plausible legacy decoding of data, or None when none decodes. With
+    errors="replace" every encoding decodes, and each bad byte counts against it: a Big5 file
+    with one stray byte is still Big5, not GB18030 that happens to accept every byte."""
     found = []
     for enc in LEGACY:
         try:
@@ -174,7 +176,7 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
             mixed = _mixed_lines(data)
             if mixed is None and (near := _nearly_utf8(data)) is not None:
                 mixed = near, "utf-8"
-            text, enc = mixed or _best_legacy(data) or _best_legacy(data, "replace")
+            text, enc = mixed or _best_legacy(data, "replace")
     bad = not_text(text)
     if bad > MAX_REPLACED_SHARE * len(text):
         raise DecodeError(f"undecodable bytes: not UTF-8, GB18030/GBK or Big5 ({bad} of {len(text)} characters "
