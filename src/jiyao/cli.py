@@ -60,7 +60,7 @@ def extract(
     except (ConfigError, OutputLocked, OutputError) as exc:
         if writer is not None:
             writer.close()
-        err.print(f"[red]error:[/] {escape(str(exc))}")
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2)
 
     if extractor.backend == "offline" and backend == "auto":
@@ -72,12 +72,14 @@ def extract(
         try:
             stats = asyncio.run(_run(paths, writer, extractor, concurrency, lambda *_: progress.advance(task), follow_symlinks))
         except OutputError as exc:  # disk full, output removed...: records written so far stay valid
-            err.print(f"[red]error:[/] {escape(str(exc))}; the records written before stay valid, re-run to resume")
+            err.print(f"[red]error:[/] {escape(str(exc))}; the records written before stay valid, re-run to resume", soft_wrap=True)
             raise typer.Exit(2)
         finally:
             writer.close()
     wall = time.monotonic() - t0
     table = Table(title="jiyao extract", show_header=False)
+    table.add_column()
+    table.add_column(overflow="fold")  # paths in full, never cut with "…"
     for k, v in [("records", stats.records), ("failures", stats.failures), ("calls", stats.calls),
                  ("tokens (prompt+completion)", f"{stats.prompt_tokens}+{stats.completion_tokens}"),
                  ("cache hits", stats.cache_hits), ("wall time", f"{wall:.2f} s"), ("output", str(output))]:
@@ -113,12 +115,12 @@ def eval_cmd(
 
     missing = [str(p) for p in pred if not p.is_file()] + ([] if gold.is_dir() else [f"{gold} (gold folder)"])
     if missing:
-        err.print(f"[red]error:[/] not found: {escape(', '.join(missing))}")
+        err.print(f"[red]error:[/] not found: {escape(', '.join(missing))}", soft_wrap=True)
         raise typer.Exit(2)
     try:
         rep = rp.build(gold, pred, articles)
     except rp.EvalInputError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(2)
     for s in rep["systems"]:
         t = Table(title=escape(f"{s['name']} vs {gold} ({rep['n_articles']} articles)"))
@@ -149,7 +151,7 @@ def eval_cmd(
         try:
             written = rp.write(rep, report)
         except OSError as exc:
-            err.print(f"[red]error:[/] cannot write the report to {escape(str(report))}: {escape(exc.strerror or str(exc))}")
+            err.print(f"[red]error:[/] cannot write the report to {escape(str(report))}: {escape(exc.strerror or str(exc))}", soft_wrap=True)
             raise typer.Exit(2)
         for p in written:
             Console().print(f"wrote {escape(str(p))}")
