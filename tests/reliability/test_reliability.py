@@ -144,6 +144,7 @@ def test_kill_9_mid_run_loses_and_duplicates_nothing(tmp_path, tally):
     assert sorted(ids) == sorted(f"doc{i:02d}" for i in range(30))  # none lost, none duplicated
     tally["crashes survived"] += 1
     tally["records lost"] += 30 - len(set(ids))
+    tally["duplicates"] = tally.get("duplicates", 0) + len(ids) - len(set(ids))
     for f in tmp_path.iterdir():
         if f.is_file():
             assert b"KEEP-THIS-SECRET" not in f.read_bytes(), f.name
