@@ -26,7 +26,7 @@ err = Console(stderr=True)
 @app.command()
 def extract(
     paths: list[Path] = typer.Argument(..., help="Article files or folders (.txt .md .html .htm)."),
-    output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records (appended; re-runs skip doc_ids already there)."),
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records (appended; a re-run skips files whose path and content already have a record)."),
     backend: str = typer.Option("auto", help="auto | offline | llm | hybrid. auto = hybrid with an endpoint, offline without."),
     model: Optional[str] = typer.Option(None, help="Model name [env JIYAO_MODEL]."),
     base_url: Optional[str] = typer.Option(None, help="OpenAI-compatible base URL [env OPENAI_BASE_URL]."),

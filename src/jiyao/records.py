@@ -7,7 +7,6 @@ mistake is refused, never "repaired".
 """
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import os

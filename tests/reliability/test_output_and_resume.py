@@ -14,7 +14,7 @@ from jiyao.cli import app
 from jiyao.records import RecordWriter
 
 from fakeserver import FakeServer, Script
-from test_bad_files import ARTICLE, PEOPLE
+from test_bad_files import ARTICLE
 
 OTHER = ARTICLE.replace("防汛", "森林防火").replace("王春林", "孙立新")
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..read import ReadError, read_file
 from ..schema import COST_COUNTERS
 from ..text import normalise
-from .inputs import MAX_LISTED, EvalInputError, load_gold, read_predictions  # noqa: F401 - load_gold is this module's API too
+from .inputs import MAX_LISTED, EvalInputError, load_gold, read_predictions  # noqa: F401 - EvalInputError, load_gold: this module's API too
 from .metrics import paired_difference, summary
 from .score import FIELDS, key, score_set
 
