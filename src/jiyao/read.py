@@ -112,9 +112,8 @@ _PAGE_SOURCE_LINE = re.compile(r"[^\n]{0,40}(?:来源|发布日期|发布时间)
 _NESTING_TAG = re.compile(r"</?(?:div|span|section|article|main|font|center|table|tbody|thead|tr|td|th|ul|ol|li|b|i|u|em|strong)\b[^>]*>", re.I)
 
 
-def html_article(source: str) -> tuple[str, list[int], list[int], str | None, str | None, list[str]]:
-    """(article text, per-char original starts, ends, title, date, warnings) using trafilatura for what is
-    the article, and the page's own text nodes for where each character came from."""
+def _trafilatura(source: str) -> tuple[str, str | None, str | None, list[str]]:
+    """(article text, title, date, warnings) as trafilatura sees the page."""
     import trafilatura
 
     extracted = trafilatura.extract(source, include_comments=False, include_tables=False, favor_precision=True) or ""
@@ -131,6 +130,13 @@ def html_article(source: str) -> tuple[str, list[int], list[int], str | None, st
     meta = trafilatura.extract_metadata(source, extensive=False)
     title = meta.title if meta and meta.title else None
     pdate = meta.date if meta and meta.date and re.match(r"\d{4}-\d{2}-\d{2}$", meta.date) else None
+    return extracted, title, pdate, warnings
+
+
+def html_article(source: str) -> tuple[str, list[int], list[int], str | None, str | None, list[str]]:
+    """(article text, per-char original starts, ends, title, date, warnings) using trafilatura for
+    what is the article, and the page's own text nodes for where each character came from."""
+    extracted, title, pdate, warnings = _trafilatura(source)
     vis = _Visible(source)
     vis.feed(source)
     vis.close()

@@ -70,6 +70,10 @@ class RecordWriter:
             return
         offset, torn_at, newline_missing = 0, None, False
         with open(self.real, "rb") as f:
+            head = f.read(len(RECORD_PREFIX))
+            if head and not (head.startswith(RECORD_PREFIX) or RECORD_PREFIX.startswith(head)):
+                raise self._not_ours(1)  # without reading a large foreign file line by line
+            f.seek(0)
             for n, line in enumerate(f, 1):
                 rec = _record(line)
                 if rec is not None:
@@ -78,14 +82,17 @@ class RecordWriter:
                 elif not line.endswith(b"\n") and (line.startswith(RECORD_PREFIX) or RECORD_PREFIX.startswith(line)):
                     torn_at = offset
                 elif line.strip():
-                    raise OutputError(f"{self.path} line {n} is not a jiyao record: refusing to append to a file "
-                                      "that is not a jiyao output (choose another -o)")
+                    raise self._not_ours(n)
                 offset += len(line)
         if torn_at is not None:
             os.truncate(self.real, torn_at)
         elif newline_missing:
             with open(self.real, "ab") as f:
                 f.write(b"\n")
+
+    def _not_ours(self, line: int) -> OutputError:
+        return OutputError(f"{self.path} line {line} is not a jiyao record: refusing to append to a file "
+                           "that is not a jiyao output (choose another -o)")
 
     def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
         """Take a file (so a file named twice is extracted once) and the doc_id its record gets."""
