@@ -21,7 +21,8 @@ SETS = [SEEDS, HELDOUT / "dev" / "articles", HELDOUT / "test" / "articles"]
 def _records(path: Path) -> list[dict]:
     out = [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
     for r in out:
-        r["usage"].pop("latency_s", None)  # the only value that differs between runs
+        r["usage"].pop("latency_s", None)  # differs between runs
+        r.pop("origin", None)  # where the article came from: a file, a table row
     return out
 
 

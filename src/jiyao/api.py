@@ -109,7 +109,7 @@ class Extractor:
 
     def iter_extract(self, texts: Iterable[str]) -> Iterator[MeetingReport | Exception]:
         """Texts → records, streamed in order."""
-        return self._stream(Item(text_hash(_text(t)), text=t, table="<text>") for t in texts)
+        return self._stream(Item(h, f"<text>#{h}", text=t) for t in texts for h in [text_hash(_text(t))])
 
     def iter_extract_files(self, paths: Iterable[str | Path], files_from: str | None = None) -> Iterator[MeetingReport | Exception]:
         """Files, folders and article tables (.jsonl/.parquet) → records, streamed in order."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sqlite3
 import sys
 import time
 from enum import Enum
@@ -21,8 +22,8 @@ from ._version import __version__
 from .cache import Cache
 from .llm import EndpointConfig
 from .pipeline import ConfigError, Extractor
-from .records import OutputLocked, RecordWriter, StreamWriter
 from .inputs import InputError, iter_items, parse_shard
+from .records import OutputError, OutputLocked, RecordWriter, StreamWriter
 from .run import run, run_offline
 from .walk import stdin_article
 
@@ -55,7 +56,7 @@ def main(
 @app.command()
 def extract(
     paths: Optional[list[Path]] = typer.Argument(None, help="Article files or folders (.txt .md .html .htm), article tables (.jsonl/.parquet with id and text columns); - reads one article from stdin."),
-    output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records (appended; a re-run skips articles already there); - writes to stdout."),
+    output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records (appended; a re-run skips files whose path and content already have a record); - writes to stdout."),
     backend: Backend = typer.Option("auto", help="auto = hybrid when an endpoint is configured, offline when none is."),
     model: Optional[str] = typer.Option(None, envvar=settings.ENV_MODEL, help="Model name."),
     base_url: Optional[str] = typer.Option(None, envvar=settings.ENV_BASE_URL, help="OpenAI-compatible base URL."),
@@ -73,69 +74,82 @@ def extract(
     workers: int = typer.Option(0, "--workers", help="Offline: worker processes (0 = every core)."),
     files_from: Optional[str] = typer.Option(None, "--files-from", help="A file listing article paths, one per line (- for stdin)."),
     shard: Optional[str] = typer.Option(None, "--shard", help="i/N: only the articles whose id falls in shard i of N (split a corpus across machines)."),
+    follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symlinks that lead out of a given folder."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
     chosen = settings.resolve_backend(backend.value, cfg.configured)
     to_stdout = str(output) == "-"
-    try:
-        db = None if no_cache or chosen == "offline" or (to_stdout and cache is None) else \
-            Cache(cache or output.with_name(output.name + ".cache.sqlite"))
-        extractor = Extractor(chosen, cfg, db, concurrency=concurrency, retry_budget=retry_budget,
-                              prompts_dir=str(prompts) if prompts else None)
-        writer = StreamWriter(sys.stdout) if to_stdout else RecordWriter(output)
-    except (ConfigError, OutputLocked) as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2)
     paths = list(paths or [])
     if paths == [Path("-")]:
         paths = [stdin_article()]
+    if not paths and not files_from:
+        _fail("give article paths or --files-from")
     try:
         part = parse_shard(shard)
     except InputError as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2)
-    if not paths and not files_from:
-        err.print("error: give article paths or --files-from", markup=False)
-        raise typer.Exit(2)
-    items = lambda: iter_items(paths, files_from, part)  # noqa: E731 - listed twice: counted, then run
+        _fail(str(exc))
+    writer = None
+    try:
+        # the writer first: it creates the output's folder, where the cache goes
+        writer = StreamWriter(sys.stdout) if to_stdout else RecordWriter(output)
+        use_cache = not (no_cache or chosen == "offline" or (to_stdout and cache is None))
+        cache_path = cache or output.with_name(output.name + ".cache.sqlite")
+        try:
+            db = Cache(cache_path) if use_cache else None
+        except (sqlite3.Error, OSError) as exc:
+            raise OutputError(f"cannot open the response cache {cache_path}: {exc} (delete it, or use --no-cache)") from None
+        extractor = Extractor(chosen, cfg, db, concurrency=concurrency, retry_budget=retry_budget,
+                              prompts_dir=str(prompts) if prompts else None)
+    except (ConfigError, OutputLocked, OutputError) as exc:
+        if writer is not None:
+            writer.close()
+        _fail(str(exc))
+    items = lambda: iter_items(paths, files_from, part, follow_symlinks)  # noqa: E731 - listed twice: counted, then run
     if chosen == "offline" and backend.value == "auto":
         log.info("no endpoint configured: using the offline backend (set --model/--base-url for hybrid)")
     t0 = time.monotonic()
     try:
         total = None if files_from == "-" else sum(1 for _ in items())
-    except InputError as exc:
-        writer.close()
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  TimeRemainingColumn(), console=err, transient=True, disable=logs.quiet() or to_stdout) as progress:
-        task = progress.add_task(f"extracting ({extractor.backend})", total=total)
-        advance = lambda *_: progress.advance(task)  # noqa: E731
-        try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TimeRemainingColumn(), console=err, transient=True, disable=logs.quiet() or to_stdout) as progress:
+            task = progress.add_task(f"extracting ({extractor.backend})", total=total)
+            advance = lambda *_: progress.advance(task)  # noqa: E731
             if extractor.backend == "offline":
                 stats = run_offline(items(), writer, workers or None, advance)
             else:
                 stats = asyncio.run(_run(items(), writer, extractor, concurrency, advance))
-        except InputError as exc:
-            writer.close()
-            err.print(f"error: {exc}", markup=False)
-            raise typer.Exit(2)
-    writer.close()
-    wall = time.monotonic() - t0
+    except InputError as exc:
+        _fail(str(exc))
+    except OutputError as exc:  # disk full, output removed...: records written so far stay valid
+        _fail(f"{exc}; the records written before stay valid, re-run to resume")
+    finally:
+        writer.close()
     if not logs.quiet():
-        table = Table(title="jiyao extract", show_header=False)
-        for k, v in [("records", stats.records), ("skipped (already in the output)", stats.skipped),
-                     ("failures", stats.failures), ("calls", stats.calls),
-                     ("tokens (prompt+completion)", f"{stats.prompt_tokens}+{stats.completion_tokens}"),
-                     ("cache hits", stats.cache_hits), ("wall time", f"{wall:.2f} s"), ("output", str(output))]:
-            table.add_row(k, escape(str(v)))
-        if stats.failures and not to_stdout:
-            table.add_row("errors", escape(str(writer.errors_path)))
-        err.print(table)
+        _summary(stats, writer, output, time.monotonic() - t0, to_stdout)
     if strict and stats.failures:
         raise typer.Exit(1)
+
+
+def _fail(message: str) -> None:
+    """A one-line error and exit 2 (never Rich markup: paths may hold [brackets])."""
+    err.print(f"error: {message}", markup=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _summary(stats, writer, output, wall: float, to_stdout: bool) -> None:
+    table = Table(title="jiyao extract", show_header=False)
+    table.add_column()
+    table.add_column(overflow="fold")  # paths in full, never cut with "…"
+    for k, v in [("records", stats.records), ("skipped (already in the output)", writer.skipped),
+                 ("changed since last run (new record)", writer.changed), ("failures", stats.failures),
+                 ("calls", stats.calls), ("tokens (prompt+completion)", f"{stats.prompt_tokens}+{stats.completion_tokens}"),
+                 ("cache hits", stats.cache_hits), ("wall time", f"{wall:.2f} s"), ("output", str(output))]:
+        table.add_row(k, escape(str(v)))
+    if stats.failures and not to_stdout:
+        table.add_row("errors", escape(str(writer.errors_path)))
+    err.print(table)
 
 
 async def _run(items, writer, extractor, concurrency, on_done):
@@ -165,11 +179,15 @@ def eval_cmd(
 
     missing = [str(p) for p in pred if not p.is_file()] + ([] if gold.is_dir() else [f"{gold} (gold folder)"])
     if missing:
-        err.print(f"[red]error:[/] not found: {', '.join(missing)}")
+        err.print(f"[red]error:[/] not found: {escape(', '.join(missing))}", soft_wrap=True)
         raise typer.Exit(2)
-    rep = rp.build(gold, pred, articles)
+    try:
+        rep = rp.build(gold, pred, articles)
+    except rp.EvalInputError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(2)
     for s in rep["systems"]:
-        t = Table(title=f"{s['name']} vs {gold} ({rep['n_articles']} articles)")
+        t = Table(title=escape(f"{s['name']} vs {gold} ({rep['n_articles']} articles)"))
         for col in ("field", "P", "R", "F1", "95% CI", "partial F1", "gold", "pred"):
             t.add_column(col, justify="right" if col != "field" else "left")
         for f in rep["fields"]:
@@ -182,8 +200,12 @@ def eval_cmd(
         g = s["grounding"]
         Console().print(f"schema-valid {s['schema_valid_rate']} · grounding {g['rate'] if g else 'n/a (give --articles)'} · "
                         f"calls {s['usage']['calls']} · cache hits {s['usage']['cache_hits']}")
+        if s["n_invalid"]:
+            first = s["invalid_lines"][0]
+            err.print(escape(f"{s['name']}: {s['n_invalid']} line(s) are not valid records and were not scored "
+                             f"(first: line {first['line']}: {first['error']}); listed in report.json"))
     for c in rep["comparisons"]:
-        t = Table(title=f"{c['b']} − {c['a']} (paired bootstrap)")
+        t = Table(title=escape(f"{c['b']} − {c['a']} (paired bootstrap)"))
         for col in ("field", "ΔF1", "95% CI", "significant"):
             t.add_column(col)
         for f, d in c["fields"].items():
@@ -194,7 +216,11 @@ def eval_cmd(
             from .view.page import build as build_view
             build_view(pred[0], articles, Path(report) / "view.html", gold)
             rep["systems"][0]["viewer"] = "view.html"
-        for p in rp.write(rep, report):
+        try:
+            written = rp.write(rep, report)
+        except OSError as exc:
+            _fail(f"cannot write the report to {report}: {exc.strerror or exc}")
+        for p in written:
             Console().print(f"wrote {p}", markup=False)
     failed = gate.failures(rep, gates)
     for line in failed:

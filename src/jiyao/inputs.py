@@ -12,8 +12,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .read import Document, ReadError, from_text, read_file
-from .walk import iter_articles, safe_doc_id
+from .read import Document, ReadError, document, from_text, read_bytes
+from .walk import iter_articles, origin_key, safe_doc_id
 
 TABLE_SUFFIXES = (".jsonl", ".parquet")
 ID_COLUMNS = ("id", "doc_id")
@@ -25,21 +25,33 @@ class InputError(ValueError):
 
 @dataclass(frozen=True)
 class Item:
-    doc_id: str
+    doc_id: str  # proposed id (the output's RecordWriter makes it unique)
+    key: str  # origin: the file as named, or "<table>#<id>" for a table row
     path: str | None = None  # an article file
     text: str | None = None  # or an article given as text (a table row)
-    table: str | None = None  # the table the row came from, for error lines
+    error: str | None = None  # set: not an article to read; the reason is its error line
 
     @property
     def where(self) -> str:
-        return self.path or f"{self.table}#{self.doc_id}"
+        return self.path or self.key
 
-    def load(self) -> Document:
+    def content(self) -> bytes:
+        """The article's bytes, read once: hashed for resume, then decoded where the work happens."""
+        if self.error:
+            raise ReadError(self.error)
         if self.path is not None:
-            return read_file(Path(self.path), self.doc_id)
+            return read_bytes(Path(self.path))
         if not isinstance(self.text, str):
             raise ReadError("table row without a text value")
-        return from_text(self.text, self.doc_id, self.where)
+        return self.text.encode("utf-8")
+
+    def document(self, data: bytes, doc_id: str) -> Document:
+        if self.path is not None:
+            return document(data, doc_id, Path(self.path))
+        return from_text(data.decode("utf-8"), doc_id, self.key)
+
+    def load(self) -> Document:
+        return self.document(self.content(), self.doc_id)
 
 
 def parse_shard(spec: str | None) -> tuple[int, int] | None:
@@ -95,7 +107,7 @@ def _row_item(row, path: Path, n: int) -> Item:
     raw_id = next((row[c] for c in ID_COLUMNS if row.get(c) is not None), None)
     if raw_id is None:
         raise InputError(f"{path}: row {n} has no id")
-    return Item(safe_doc_id(str(raw_id)), text=row.get("text"), table=str(path))
+    return Item(safe_doc_id(str(raw_id)), f"{origin_key(path)}#{raw_id}", text=row.get("text"))
 
 
 def _paths_from(list_file: str) -> Iterator[Path]:
@@ -112,7 +124,7 @@ def _paths_from(list_file: str) -> Iterator[Path]:
 
 
 def iter_items(paths: Iterable[str | Path] = (), files_from: str | None = None,
-               shard: tuple[int, int] | None = None) -> Iterator[Item]:
+               shard: tuple[int, int] | None = None, follow_symlinks: bool = False) -> Iterator[Item]:
     """Articles in a stable order, lazily (a list of millions of paths is never held): article
     tables given as arguments first, row by row; then files and folders, then --files-from."""
     paths = [Path(p) for p in paths]
@@ -126,6 +138,6 @@ def iter_items(paths: Iterable[str | Path] = (), files_from: str | None = None,
         if files_from:
             yield from _paths_from(files_from)
 
-    for doc_id, path in iter_articles(files()):
-        if in_shard(doc_id, shard):
-            yield Item(doc_id, path=str(path))
+    for a in iter_articles(files(), follow_symlinks=follow_symlinks):
+        if in_shard(a.doc_id, shard):
+            yield Item(a.doc_id, a.key, path=str(a.path), error=a.error)

@@ -5,14 +5,16 @@ The "original text" of a file is its decoded content; every offset jiyao reports
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
+from .decode import DecodeError, decode
 from .text import Normalised, normalise
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -34,6 +36,7 @@ class Document:
     encoding: str = "utf-8"
     page_title: str | None = None
     page_date: str | None = None
+    warnings: tuple[str, ...] = ()  # decoding and page-reading doubts, carried into the record's diagnostics
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original-file span of normalised text[start:end]."""
@@ -41,74 +44,6 @@ class Document:
         if self.article_starts is None:
             return s, e
         return self.article_starts[s], self.article_ends[e - 1]
-
-
-_LEGACY = ("gb18030", "big5")  # the Chinese legacy encodings, in the order they are tried
-
-
-def _mixed_lines(data: bytes) -> tuple[str, str] | None:
-    """A file pasted together from UTF-8 and GBK/Big5 sources (scrapers do this): each line in its
-    own encoding. Only when some non-ASCII lines are UTF-8 and others are not."""
-    lines = data.split(b"\n")
-    out, legacy = [], set()
-    utf8_bytes = 0
-    for line in lines:
-        try:
-            out.append(line.decode("utf-8"))
-            utf8_bytes += sum(b >= 0x80 for b in line)
-            continue
-        except UnicodeDecodeError:
-            pass
-        for enc in _LEGACY:
-            try:
-                out.append(line.decode(enc)); legacy.add(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            return None
-    # a few bytes that happen to be valid UTF-8 in a GBK file are not a UTF-8 source
-    if utf8_bytes < 6 or not legacy:
-        return None
-    return "\n".join(out), "mixed(utf-8+" + "+".join(sorted(legacy)) + ")"
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding). UTF-8 first (it is strict enough to trust), then the Chinese legacy
-    encodings, charset-normalizer deciding between GB18030 and Big5 when both decode."""
-    if not data.strip():
-        raise ReadError("empty file")
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ReadError("binary file (NUL bytes)")
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError as exc:
-                raise ReadError(f"undecodable bytes: starts with a {enc} byte-order mark but {exc.reason} at byte {exc.start}") from None
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    mixed = _mixed_lines(data)
-    if mixed:
-        return mixed
-    ok = []
-    for enc in _LEGACY:
-        try:
-            data.decode(enc)
-            ok.append(enc)
-        except UnicodeDecodeError:
-            pass
-    if len(ok) == 1:
-        return data.decode(ok[0]), ok[0]
-    best = from_bytes(data, cp_isolation=ok or None).best()
-    if best is None or (not ok and best.encoding not in ("utf_8", "gb18030", "gbk", "gb2312", "big5", "big5hkscs", "utf_16")):
-        raise ReadError("undecodable bytes: not UTF-8, GB18030/GBK or Big5")
-    enc = best.encoding
-    if not ok:
-        return data.decode(enc, errors="replace"), enc
-    return str(best), enc
 
 
 class _Visible(HTMLParser):
@@ -121,7 +56,8 @@ class _Visible(HTMLParser):
         self.src = source
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.chars: list[str] = []
-        self.offs: list[int] = []
+        self.offs: list[int] = []  # per character: where its source starts
+        self.ends: list[int] = []  # and ends (an entity's characters span the whole reference)
         self.skip = 0
 
     def _pos(self) -> int:
@@ -132,43 +68,75 @@ class _Visible(HTMLParser):
         if tag in self._SKIP:
             self.skip += 1
         elif tag in ("p", "br", "div", "h1", "h2", "h3", "li", "tr"):
-            self._emit("\n", self._pos())
+            at = self._pos()
+            self._emit("\n", at, at)
 
     def handle_endtag(self, tag):
         if tag in self._SKIP and self.skip:
             self.skip -= 1
 
-    def _emit(self, text: str, at: int, one_span: bool = False):
+    def _emit(self, text: str, at: int, end: int | None = None):
+        """end None: one source character per character; else every character spans [at, end)."""
         if self.skip:
             return
         for i, c in enumerate(text):
             self.chars.append(c)
-            self.offs.append(at if one_span else at + i)
+            self.offs.append(at if end is not None else at + i)
+            self.ends.append(end if end is not None else at + i + 1)
 
     def handle_data(self, data):
         self._emit(data, self._pos())
 
+    def _reference(self, raw_prefix: str):
+        """An entity or character reference as the source writes it, with or without its ';'
+        (browsers accept `&nbsp` and `&#8220`; a bare `R&D` is the text R&D)."""
+        at = self._pos()
+        end = at + len(raw_prefix)
+        if self.src.startswith(";", end):
+            end += 1
+        raw = self.src[at:end]
+        text = unescape(raw)
+        self._emit(text, at, None if text == raw else end)  # not a known entity: plain text
+
     def handle_entityref(self, name):
-        self._emit(unescape(f"&{name};"), self._pos(), one_span=True)
+        self._reference("&" + name)
 
     def handle_charref(self, name):
-        self._emit(unescape(f"&#{name};"), self._pos(), one_span=True)
+        self._reference("&#" + name)
 
 
 _PAGE_SOURCE_LINE = re.compile(r"[^\n]{0,40}(?:来源|发布日期|发布时间)[::][^\n]{1,60}")
 
 
-def html_article(source: str) -> tuple[str, list[int], list[int], str | None, str | None]:
-    """(article text, per-char original starts, ends, title, date) using trafilatura for what is
-    the article, and the page's own text nodes for where each character came from."""
+# layout wrappers without meaning for the article's text: removed when nesting defeats the parser
+_NESTING_TAG = re.compile(r"</?(?:div|span|section|article|main|font|center|table|tbody|thead|tr|td|th|ul|ol|li|b|i|u|em|strong)\b[^>]*>", re.I)
+
+
+def _trafilatura(source: str) -> tuple[str, str | None, str | None, list[str]]:
+    """(article text, title, date, warnings) as trafilatura sees the page."""
     import trafilatura
 
     extracted = trafilatura.extract(source, include_comments=False, include_tables=False, favor_precision=True) or ""
+    warnings = []
+    if not extracted.strip() and _NESTING_TAG.search(source):
+        # libxml2 stops at 255 nested elements and the page then has no body; the same text
+        # without its layout wrappers is found (offsets still come from the page itself)
+        extracted = trafilatura.extract(_NESTING_TAG.sub("", source), include_comments=False, include_tables=False,
+                                        favor_precision=True) or ""
+        if extracted.strip():
+            warnings.append("html: article found after removing layout tags (page nested too deeply to parse)")
     # extensive=False: a page date from the page's markup, not htmldate's guess (a bare year in
     # the text becomes YYYY-01-01, which would then decide the meeting's year)
     meta = trafilatura.extract_metadata(source, extensive=False)
     title = meta.title if meta and meta.title else None
     pdate = meta.date if meta and meta.date and re.match(r"\d{4}-\d{2}-\d{2}$", meta.date) else None
+    return extracted, title, pdate, warnings
+
+
+def html_article(source: str) -> tuple[str, list[int], list[int], str | None, str | None, list[str]]:
+    """(article text, per-char original starts, ends, title, date, warnings) using trafilatura for
+    what is the article, and the page's own text nodes for where each character came from."""
+    extracted, title, pdate, warnings = _trafilatura(source)
     vis = _Visible(source)
     vis.feed(source)
     vis.close()
@@ -199,46 +167,86 @@ def html_article(source: str) -> tuple[str, list[int], list[int], str | None, st
         if out_c:
             out_c.append("\n"); out_s.append(out_e[-1]); out_e.append(out_e[-1])
         for i in range(a, b + 1):
-            out_c.append(visible[i]); out_s.append(vis.offs[i])
-            out_e.append(vis.offs[i] + 1 if source[vis.offs[i]] != "&" else source.index(";", vis.offs[i]) + 1)
+            out_c.append(visible[i]); out_s.append(vis.offs[i]); out_e.append(vis.ends[i])
         if not in_head:
             cursor = at + len(key)
     if not out_c:
         raise ReadError("HTML page with no article text")
-    return "".join(out_c), out_s, out_e, title, pdate
+    return "".join(out_c), out_s, out_e, title, pdate, warnings
 
 
 def doc_id_for(path: Path) -> str:
     return path.stem
 
 
-def from_text(original: str, doc_id: str, path: str | None = None, encoding: str = "utf-8", html: bool | None = None) -> Document:
+def _line_ends(original: str) -> str:
+    """The same text with each lone CR (old Mac line ends) as LF: one character for one, so
+    offsets are unchanged, and the headline stays a line of its own."""
+    return re.sub(r"\r(?!\n)", "\n", original) if "\r" in original else original
+
+
+def from_text(original: str, doc_id: str, path: str | None = None, encoding: str = "utf-8", html: bool | None = None,
+              warnings: Iterable[str] = ()) -> Document:
     if html is None:
         html = bool(re.match(r"\s*(?:<!doctype html|<html|<head|<body)", original[:500], re.I))
     if not original.strip():
         raise ReadError("empty or whitespace-only text")
+    warnings = list(warnings)
     if html:
-        art, starts, ends, title, pdate = html_article(original)
+        art, starts, ends, title, pdate, page_warnings = html_article(_line_ends(original))
         return Document(doc_id, path, original, normalise(art), tuple(starts), tuple(ends), encoding,
-                        normalise(title).text if title else None, pdate)
-    return Document(doc_id, path, original, normalise(original), encoding=encoding)
+                        normalise(title).text if title else None, pdate, tuple(warnings + page_warnings))
+    return Document(doc_id, path, original, normalise(_line_ends(original)), encoding=encoding, warnings=tuple(warnings))
 
 
-def read_file(path: Path, doc_id: str | None = None) -> Document:
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, at most MAX_BYTES. Opened non-blocking and checked with fstat
+    before any read: a FIFO or a device (/dev/zero) given as an article is an error, not a hang."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"file too large ({size} bytes > {MAX_BYTES})")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise ReadError("file vanished before it could be read") from None
     except PermissionError:
         raise ReadError("file is not readable (permission denied)") from None
     except IsADirectoryError:
         raise ReadError("is a directory") from None
-    text, enc = decode(data)
+    except OSError as exc:
+        raise ReadError(f"cannot open: {exc.strerror or exc}") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError("is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError(f"not a regular file ({_KINDS.get(stat.S_IFMT(st.st_mode), 'special file')}); skipped")
+        if st.st_size > MAX_BYTES:
+            raise ReadError(f"file too large ({st.st_size} bytes > {MAX_BYTES})")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:  # grew while being read
+            raise ReadError(f"file too large (> {MAX_BYTES} bytes)")
+        return data
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+
+
+_KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
+
+
+def document(data: bytes, doc_id: str, path: Path) -> Document:
+    """A file's bytes → Document; decoding doubts become the document's warnings."""
+    try:
+        text, enc, warnings = decode(data)
+    except DecodeError as exc:
+        raise ReadError(str(exc)) from None
     html = path.suffix.lower() in (".html", ".htm") or None
-    return from_text(text, doc_id or doc_id_for(path), str(path), enc, html)
+    return from_text(text, doc_id, str(path), enc, html, warnings)
+
+
+def read_file(path: Path, doc_id: str | None = None) -> Document:
+    path = Path(path)
+    return document(read_bytes(path), doc_id or doc_id_for(path), path)
 
 
 def text_hash(text: str) -> str:

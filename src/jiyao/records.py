@@ -1,5 +1,10 @@
-"""Output: JSONL records appended and flushed one by one (a killed run loses nothing already
-written), per-file errors beside them, resume by doc_id, and a lock so two runs never share a file."""
+"""Output: JSONL records appended one by one (a killed run loses nothing already written), per-file
+errors beside them, resume by origin (file path + content hash), and a lock on the output's real
+path so two runs never share a file, whatever name (symlink) each was given.
+
+An existing output is only appended to when every line is a jiyao record: `-o notes.txt` by
+mistake is refused, never "repaired".
+"""
 from __future__ import annotations
 
 import fcntl
@@ -7,61 +12,132 @@ import json
 import os
 from pathlib import Path
 
-from .schema import MeetingReport
+from .resume import ResumeIndex
+from .schema import MeetingReport, Origin
+
+# every record line starts so (model_dump_json writes fields in schema order)
+RECORD_PREFIX = b'{"schema_version":'
 
 
 class OutputLocked(RuntimeError):
     pass
 
 
+class OutputError(RuntimeError):
+    """The output cannot be opened or written (not a jiyao output, read-only, disk full...)."""
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
 class RecordWriter:
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.errors_path = self.path.with_name(self.path.name + ".errors.jsonl")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock_fd = os.open(str(self.path) + ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+        real = Path(os.path.realpath(self.path))  # the lock must not be bypassed by a symlink
+        if real.is_dir():
+            raise OutputError(f"-o {self.path} is a folder; give a file name such as {self.path / 'records.jsonl'}")
+        self.real = real
+        self.errors_path = real.with_name(real.name + ".errors.jsonl")
+        self.index = ResumeIndex()
+        self.skipped = self.changed = 0  # counted by the run: already done / re-extracted after a change
+        try:
+            real.parent.mkdir(parents=True, exist_ok=True)
+            self._lock_fd = os.open(str(real) + ".lock", os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot create {real}.lock: {_why(exc)}") from None
         try:
             fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(self._lock_fd)
-            raise OutputLocked(f"another jiyao run is writing to {self.path} (lock {self.path}.lock); wait for it or choose another -o") from None
-        self.done = self._recover()
-        self._out = open(self.path, "a", encoding="utf-8")
-        self._err = open(self.errors_path, "a", encoding="utf-8")
+            raise OutputLocked(f"another jiyao run is writing to {real} (lock {real}.lock); wait for it or choose another -o") from None
+        try:
+            self._recover()
+            self._out = os.open(real, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            self._err = None  # opened at the first error: a clean run leaves no errors file
+        except OSError as exc:
+            self._unlock()
+            raise OutputError(f"cannot write to {real}: {_why(exc)}") from None
+        except OutputError:
+            self._unlock()
+            raise
 
-    def _recover(self) -> set[str]:
-        """doc_ids already written. A torn last line (a run killed mid-write) is cut off so the
-        file stays valid JSONL; nothing before it is touched."""
-        done: set[str] = set()
-        if not self.path.exists():
-            return done
-        data = self.path.read_bytes()
-        lines = data.splitlines(keepends=True)
-        for i, line in enumerate(lines):
+    def _recover(self) -> None:
+        """Index the records already written, streaming. A torn last line (a run killed
+        mid-write) is cut off so the file stays valid JSONL; any other line that is not a
+        record means this is not a jiyao output, and nothing is touched."""
+        if not self.real.exists():
+            return
+        offset, torn_at, newline_missing = 0, None, False
+        with open(self.real, "rb") as f:
+            head = f.read(len(RECORD_PREFIX))
+            if head and not (head.startswith(RECORD_PREFIX) or RECORD_PREFIX.startswith(head)):
+                raise self._not_ours(1)  # without reading a large foreign file line by line
+            f.seek(0)
+            for n, line in enumerate(f, 1):
+                rec = _record(line)
+                if rec is not None:
+                    self.index.add(rec["doc_id"], rec.get("origin"))
+                    newline_missing = not line.endswith(b"\n")
+                elif not line.endswith(b"\n") and (line.startswith(RECORD_PREFIX) or RECORD_PREFIX.startswith(line)):
+                    torn_at = offset
+                elif line.strip():
+                    raise self._not_ours(n)
+                offset += len(line)
+        if torn_at is not None:
+            os.truncate(self.real, torn_at)
+        elif newline_missing:
+            with open(self.real, "ab") as f:
+                f.write(b"\n")
+
+    def _not_ours(self, line: int) -> OutputError:
+        return OutputError(f"{self.path} line {line} is not a jiyao record: refusing to append to a file "
+                           "that is not a jiyao output (choose another -o)")
+
+    def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
+        """Take a file (so a file named twice is extracted once) and the doc_id its record gets."""
+        self.index.claim(path, sha256)
+        return self.index.unique_id(stem, path, changed)
+
+    def _append(self, fd: int, data: bytes, name: Path) -> None:
+        """All of data or nothing: a failed write (disk full) is cut back off, so a later run
+        does not find half a line in the middle of the file."""
+        start = os.lseek(fd, 0, os.SEEK_END)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except OSError as exc:
             try:
-                done.add(json.loads(line)["doc_id"])
-                if not line.endswith(b"\n"):
-                    with open(self.path, "ab") as f:
-                        f.write(b"\n")
-            except (json.JSONDecodeError, KeyError, TypeError, UnicodeDecodeError):
-                if i == len(lines) - 1:
-                    with open(self.path, "r+b") as f:
-                        f.truncate(len(data) - len(line))
-        return done
+                os.ftruncate(fd, start)
+            except OSError:
+                pass
+            raise OutputError(f"cannot write to {name}: {_why(exc)}") from None
 
-    def write(self, record: MeetingReport) -> None:
-        self._out.write(record.model_dump_json(exclude_none=False) + "\n")
-        self._out.flush()
-        self.done.add(record.doc_id)
+    def write(self, record: MeetingReport, origin: Origin | None = None) -> None:
+        if origin is not None:
+            record.origin = origin
+        self._append(self._out, (record.model_dump_json(exclude_none=False) + "\n").encode("utf-8"), self.real)
 
     def error(self, doc_id: str | None, path: str | None, reason: str, **extra) -> None:
-        self._err.write(json.dumps({"doc_id": doc_id, "path": path, "error": reason, **extra}, ensure_ascii=False) + "\n")
-        self._err.flush()
+        if self._err is None:
+            try:
+                self._err = os.open(self.errors_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError as exc:
+                raise OutputError(f"cannot write to {self.errors_path}: {_why(exc)}") from None
+        line = json.dumps({"doc_id": doc_id, "path": path, "error": reason, **extra}, ensure_ascii=False) + "\n"
+        self._append(self._err, line.encode("utf-8", "surrogateescape"), self.errors_path)
 
-    def close(self) -> None:
-        self._out.close(); self._err.close()
+    def _unlock(self) -> None:
         fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
         os.close(self._lock_fd)
+
+    def close(self) -> None:
+        for fd in (self._out, self._err):
+            if fd is not None:
+                os.close(fd)
+        self._out = self._err = None
+        self._unlock()
 
     def __enter__(self):
         return self
@@ -70,37 +146,38 @@ class RecordWriter:
         self.close()
 
 
-def read_records(path: str | Path) -> tuple[dict[str, dict], int, int]:
-    """(doc_id → record, lines, schema-valid lines) of a JSONL file."""
-    out, lines, valid = {}, 0, 0
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            lines += 1
-            try:
-                rec = json.loads(line)
-                MeetingReport.model_validate(rec)
-                valid += 1
-            except Exception:  # noqa: BLE001 - an invalid line is counted, not fatal
-                if isinstance(locals().get("rec"), dict) and "doc_id" in rec:
-                    out.setdefault(rec["doc_id"], rec)
-                continue
-            out[rec["doc_id"]] = rec
-    return out, lines, valid
+def _record(line: bytes) -> dict | None:
+    """The line as a record dict (the keys resume needs, checked), or None."""
+    if not line.startswith(RECORD_PREFIX):
+        return None
+    try:
+        rec = json.loads(line)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if isinstance(rec, dict) and rec.get("schema_version") == "1" and isinstance(rec.get("doc_id"), str):
+        return rec
+    return None
 
 
 class StreamWriter:
     """`-o -`: records to a stream (stdout), one JSON line each, flushed; errors to stderr as JSON
-    lines. Nothing to resume and nothing to lock."""
+    lines. Nothing to resume (an empty index) and nothing to lock."""
 
     def __init__(self, stream):
         import sys
 
-        self.stream, self.err, self.done = stream, sys.stderr, set()
+        self.stream, self.err = stream, sys.stderr
         self.errors_path = "<stderr>"
+        self.index = ResumeIndex()
+        self.skipped = self.changed = 0
 
-    def write(self, record: MeetingReport) -> None:
+    def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
+        self.index.claim(path, sha256)
+        return self.index.unique_id(stem, path, changed)
+
+    def write(self, record: MeetingReport, origin: Origin | None = None) -> None:
+        if origin is not None:
+            record.origin = origin
         self.stream.write(record.model_dump_json(exclude_none=False) + "\n")
         self.stream.flush()
 

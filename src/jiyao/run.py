@@ -1,25 +1,88 @@
 """A run: stream articles through an Extractor into a RecordWriter.
 
+Each article is read once in this process; its content hash decides whether the output already
+has its record (skipped), has an older version's (extracted again: `changed`), or none. Per-file
+problems become error lines; a failure to write the output (disk full) ends the run (OutputError).
+
 Offline, articles are CPU work: `run_offline` spreads them over worker processes (one Extractor
-each), keeps the input order in the output, and holds only a bounded window of articles in
-flight. With an endpoint, articles are I/O: `run` keeps N requests in flight on one event loop.
+each), keeps the input order in the output, and holds only a bounded window in flight. With an
+endpoint, articles are I/O: `run` keeps N requests in flight on one event loop.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 
+from .inputs import Item
 from .llm import LLMError
 from .pipeline import Extractor, RunStats
 from .read import ReadError
 from .records import RecordWriter
-from .inputs import Item
-from .schema import MeetingReport
+from .schema import MeetingReport, Origin
 
 OnDone = Callable[[str, bool], None]
+
+
+@dataclass
+class Claimed:
+    """An article this run extracts: its final doc_id, bytes and hash."""
+    item: Item
+    doc_id: str
+    data: bytes
+    sha256: str
+    changed: bool
+
+
+class _Run:
+    def __init__(self, writer: RecordWriter, on_done: OnDone | None):
+        self.writer, self.on_done, self.stats = writer, on_done, RunStats()
+
+    def claim(self, item: Item, data: bytes | ReadError | None = None) -> Claimed | None:
+        """Read the article (unless `data` was read elsewhere) and decide: extract it (Claimed),
+        or it is done / failed (None). Only ever called from one thread: it updates the index."""
+        try:
+            data = item.content() if data is None else data
+            if isinstance(data, ReadError):
+                raise data
+        except ReadError as exc:
+            self.failed(item, item.doc_id, str(exc))
+            return None
+        sha = hashlib.sha256(data).hexdigest()
+        state = self.writer.index.state(item.key, sha, item.doc_id)
+        if state == "done":
+            self.writer.skipped += 1
+            self.stats.skipped += 1
+            self._done(item.doc_id, True)
+            return None
+        doc_id = self.writer.claim_id(item.doc_id, item.key, sha, changed=state == "changed")
+        return Claimed(item, doc_id, data, sha, state == "changed")
+
+    def finish(self, c: Claimed, record: MeetingReport | None, exc: Exception | None) -> None:
+        if record is None:
+            self.failed(c.item, c.doc_id, *_error_fields(exc))
+            if isinstance(exc, LLMError) and exc.stats:
+                self.stats.add(exc.stats)
+            return
+        self.writer.write(record, Origin(path=c.item.key, sha256=c.sha256))
+        self.writer.changed += c.changed
+        self.stats.records += 1
+        if record.usage:
+            self.stats.add(record.usage)
+        self._done(c.doc_id, True)
+
+    def failed(self, item: Item, doc_id: str, reason: str, extra: dict | None = None) -> None:
+        self.writer.error(doc_id, item.where, reason, **(extra or {}))
+        self.stats.failures += 1
+        self._done(doc_id, False)
+
+    def _done(self, doc_id: str, ok: bool) -> None:
+        if self.on_done:
+            self.on_done(doc_id, ok)
 
 
 def _error_fields(exc: Exception) -> tuple[str, dict]:
@@ -33,60 +96,43 @@ def _error_fields(exc: Exception) -> tuple[str, dict]:
     return f"{type(exc).__name__}: {exc}", {}
 
 
-def _record(stats: RunStats, writer: RecordWriter, item: Item, record: MeetingReport | None,
-            exc: Exception | None, on_done: OnDone | None) -> None:
-    if record is not None:
-        writer.write(record)
-        stats.records += 1
-        if record.usage:
-            stats.add(record.usage)
-    else:
-        reason, extra = _error_fields(exc)
-        writer.error(item.doc_id, item.where, reason, **extra)
-        stats.failures += 1
-        if isinstance(exc, LLMError) and exc.stats:
-            stats.add(exc.stats)
-    if on_done:
-        on_done(item.doc_id, record is not None)
-
-
-def _todo(items: Iterable[Item], writer: RecordWriter, stats: RunStats, on_done: OnDone | None) -> Iterator[Item]:
-    """Items not yet in the output (resume)."""
-    for item in items:
-        if item.doc_id in writer.done:
-            stats.skipped += 1
-            if on_done:
-                on_done(item.doc_id, True)
-            continue
-        yield item
-
-
 async def run(items: Iterable[Item], writer: RecordWriter, extractor: Extractor, concurrency: int = 4,
               on_done: OnDone | None = None) -> RunStats:
-    stats = RunStats()
-    todo = _todo(items, writer, stats, on_done)
+    r = _Run(writer, on_done)
+    it = iter(items)
 
     async def worker() -> None:
-        for item in todo:  # one shared iterator: articles are listed lazily, memory stays flat
+        for item in it:  # one shared iterator: articles are listed lazily, memory stays flat
+            c = r.claim(item, await asyncio.to_thread(_read, item))
+            if c is None:
+                continue
             try:
-                record, exc = await extractor.aextract(await asyncio.to_thread(item.load)), None
+                doc = await asyncio.to_thread(c.item.document, c.data, c.doc_id)
+                record, exc = await extractor.aextract(doc), None
             except Exception as e:  # noqa: BLE001 - one bad article never ends the run
                 record, exc = None, e
-            _record(stats, writer, item, record, exc, on_done)
+            r.finish(c, record, exc)
 
     n = 1 if extractor.backend == "offline" else max(1, concurrency)
     await asyncio.gather(*(worker() for _ in range(n)))
-    return stats
+    return r.stats
+
+
+def _read(item: Item) -> bytes | ReadError:
+    try:
+        return item.content()
+    except ReadError as exc:
+        return exc
 
 
 _WORKER: dict[str, Extractor] = {}
 
 
-def _extract_in_worker(item: Item) -> tuple[str | None, Exception | None]:
+def _extract(c: Claimed) -> tuple[str | None, Exception | None]:
     """One article in a worker process: the record as JSON (cheap to send back), or the error."""
     ex = _WORKER.get("ex") or _WORKER.setdefault("ex", Extractor("offline"))
     try:
-        return ex.extract_offline(item.load()).model_dump_json(), None
+        return ex.extract_offline(c.item.document(c.data, c.doc_id)).model_dump_json(), None
     except Exception as exc:  # noqa: BLE001 - sent back and written as this article's error line
         return None, exc if _picklable(exc) else RuntimeError(f"{type(exc).__name__}: {exc}")
 
@@ -111,29 +157,33 @@ def default_workers() -> int:
 def run_offline(items: Iterable[Item], writer: RecordWriter, workers: int | None = None,
                 on_done: OnDone | None = None) -> RunStats:
     """The offline backend over every core: records in input order, a bounded window in flight."""
-    stats = RunStats()
-    todo = _todo(items, writer, stats, on_done)
+    r = _Run(writer, on_done)
     workers = workers or default_workers()
     if workers <= 1:
         ex = Extractor("offline")
-        for item in todo:
+        for item in items:
+            c = r.claim(item)
+            if c is None:
+                continue
             try:
-                record, exc = ex.extract_offline(item.load()), None
+                record, exc = ex.extract_offline(c.item.document(c.data, c.doc_id)), None
             except Exception as e:  # noqa: BLE001 - one bad article never ends the run
                 record, exc = None, e
-            _record(stats, writer, item, record, exc, on_done)
-        return stats
-    window: deque[tuple[Item, Future]] = deque()
+            r.finish(c, record, exc)
+        return r.stats
+    window: deque[tuple[Claimed, Future]] = deque()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         def drain_one() -> None:
-            item, fut = window.popleft()
+            c, fut = window.popleft()
             js, exc = fut.result()
-            _record(stats, writer, item, MeetingReport.model_validate_json(js) if js else None, exc, on_done)
+            r.finish(c, MeetingReport.model_validate_json(js) if js else None, exc)
 
-        for item in todo:
-            window.append((item, pool.submit(_extract_in_worker, item)))
+        for item in items:
+            c = r.claim(item)
+            if c is not None:
+                window.append((c, pool.submit(_extract, c)))
             if len(window) >= workers * 8:  # enough to keep every worker busy, never the whole corpus
                 drain_one()
         while window:
             drain_one()
-    return stats
+    return r.stats

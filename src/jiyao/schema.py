@@ -92,6 +92,12 @@ class Diagnostics(_Model):
     warnings: list[str] = Field(default_factory=list)
 
 
+class Origin(_Model):
+    """Which file a record was made from: resume keys on it (a doc_id is only a file stem)."""
+    path: str = Field(description="The file as it was named to jiyao, relative to the working folder (absolute outside it).")
+    sha256: str = Field(description="SHA-256 of the file's bytes: a changed file is extracted again.")
+
+
 class MeetingReport(_Model):
     schema_version: Literal["1"] = SCHEMA_VERSION
     doc_id: str
@@ -105,6 +111,7 @@ class MeetingReport(_Model):
     evidence: dict[str, list[int]] = Field(default_factory=dict, description="JSON pointer → [start, end] character offsets into the original file text.")
     usage: Usage | None = None
     diagnostics: Diagnostics | None = None
+    origin: Origin | None = None
 
 
 class ExtractedReport(_Model):

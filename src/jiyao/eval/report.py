@@ -4,28 +4,19 @@ from __future__ import annotations
 import html
 import json
 from datetime import datetime, timezone
+import re
 from pathlib import Path
 from urllib.parse import quote
 
 from .._version import __version__
 from ..read import ReadError, read_file
-from ..records import read_records
 from ..schema import COST_COUNTERS
 from ..text import normalise
+from .inputs import MAX_LISTED, EvalInputError, load_gold, read_predictions  # noqa: F401 - EvalInputError, load_gold: this module's API too
 from .metrics import paired_difference, summary
 from .score import FIELDS, key, score_set
 
 REPORT_VERSION = 1
-
-
-def load_gold(directory: str | Path) -> dict[str, dict]:
-    out = {}
-    for p in sorted(Path(directory).glob("*.json")):
-        rec = json.loads(p.read_text("utf-8"))
-        out[rec.get("doc_id", p.stem)] = rec
-    if not out:
-        raise FileNotFoundError(f"no gold records (*.json) in {directory}")
-    return out
 
 
 def _value_at(rec: dict, pointer: str):
@@ -54,11 +45,12 @@ def grounding(records: dict[str, dict], articles: str | Path | None) -> dict | N
             original = read_file(path).original
         except ReadError:
             continue
-        for pointer, (s, e) in (rec.get("evidence") or {}).items():
+        for pointer, span in (rec.get("evidence") or {}).items():
             value = _value_at(rec, pointer)
-            if not isinstance(value, str):
+            if not isinstance(value, str) or len(span) != 2:
                 continue
             total += 1
+            s, e = span
             got = key(normalise(original[s:e]).text) if 0 <= s < e <= len(original) else ""
             want = key(value)
             if got and (got == want or (pointer.endswith(("region/name", "/date", "published_date")) and got[:2] in want + got)):
@@ -101,7 +93,7 @@ def build(gold_dir: str | Path, preds: list[str | Path], articles: str | Path | 
     gold = load_gold(gold_dir)
     systems, scored = [], []
     for p in preds:
-        records, lines, valid = read_records(p)
+        records, lines, valid, problems = read_predictions(p)
         per = score_set(gold, records)
         scored.append(per)
         systems.append({
@@ -109,6 +101,7 @@ def build(gold_dir: str | Path, preds: list[str | Path], articles: str | Path | 
             "n_gold_missing": sum(d not in records for d in gold),
             "provenance": provenance({d: r for d, r in records.items() if d in gold}, p),
             "schema_valid_rate": round(valid / lines, 4) if lines else None,
+            "n_invalid": len(problems), "invalid_lines": problems[:MAX_LISTED],
             "grounding": grounding({d: r for d, r in records.items() if d in gold}, articles),
             "usage": usage_totals({d: r for d, r in records.items() if d in gold}),
             "fields": summary(per), "articles": _diffs(per),
@@ -127,17 +120,28 @@ def _provenance_line(s: dict, rep: dict) -> str:
             f"jiyao {fmt('jiyao_version')} · predictions written {pv.get('predictions_written', '?')} · "
             f"gold articles without a prediction: {s.get('n_gold_missing', '?')} · evaluated {rep.get('evaluated', '?')} "
             f"with jiyao {rep.get('jiyao_version', '?')}")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+def md(text) -> str:
+    """Text as Markdown shows it literally: HTML and Markdown syntax from file names and values
+    (`<img src=x onerror=…>`, `[link](…)`, `|` breaking a table row) is escaped, lines joined."""
+    t = html.escape(str(text), quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(t.split("\n")))
 
 
 def to_markdown(rep: dict) -> str:
     out = [f"# jiyao eval: {rep['n_articles']} gold articles\n"]
     for s in rep["systems"]:
-        out.append(f"## {s['name']}\n")
+        out.append(f"## {md(s['name'])}\n")
         g = s["grounding"]
         out.append(f"schema-valid rate: {s['schema_valid_rate']} · grounding rate: {g['rate'] if g else 'n/a'} · "
                    f"calls: {s['usage']['calls']} · tokens: {s['usage']['prompt_tokens']}+{s['usage']['completion_tokens']} · "
                    f"cache hits: {s['usage']['cache_hits']}\n")
-        out.append(_provenance_line(s, rep) + "\n")
+        out.append(md(_provenance_line(s, rep)) + "\n")
+        if s.get("n_invalid"):
+            out.append(f"{s['n_invalid']} prediction line(s) are not valid records and were not scored:\n")
+            out += [f"- line {p['line']}: {md(p['error'])}" for p in s["invalid_lines"]] + [""]
         out.append("| field | strict P | strict R | strict F1 | 95% CI | partial F1 | macro F1 | gold | pred |")
         out.append("|---|---|---|---|---|---|---|---|---|")
         for f in rep["fields"] + ["overall"]:
@@ -152,12 +156,13 @@ def to_markdown(rep: dict) -> str:
         for doc, fields in s["articles"].items():
             if not fields:
                 continue
-            out.append(f"- **{doc}**")
+            out.append(f"- **{md(doc)}**")
             for f, d in fields.items():
-                out.append(f"  - {f}: missed {json.dumps(d['missed'], ensure_ascii=False)}; spurious {json.dumps(d['spurious'], ensure_ascii=False)}")
+                out.append(f"  - {f}: missed {md(json.dumps(d['missed'], ensure_ascii=False))}; "
+                           f"spurious {md(json.dumps(d['spurious'], ensure_ascii=False))}")
         out.append("")
     for c in rep["comparisons"]:
-        out.append(f"## {c['b']} − {c['a']} (paired bootstrap)\n")
+        out.append(f"## {md(c['b'])} − {md(c['a'])} (paired bootstrap)\n")
         out.append("| field | ΔF1 | 95% CI | significant |")
         out.append("|---|---|---|---|")
         for f, d in c["fields"].items():

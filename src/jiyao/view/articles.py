@@ -9,8 +9,7 @@ from ..walk import safe_doc_id
 
 class Articles:
     """doc_id → original text of the article, from a folder of article files. A record's
-    `origin.path` (relative to the folder it was extracted from) wins; else the file whose stem
-    gives the doc_id."""
+    `origin.path` wins when it lies in the folder; else the file whose stem gives the doc_id."""
 
     def __init__(self, root: str | Path | None):
         self.root = Path(root) if root else None
@@ -29,11 +28,14 @@ class Articles:
         if self.root is None:
             return None
         origin = record.get("origin")
-        rel = origin.get("path") if isinstance(origin, dict) else None
-        if isinstance(rel, str):
-            p = (self.root / rel).resolve()
-            if p.is_file() and self.root.resolve() in p.parents:
-                return p
+        named = origin.get("path") if isinstance(origin, dict) else None
+        if isinstance(named, str) and "#" not in named:
+            # origin.path is the file as it was named to jiyao extract (relative to where it ran):
+            # trusted only when it lies inside the given articles folder
+            for p in (Path(named), self.root / named):
+                p = p.resolve()
+                if p.is_file() and self.root.resolve() in p.parents:
+                    return p
         return self._index().get(record.get("doc_id", ""))
 
     def document(self, record: dict) -> Document | None:

@@ -1,0 +1,87 @@
+"""Reading gold records and prediction files for `jiyao eval`, as untrusted input.
+
+Gold is the reference: a gold file that is not a record stops the eval with an error naming the
+file and line. A prediction line that is not a record (bad JSON, not UTF-8, a list, a schema
+violation such as an int doc_id or people as strings) is counted and listed with its line
+number, and not scored: the schema-valid rate reports it.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..schema import MeetingReport
+
+MAX_LISTED = 50  # invalid prediction lines listed in the report (all are counted)
+
+
+class EvalInputError(ValueError):
+    """A gold or prediction file that cannot be read at all; the message names file and line."""
+
+
+def _schema_problem(exc: ValidationError) -> str:
+    e = exc.errors()[0]
+    where = "/".join(str(x) for x in e["loc"]) or "record"
+    more = f" (+{exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+    return f"schema: {where}: {e['msg']}{more}"
+
+
+def _parse(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
+    """(record, None) or (None, why it is not a record)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, f"not UTF-8 (byte {exc.start})"
+    try:
+        rec = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}" if multiline else f"column {exc.colno}"
+        return None, f"bad JSON: {exc.msg} ({where})"
+    if not isinstance(rec, dict):
+        return None, f"a JSON {type(rec).__name__}, not a record object"
+    try:
+        MeetingReport.model_validate(rec)
+    except ValidationError as exc:
+        return None, _schema_problem(exc)
+    return rec, None
+
+
+def load_gold(directory: str | Path) -> dict[str, dict]:
+    out = {}
+    for p in sorted(Path(directory).glob("*.json")):
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise EvalInputError(f"gold {p}: cannot read: {exc.strerror or exc}") from None
+        rec, problem = _parse(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
+        if problem:
+            raise EvalInputError(f"gold {p}: {problem}")
+        out[rec.get("doc_id", p.stem)] = rec
+    if not out:
+        raise EvalInputError(f"no gold records (*.json) in {directory}")
+    return out
+
+
+def read_predictions(path: str | Path) -> tuple[dict[str, dict], int, int, list[dict]]:
+    """(doc_id → record, non-blank lines, schema-valid lines, problems [{line, error}])."""
+    records, lines, valid, problems = {}, 0, 0, []
+    try:
+        f = open(path, "rb")
+    except OSError as exc:
+        raise EvalInputError(f"predictions {path}: cannot read: {exc.strerror or exc}") from None
+    with f:
+        for n, raw in enumerate(f, 1):
+            if n == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM written by an editor is not part of the record
+            if not raw.strip():
+                continue
+            lines += 1
+            rec, problem = _parse(raw)
+            if problem:
+                problems.append({"line": n, "error": problem})
+                continue
+            valid += 1
+            records[rec["doc_id"]] = rec
+    return records, lines, valid, problems
