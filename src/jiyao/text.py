@@ -81,6 +81,24 @@ class Normalised:
         return bisect_right(self.starts, orig_offset - 1)
 
 
+def _punct_keep(chars: list[str]) -> list[int]:
+    """Positions kept when each run of punctuation marks collapses to its strongest mark
+    (`工作,。会议` → `工作。会议`; on ties the first mark)."""
+    kept: list[int] = []
+    i, n = 0, len(chars)
+    while i < n:
+        if chars[i] in _PUNCT_RANK:
+            j = i
+            while j + 1 < n and chars[j + 1] in _PUNCT_RANK:
+                j += 1
+            kept.append(max(range(i, j + 1), key=lambda k: (_PUNCT_RANK[chars[k]], -k)))
+            i = j + 1
+        else:
+            kept.append(i)
+            i += 1
+    return kept
+
+
 def normalise(original: str) -> Normalised:
     chars: list[str] = []
     starts: list[int] = []
@@ -113,23 +131,47 @@ def normalise(original: str) -> Normalised:
             c3.append(f); s3.append(s); e3.append(e)
 
     # 4. doubled punctuation: keep the strongest mark of each run
-    c4, s4, e4 = [], [], []
-    i, n = 0, len(c3)
-    while i < n:
-        if c3[i] in _PUNCT_RANK:
-            j = i
-            while j + 1 < n and c3[j + 1] in _PUNCT_RANK:
-                j += 1
-            best = max(range(i, j + 1), key=lambda k: (_PUNCT_RANK[c3[k]], -k))
-            c4.append(c3[best]); s4.append(s3[best]); e4.append(e3[best])
-            i = j + 1
-        else:
-            c4.append(c3[i]); s4.append(s3[i]); e4.append(e3[i])
-            i += 1
+    kept = _punct_keep(c3)
+    c4, s4, e4 = [c3[k] for k in kept], [s3[k] for k in kept], [e3[k] for k in kept]
     return Normalised(original, "".join(c4), tuple(s4), tuple(e4))
 
 
+# Quotation marks, as pairs (opening, closing); after width folding ＂＇ are " '. SPEC: a value is
+# the same value with or without them (`“五一”期间…会议` = `五一期间…会议`).
+QUOTE_PAIRS = ("“”", "「」", "‘’", "『』", "〝〞", "﹁﹂", "﹃﹄", '""', "''")
+QUOTES = "".join(dict.fromkeys("".join(QUOTE_PAIRS)))
+
+
 def normalise_value(value: str) -> str:
-    """A value as SPEC.md compares it: normalised, quotes stripped, trimmed."""
-    t = normalise(value).text.strip()
-    return t.strip("“”「」‘’\"'『』")
+    """A value in the record's written form: normalised, trimmed, surrounding quotes stripped
+    (inner quotes kept as written: `“五一”期间…会议`)."""
+    return normalise(value).text.strip().strip(QUOTES).strip()
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """The comparison key of a normalised text and, per key character, its index in that text."""
+
+    key: str
+    index: tuple[int, ...]
+
+
+def keyed(norm_text: str) -> Keyed:
+    """SPEC's comparison form of an already normalised text: quotes and whitespace removed, then
+    punctuation runs the removal brought together collapsed again (`会议,“,”` → `会议,`).
+    Linear: built once per document, then values are found with str.find."""
+    idx = [i for i, c in enumerate(norm_text) if c not in QUOTES and not c.isspace()]
+    chars = [norm_text[i] for i in idx]
+    kept = _punct_keep(chars)
+    if len(kept) != len(idx):
+        idx = [idx[k] for k in kept]
+        chars = [chars[k] for k in kept]
+    return Keyed("".join(chars), tuple(idx))
+
+
+def value_key(value: str) -> str:
+    """THE value normalisation of the record format, for every comparison of a value with a text
+    or another value (locator, answer validator, scorer): readings removed, traditional →
+    simplified, full/half width folded (so `，` = `,`, `２０２２` = `2022`), doubled punctuation
+    collapsed, quotes and spaces ignored; `、` is kept. `“五一”期间` and `五一期间` have one key."""
+    return keyed(normalise(value).text).key
