@@ -145,7 +145,10 @@ QUOTES = "".join(dict.fromkeys("".join(QUOTE_PAIRS)))
 def normalise_value(value: str) -> str:
     """A value in the record's written form: normalised, trimmed, surrounding quotes stripped
     (inner quotes kept as written: `“五一”期间…会议`)."""
-    return normalise(value).text.strip().strip(QUOTES).strip()
+    v = normalise(value).text.strip()
+    while len(v) >= 2 and any(v[0] == o and v[-1] == c and c not in v[1:-1] for o, c in QUOTE_PAIRS):
+        v = v[1:-1].strip()  # “双胜利” → 双胜利, but “五一”期间…“双胜利” is not one quotation
+    return v
 
 
 @dataclass(frozen=True)
