@@ -6,6 +6,8 @@ import asyncio
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jiyao.answer_check import answer_problems
 from jiyao.eval.report import load_gold
@@ -113,6 +115,24 @@ def test_locator_near_and_explain():
     assert first[0] < 8 <= second[0]
     assert "'何树平'" in loc.explain("何树平书记") and "not what follows" in loc.explain("何树平书记")
     assert loc.explain("王小二") == "no part of it is in the article"
+
+
+_PIECES = st.sampled_from(list("会议市长何树平五一期间双胜利ABC２６3“”「」‘’\"',，、。:；  \n") + ["，，", ",、", "“五一”"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=40).map("".join), st.data())
+def test_every_piece_of_a_text_is_found_and_its_span_normalises_to_it(text, data):
+    # any stretch of the text from one word character to another, as the model might copy it
+    word = [i for i, c in enumerate(text) if c.isalnum()]
+    if not word:
+        return
+    a = data.draw(st.sampled_from(word))
+    b = data.draw(st.sampled_from([i for i in word if i >= a])) + 1
+    doc = _doc(text)
+    span = Locator(doc).original_span(text[a:b])
+    assert span is not None
+    assert value_key(doc.original[span[0]:span[1]]) == value_key(text[a:b])
 
 
 # ---------------------------------------------------------------- every gold value, every form
