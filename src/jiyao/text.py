@@ -10,6 +10,10 @@ Steps, in order (each keeps the map):
 2. traditional → simplified with OpenCC (phrase-aware; per character if lengths would change);
 3. full-width ASCII → half-width, ideographic and no-break spaces → space;
 4. runs of doubled punctuation (`,,` `,、` `，，` `,。`) collapse to their strongest mark.
+
+On top of that, `value_key` is THE value normalisation of the record format (docs/record-format.md):
+the same steps plus quotation marks and whitespace ignored. The locator, the answer validator and
+the scorer compare values only through it.
 """
 from __future__ import annotations
 
