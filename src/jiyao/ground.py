@@ -1,6 +1,8 @@
 """Grounding: every string value of a record is located in the text; its offsets into the ORIGINAL
 file go to `evidence`; a value that cannot be found is dropped and counted. Nothing invented
-reaches the output.
+reaches the output. Values are matched modulo the record format's one value normalisation
+(text.value_key), by the same Locator the answer validator asks before it re-asks; regions,
+admin codes and directives are also checked against closed sets (answer_check).
 """
 from __future__ import annotations
 
