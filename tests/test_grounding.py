@@ -224,6 +224,7 @@ def test_a_real_division_named_only_inside_a_persons_name_is_dropped():
     a = _answer(region={"name": "南川区", "admin_code": "500119"})
     a.people[0].name = "李南川"
     assert ground(a, doc).report.meeting.region is None
+    assert any("南川区" in p for p in answer_problems(a, Locator(doc)))  # re-asked by the same rule
     doc = _doc(ARTICLE.replace("范付军", "李南川").replace("自贡市召开", "南川区召开"))
     assert ground(a, doc).report.meeting.region.name == "南川区"
 

@@ -55,6 +55,24 @@ def region_forms(name: str) -> list[str] | None:
     return [n] if is_town(n) else None
 
 
+def person_names(r: ExtractedReport) -> list[str]:
+    """Every person's name the answer gives (people, credits, speakers)."""
+    s = r.source
+    return [n for n in (*(p.name for p in r.people), *s.reporters, *s.photographers, *s.editors,
+                        *(d.speaker for d in r.directives)) if n]
+
+
+def region_mention(loc, name: str, names: list[str]) -> tuple[int, int] | None:
+    """The first mention of the region (any of its forms) that is not part of a person's name:
+    `南川` inside 李南川 names no region. `loc` is a ground.Locator; None when there is none."""
+    inside = [hit for n in names for hit in loc.occurrences(n)]
+    for f in region_forms(name) or ():
+        hit = next((h for h in loc.occurrences(f) if not any(a < h[1] and h[0] < b for a, b in inside)), None)
+        if hit:
+            return hit
+    return None
+
+
 def full_region_name(name: str) -> str:
     """The full name for a short form that names one division only (自贡 → 自贡市); else as given."""
     n = normalise_value(name)
@@ -94,7 +112,8 @@ def answer_problems(r: ExtractedReport, contains: Callable[[str], bool]) -> list
         if forms is None:
             problems.append(f"meeting.region.name {name!r} is neither an administrative division nor a 镇/乡/街道; "
                             "give the full name of the jurisdiction (自贡市, 南川区) or null.")
-        elif not any(contains(f) for f in forms):
+        elif not (region_mention(contains, name, person_names(r)) if hasattr(contains, "occurrences")
+                  else any(contains(f) for f in forms)):
             problems.append(f"meeting.region.name {name!r} is not named in the article, in full or short form; "
                             "infer the region from the text only, or give null.")
     return problems

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from .answer_check import checked_admin_code, full_region_name, region_forms
+from .answer_check import checked_admin_code, full_region_name, person_names, region_mention
 from .read import Document
 from .recognise.meeting import COMPOSED_NAME
 from .schema import DIRECTIVE_CATEGORIES, MEETING_DATE, Diagnostics, ExtractedReport, Meeting, MeetingReport
@@ -162,7 +162,7 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
         if not keep("/meeting/organizer", m.organizer):
             m.organizer = None
         if m.region is not None:
-            _ground_region(loc, m, _names(report), res)
+            _ground_region(loc, m, person_names(report), res)
     _ground_people(loc, r, res)
     r.upstream_meetings = keep_list("/upstream_meetings", r.upstream_meetings)
     r.slogans = keep_list("/slogans", r.slogans)
@@ -196,24 +196,11 @@ def _keepers(loc: Locator, res: GroundResult):
     return keep, keep_list
 
 
-def _names(r: ExtractedReport) -> list[str]:
-    """Every person's name the answer gives (people, credits, speakers)."""
-    s = r.source
-    return [n for n in (*(p.name for p in r.people), *s.reporters, *s.photographers, *s.editors,
-                        *(d.speaker for d in r.directives)) if n]
-
-
 def _ground_region(loc: Locator, m: Meeting, names: list[str], res: GroundResult) -> None:
     """A region is a gazetteer division named in full or by an alias (黔东南州), or a 镇/乡/街道 named
     in full, in a mention that is not part of a person's name (`范付省` is no region, and `范付`
     inside 范付军 names none). A wrong admin_code is corrected or dropped, with a note."""
-    forms = region_forms(m.region.name)
-    inside = [hit for n in names for hit in loc.occurrences(n)]
-    span = None
-    for f in forms or ():
-        span = next((h for h in loc.occurrences(f) if not any(a < h[1] and h[0] < b for a, b in inside)), None)
-        if span:
-            break
+    span = region_mention(loc, m.region.name, names)
     if span is None:
         res.dropped.append("/meeting/region/name"); m.region = None
         return
