@@ -289,3 +289,49 @@ def test_reask_says_which_value_and_why():
     problems = " ".join(answer_problems(a, Locator(doc)))
     assert "slogans[0] = '压实安全生产责任'" in problems
     assert "even ignoring quotes" in problems and "the article has '压实'" in problems
+
+
+# ---------------------------------------------------------------- dates and the page's source line
+
+@pytest.mark.parametrize("text, iso, written", [
+    ("发布时间: 2022-5-18 07:52", "2022-05-18", "2022-5-18"),
+    ("2022/05/18 来源:本站", "2022-05-18", "2022/05/18"),
+    ("２０２２年５月１８日上午", "2022-05-18", "２０２２年５月１８日"),
+    ("5月18号下午,全县召开会议", "--05-18", "5月18号"),
+    ("12月5日召开;2月5日下午召开会议", "--02-05", "2月5日"),  # not the 2月5日 inside 12月5日
+])
+def test_dates_are_found_in_the_forms_the_text_uses(text, iso, written):
+    text += "会议"
+    field, pointer = ({"meeting": {"name": "会议", "date": iso}}, "/meeting/date") if iso.startswith("--") \
+        else ({"source": {"published_date": iso}}, "/source/published_date")
+    s, e = ground(ExtractedReport.model_validate(field), _doc(text)).evidence[pointer]
+    assert (s, e) == (text.rfind(written), text.rfind(written) + len(written))  # rfind: not inside 12月5日
+
+
+def test_a_day_not_in_the_text_is_dropped_and_5_1_is_not_found_in_5_18():
+    res = ground(ExtractedReport.model_validate({"meeting": {"name": "会议", "date": "--05-01"}}), _doc("5月18日召开会议"))
+    assert res.report.meeting.date is None and "/meeting/date" in res.dropped
+
+
+def test_relative_day_counts_back_from_the_publication_date():
+    text = "2021年11月26日 来源:金华日报\n本报讯 昨日下午,全市理论学习中心组工作会议召开。"
+    a = ExtractedReport.model_validate({"source": {"published_date": "2021-11-26"},
+                                        "meeting": {"name": "全市理论学习中心组工作会议", "date": "2021-11-25"}})
+    res = ground(a, _doc(text))
+    s, e = res.evidence["/meeting/date"]
+    assert text[s:e] == "昨日" and res.dropped == []
+    a.meeting.date = "2021-11-20"  # no word of the text means that day
+    assert ground(a, _doc(text)).report.meeting.date is None
+
+
+def test_html_source_line_with_full_width_colon_grounds_outlet_and_reporter(tmp_path):
+    page = ("<html><head><title>我区召开疫情防控会议</title></head><body><h1>我区召开疫情防控会议</h1>"
+            "<div class='attr'>日期：2022-03-15　来源：临淄区融媒体中心　作者：于明哲</div><div class='content'>"
+            "<p>3月14日晚,我区召开疫情防控工作会议。区委书记庄立诚出席会议并讲话。</p>"
+            "<p>庄立诚要求,全区各级各部门要坚持“早发现、早报告”,把防控措施落到每个卡口。</p></div></body></html>")
+    (tmp_path / "p.html").write_text(page, "utf-8")
+    doc = read_file(tmp_path / "p.html")
+    res = ground(ExtractedReport.model_validate({"source": {"outlet": "临淄区融媒体中心", "reporters": ["于明哲"]}}), doc)
+    assert res.dropped == []
+    s, e = res.evidence["/source/outlet"]
+    assert doc.original[s:e] == "临淄区融媒体中心"

@@ -11,9 +11,10 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .answer_check import checked_admin_code, full_region_name, person_names, region_mention
+from .ground_dates import date_span
 from .read import Document
 from .recognise.meeting import COMPOSED_NAME
-from .schema import DIRECTIVE_CATEGORIES, MEETING_DATE, Diagnostics, ExtractedReport, Meeting, MeetingReport
+from .schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport
 from .text import QUOTE_PAIRS, keyed, value_key
 
 
@@ -106,18 +107,6 @@ class GroundResult:
     notes: list[str] = field(default_factory=list)  # values corrected or dropped against a closed set
 
 
-def _date_keys(iso: str) -> list[str]:
-    """How the text may write this date; nothing for a value that is not a SPEC date."""
-    if not MEETING_DATE.fullmatch(iso):
-        return []
-    parts = iso.lstrip("-").split("-")
-    m, d = int(parts[-2]), int(parts[-1])
-    keys = [f"{m}月{d}日", f"{m:02d}月{d:02d}日"]
-    if len(parts) == 3:
-        keys[:0] = [f"{parts[0]}年{m}月{d}日", f"{parts[0]}-{m:02d}-{d:02d}"]
-    return keys
-
-
 def ground(report: ExtractedReport, doc: Document) -> GroundResult:
     """Locate every value; drop (and count) the ones the text does not contain."""
     loc = Locator(doc)
@@ -135,9 +124,9 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
     s.photographers = keep_list("/source/photographers", s.photographers)
     s.editors = keep_list("/source/editors", s.editors)
     if s.published_date:
-        span = next((sp for k in _date_keys(s.published_date) if (sp := loc.original_span(k))), None)
+        span = date_span(doc.norm.text, s.published_date)
         if span:
-            res.evidence["/source/published_date"] = span
+            res.evidence["/source/published_date"] = list(doc.span(*span))
         elif doc.page_date != s.published_date:
             res.dropped.append("/source/published_date"); s.published_date = None
     m = r.meeting
@@ -152,9 +141,9 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
             r.meeting = m = None
     if m is not None:
         if m.date:
-            span = next((sp for k in _date_keys(m.date) if (sp := loc.original_span(k))), None)
+            span = date_span(doc.norm.text, m.date, s.published_date or doc.page_date)
             if span:
-                res.evidence["/meeting/date"] = span
+                res.evidence["/meeting/date"] = list(doc.span(*span))
             else:
                 res.dropped.append("/meeting/date"); m.date = None; m.time_of_day = None
         if not keep("/meeting/venue", m.venue):

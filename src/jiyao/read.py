@@ -155,7 +155,7 @@ class _Visible(HTMLParser):
         self._emit(unescape(f"&#{name};"), self._pos(), one_span=True)
 
 
-_PAGE_SOURCE_LINE = re.compile(r"[^\n]{0,40}(?:来源|发布日期|发布时间)[::][^\n]{1,60}")
+_PAGE_SOURCE_LINE = re.compile(r"[^\n]{0,40}(?:来源|发布日期|发布时间)[:：][^\n]{1,60}")
 
 
 def html_article(source: str) -> tuple[str, list[int], list[int], str | None, str | None]:
