@@ -5,6 +5,7 @@ gets evidence that covers the original characters. Model strings outside the tex
 import asyncio
 import json
 
+import opencc
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -47,6 +48,7 @@ VARIANTS = {
     "quotes_stripped": lambda s: s.translate({ord(q): None for q in QUOTES}),  # the format's rule read literally
     "fullwidth_commas": lambda s: s.replace(",", "，"),
     "fullwidth_ascii": _full_width,                           # ２６, （扩大）, ３.０
+    "traditional": opencc.OpenCC("s2t").convert,              # copied from a traditional page as written
 }
 
 
