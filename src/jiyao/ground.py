@@ -1,6 +1,8 @@
 """Grounding: every string value of a record is located in the text; its offsets into the ORIGINAL
 file go to `evidence`; a value that cannot be found is dropped and counted. Nothing invented
-reaches the output.
+reaches the output. Values are matched modulo the record format's one value normalisation
+(text.value_key), by the same Locator the answer validator asks before it re-asks; regions,
+admin codes and directives are also checked against closed sets (answer_check).
 """
 from __future__ import annotations
 
@@ -8,40 +10,93 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from .answer_check import checked_admin_code, full_region_name, person_names, region_mention
+from .ground_dates import date_span
 from .read import Document
-from .recognise import region
 from .recognise.meeting import COMPOSED_NAME
-from .schema import MEETING_DATE, Diagnostics, ExtractedReport, MeetingReport
-from .text import normalise, normalise_value
-
-_REGION_SUFFIX = re.compile(r"(?:自治区|自治州|自治县|特别行政区|省|市|区|县|州|旗|盟)$")
+from .schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport
+from .text import QUOTE_PAIRS, keyed, value_key
 
 
 class Locator:
-    """Finds values in a document's normalised text, ignoring whitespace."""
+    """Finds values in a document modulo the record format's value normalisation (text.value_key:
+    quotes, width, spaces, doubled punctuation, script, readings). The document's key is built
+    once; each lookup is a str.find on it. Callable: `loc(value)` says whether the text has it
+    (what the answer validator asks before it re-asks)."""
 
     def __init__(self, doc: Document):
         self.doc = doc
-        text = doc.norm.text
-        self.idx = [i for i, c in enumerate(text) if not c.isspace()]
-        self.compact = "".join(text[i] for i in self.idx)
+        k = keyed(doc.norm.text)
+        self.key, self.idx = k.key, k.index
 
     def find(self, value: str, near: int = 0) -> tuple[int, int] | None:
-        """Normalised [start, end) of value (the occurrence at or after `near`, else the first)."""
-        # the value as given first; then without surrounding quotes (SPEC strips them)
-        for key in dict.fromkeys("".join(f(value).split()) for f in (lambda v: normalise(v).text, normalise_value)):
-            if not key:
-                continue
-            at = self.compact.find(key, bisect_left(self.idx, near)) if near else -1
-            if at < 0:
-                at = self.compact.find(key)
-            if at >= 0:
-                return self.idx[at], self.idx[at + len(key) - 1] + 1
-        return None
+        """Normalised [start, end) of value (the occurrence at or after `near`, else the first).
+        The span is widened over a quotation mark whose partner it holds: value `五一期间…会议`
+        in `“五一”期间…会议` covers the text from “."""
+        k = value_key(value)
+        if not k:
+            return None
+        at = self.key.find(k, bisect_left(self.idx, near)) if near else -1
+        if at < 0:
+            at = self.key.find(k)
+        if at < 0:
+            return None
+        return _balance_quotes(self.doc.norm.text, self.idx[at], self.idx[at + len(k) - 1] + 1)
+
+    def occurrences(self, value: str):
+        """Every normalised [start, end) of value, in text order."""
+        k = value_key(value)
+        at = self.key.find(k) if k else -1
+        while at >= 0:
+            yield _balance_quotes(self.doc.norm.text, self.idx[at], self.idx[at + len(k) - 1] + 1)
+            at = self.key.find(k, at + 1)
+
+    def meeting_name_span(self, name: str) -> list[int] | None:
+        """Original span of a meeting name: as written, or composed by SPEC v1.1 from body + verb +
+        会议 (市委常委会召开会议 → 市委常委会会议: the span of the phrase)."""
+        span = self.original_span(name)
+        m = COMPOSED_NAME.match(name) if span is None else None
+        if m:
+            hit = re.search(re.escape(m.group(1)) + r"\s*(?:召开|举行)了?\s*" + re.escape(m.group(2)), self.doc.norm.text)
+            span = list(self.doc.span(hit.start(), hit.end())) if hit else None
+        return span
+
+    def __call__(self, value: str) -> bool:
+        """Whether the article has this value (a meeting name also in its composed form)."""
+        return self.meeting_name_span(value) is not None
 
     def original_span(self, value: str, near: int = 0) -> list[int] | None:
         hit = self.find(value, near)
         return list(self.doc.span(*hit)) if hit else None
+
+    def explain(self, value: str) -> str:
+        """Why a value is not found, for the re-ask: the longest start of it the article has."""
+        k = value_key(value)
+        lo, hi = 0, len(k)  # the longest prefix found has length in [lo, hi]
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if k[:mid] in self.key else (lo, mid - 1)
+        if lo >= 2:
+            return f"the article has {k[:lo]!r} but not what follows it"
+        return "no part of it is in the article"
+
+
+def _balance_quotes(text: str, s: int, e: int) -> tuple[int, int]:
+    """Widen [s, e) over a quotation mark next to it whose partner lies inside (`“五一”期间`)."""
+    inner = text[s:e]
+    for o, c in QUOTE_PAIRS:
+        if o == c:  # "…" and '…': an odd count inside means one mark of the pair is outside
+            if inner.count(o) % 2:
+                if s > 0 and text[s - 1] == o:
+                    s -= 1
+                elif e < len(text) and text[e] == o:
+                    e += 1
+            continue
+        if inner.count(c) > inner.count(o) and s > 0 and text[s - 1] == o:
+            s -= 1
+        if inner.count(o) > inner.count(c) and e < len(text) and text[e] == c:
+            e += 1
+    return s, e
 
 
 @dataclass
@@ -49,27 +104,7 @@ class GroundResult:
     report: ExtractedReport
     evidence: dict[str, list[int]] = field(default_factory=dict)
     dropped: list[str] = field(default_factory=list)
-
-
-def _date_keys(iso: str) -> list[str]:
-    """How the text may write this date; nothing for a value that is not a SPEC date."""
-    if not MEETING_DATE.fullmatch(iso):
-        return []
-    parts = iso.lstrip("-").split("-")
-    m, d = int(parts[-2]), int(parts[-1])
-    keys = [f"{m}月{d}日", f"{m:02d}月{d:02d}日"]
-    if len(parts) == 3:
-        keys[:0] = [f"{parts[0]}年{m}月{d}日", f"{parts[0]}-{m:02d}-{d:02d}"]
-    return keys
-
-
-def _composed_span(loc: Locator, name: str) -> list[int] | None:
-    """A name the text gives as body + verb + 会议 (市委常委会召开会议 → 市委常委会会议): the span of the phrase."""
-    m = COMPOSED_NAME.match(name)
-    if not m:
-        return None
-    hit = re.search(re.escape(m.group(1)) + r"\s*(?:召开|举行)了?\s*" + re.escape(m.group(2)), loc.doc.norm.text)
-    return list(loc.doc.span(hit.start(), hit.end())) if hit else None
+    notes: list[str] = field(default_factory=list)  # values corrected or dropped against a closed set
 
 
 def ground(report: ExtractedReport, doc: Document) -> GroundResult:
@@ -77,6 +112,56 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
     loc = Locator(doc)
     r = report.model_copy(deep=True)
     res = GroundResult(r)
+    keep, keep_list = _keepers(loc, res)
+
+    if not keep("/headline", r.headline):
+        r.headline = None
+    s = r.source
+    if not keep("/source/outlet", s.outlet):
+        # 自贡网 from 自贡网讯 is fine; an outlet the text never names is not
+        s.outlet = None
+    s.reporters = keep_list("/source/reporters", s.reporters)
+    s.photographers = keep_list("/source/photographers", s.photographers)
+    s.editors = keep_list("/source/editors", s.editors)
+    if s.published_date:
+        span = date_span(doc.norm.text, s.published_date)
+        if span:
+            res.evidence["/source/published_date"] = list(doc.span(*span))
+        elif doc.page_date != s.published_date:
+            res.dropped.append("/source/published_date"); s.published_date = None
+    m = r.meeting
+    if m is not None:
+        span = loc.meeting_name_span(m.name) if m.name else None
+        if span:
+            res.evidence["/meeting/name"] = span
+        elif m.name is None:
+            pass  # an unnamed meeting: its other fields are grounded one by one
+        else:
+            res.dropped.append("/meeting/name")
+            r.meeting = m = None
+    if m is not None:
+        if m.date:
+            span = date_span(doc.norm.text, m.date, s.published_date or doc.page_date)
+            if span:
+                res.evidence["/meeting/date"] = list(doc.span(*span))
+            else:
+                res.dropped.append("/meeting/date"); m.date = None; m.time_of_day = None
+        if not keep("/meeting/venue", m.venue):
+            m.venue = None
+        if not keep("/meeting/organizer", m.organizer):
+            m.organizer = None
+        if m.region is not None:
+            _ground_region(loc, m, person_names(report), res)
+    _ground_people(loc, r, res)
+    r.upstream_meetings = keep_list("/upstream_meetings", r.upstream_meetings)
+    r.slogans = keep_list("/slogans", r.slogans)
+    _ground_directives(loc, r, res)
+    return res
+
+
+def _keepers(loc: Locator, res: GroundResult):
+    """keep(pointer, value): the value's evidence, or its pointer in `dropped`; keep_list: the same
+    for each string of a list, a dropped one recorded by value (/slogans/凭空捏造的口号)."""
 
     def keep(pointer: str, value: str | None, near: int = 0) -> bool:
         if value is None:
@@ -97,52 +182,28 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
                 res.dropped[-1] = f"{pointer}/{v}"
         return kept
 
-    if not keep("/headline", r.headline):
-        r.headline = None
-    s = r.source
-    if not keep("/source/outlet", s.outlet):
-        # 自贡网 from 自贡网讯 is fine; an outlet the text never names is not
-        s.outlet = None
-    s.reporters = keep_list("/source/reporters", s.reporters)
-    s.photographers = keep_list("/source/photographers", s.photographers)
-    s.editors = keep_list("/source/editors", s.editors)
-    if s.published_date:
-        span = next((sp for k in _date_keys(s.published_date) if (sp := loc.original_span(k))), None)
-        if span:
-            res.evidence["/source/published_date"] = span
-        elif doc.page_date != s.published_date:
-            res.dropped.append("/source/published_date"); s.published_date = None
-    m = r.meeting
-    if m is not None:
-        span = (loc.original_span(m.name) or _composed_span(loc, m.name)) if m.name else None
-        if span:
-            res.evidence["/meeting/name"] = span
-        elif m.name is None:
-            pass  # an unnamed meeting: its other fields are grounded one by one
-        else:
-            res.dropped.append("/meeting/name")
-            r.meeting = m = None
-    if m is not None:
-        if m.date:
-            span = next((sp for k in _date_keys(m.date) if (sp := loc.original_span(k))), None)
-            if span:
-                res.evidence["/meeting/date"] = span
-            else:
-                res.dropped.append("/meeting/date"); m.date = None; m.time_of_day = None
-        if not keep("/meeting/venue", m.venue):
-            m.venue = None
-        if not keep("/meeting/organizer", m.organizer):
-            m.organizer = None
-        if m.region is not None:
-            # a region is named in full or by a gazetteer alias (黔东南州 for 黔东南苗族侗族自治州)
-            short = _REGION_SUFFIX.sub("", m.region.name) or m.region.name
-            forms = [m.region.name, *(a for d in region.lookup(m.region.name) for a in d.aliases)]
-            forms += [short] if len(short) >= 2 else []
-            span = next((sp for f in dict.fromkeys(forms) if (sp := loc.original_span(f))), None)
-            if span:
-                res.evidence["/meeting/region/name"] = span
-            else:
-                res.dropped.append("/meeting/region/name"); m.region = None
+    return keep, keep_list
+
+
+def _ground_region(loc: Locator, m: Meeting, names: list[str], res: GroundResult) -> None:
+    """A region is a gazetteer division named in full or by an alias (黔东南州), or a 镇/乡/街道 named
+    in full, in a mention that is not part of a person's name (`范付省` is no region, and `范付`
+    inside 范付军 names none). A wrong admin_code is corrected or dropped, with a note."""
+    span = region_mention(loc, m.region.name, names)
+    if span is None:
+        res.dropped.append("/meeting/region/name"); m.region = None
+        return
+    res.evidence["/meeting/region/name"] = list(loc.doc.span(*span))
+    full = full_region_name(m.region.name)
+    if full != m.region.name:
+        res.notes.append(f"region {m.region.name} written in full: {full}")
+        m.region.name = full
+    m.region.admin_code, note = checked_admin_code(full, m.region.admin_code, loc.doc.norm.text)
+    if note:
+        res.notes.append(note)
+
+
+def _ground_people(loc: Locator, r: ExtractedReport, res: GroundResult) -> None:
     people = []
     for p in r.people:
         i = len(people)
@@ -150,7 +211,7 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
         if hit is None:
             res.dropped.append(f"/people/{p.name}")
             continue
-        res.evidence[f"/people/{i}/name"] = list(doc.span(*hit))
+        res.evidence[f"/people/{i}/name"] = list(loc.doc.span(*hit))
         titles = []
         for t in p.titles:
             # the title nearest before the name is the one that qualifies it
@@ -163,20 +224,35 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
         p.titles = titles
         people.append(p)
     r.people = people
-    r.upstream_meetings = keep_list("/upstream_meetings", r.upstream_meetings)
-    r.slogans = keep_list("/slogans", r.slogans)
+
+
+def _ground_directives(loc: Locator, r: ExtractedReport, res: GroundResult) -> None:
+    """A directive's text must be in the article; its speaker is one of the grounded people or in
+    the article, else null; its category comes from the closed list, else null."""
     directives = []
     for d in r.directives:
-        if keep(f"/directives/{len(directives)}/text", d.text):
-            directives.append(d)
-        else:
-            res.dropped[-1] = "/directives/" + d.text[:20]
+        i = len(directives)
+        span = loc.original_span(d.text)
+        if span is None:
+            res.dropped.append("/directives/" + d.text[:20])
+            continue
+        res.evidence[f"/directives/{i}/text"] = span
+        # the grounded people are all in the text, so "one of the people or in the text" is one test
+        who = loc.original_span(d.speaker) if d.speaker else None
+        if who:
+            res.evidence[f"/directives/{i}/speaker"] = who
+        elif d.speaker:
+            res.dropped.append(f"/directives/{i}/speaker/{d.speaker}"); d.speaker = None
+        if d.category is not None and d.category not in DIRECTIVE_CATEGORIES:
+            res.notes.append(f"directive category {d.category!r} is not one of {', '.join(DIRECTIVE_CATEGORIES)}: dropped")
+            d.category = None
+        directives.append(d)
     r.directives = directives
-    return res
 
 
 def to_record(doc: Document, extracted: ExtractedReport, usage=None, warnings: list[str] | None = None) -> MeetingReport:
     g = ground(extracted, doc)
     data = g.report.model_dump()
     return MeetingReport(doc_id=doc.doc_id, **data, evidence=g.evidence, usage=usage,
-                         diagnostics=Diagnostics(dropped_ungrounded=g.dropped, warnings=[*doc.warnings, *(warnings or [])]))
+                         diagnostics=Diagnostics(dropped_ungrounded=g.dropped,
+                                                 warnings=[*doc.warnings, *(warnings or []), *g.notes]))

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationInfo, model_validator
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from . import settings
+from .answer_check import answer_problems
 from .schema import ISO_DATE, MEETING_DATE, ExtractedReport
 
 # json: response_format json_object + the schema in the prompt, for servers without json_schema
@@ -138,27 +139,13 @@ class GroundedReport(ExtractedReport):
         contains = ctx.get("contains")
         if contains is None:
             return self
-        problems = []
-        missing = [v for v in _copied_values(self) if not contains(v)]
-        if missing:
-            problems.append("These values do not occur in the article; copy values exactly as written or leave them "
-                            "out: " + "; ".join(missing[:20]))
+        problems = answer_problems(self, contains)  # the grounding matcher: a correct value is never re-asked
         dates = [("source.published_date", self.source.published_date, ISO_DATE, "YYYY-MM-DD"),
                  ("meeting.date", self.meeting.date if self.meeting else None, MEETING_DATE, "YYYY-MM-DD or --MM-DD")]
         problems += [f"{f} must be {form} or null, not {v!r}." for f, v, rx, form in dates if v and not rx.fullmatch(v)]
         if problems:
             raise ValueError(" ".join(problems))
         return self
-
-
-def _copied_values(r: ExtractedReport) -> list[str]:
-    vals = [r.headline, r.source.outlet, *r.source.reporters, *r.source.photographers, *r.source.editors,
-            *r.upstream_meetings, *r.slogans]
-    if r.meeting:
-        vals += [r.meeting.name, r.meeting.venue, r.meeting.organizer]
-    for p in r.people:
-        vals += [p.name, *p.titles]
-    return [v for v in vals if v]
 
 
 def _is_fault(exc: BaseException) -> bool:

@@ -105,7 +105,7 @@ class Extractor:
                 return ExtractedReport.model_validate(hit)
         async with self.semaphore:
             try:
-                answer, stats, warn = await self.client.extract(messages, contains=lambda v: loc.find(v) is not None)
+                answer, stats, warn = await self.client.extract(messages, contains=loc)
             except LLMError as exc:
                 if exc.stats:
                     usage.add(exc.stats)

@@ -11,7 +11,7 @@ import jinja2
 import yaml
 
 from .schema import ExtractedReport
-from .text import normalise
+from .text import keyed, normalise, value_key
 
 
 class PromptError(ValueError):
@@ -47,11 +47,11 @@ _DERIVED = ("/meeting/date", "/meeting/time_of_day", "/meeting/format", "/source
 def check_example(ex: dict, where: str) -> dict:
     """Validate an example against the schema and require every copied value to be in its text."""
     report = ExtractedReport.model_validate(ex["output"])
-    text = normalise(ex["text"]).text
+    text = keyed(normalise(ex["text"]).text).key  # matched as grounding matches: modulo text.value_key
     for pointer, value in _strings(report.model_dump()):
         if any(d in pointer for d in _DERIVED):
             continue
-        if value not in text:
+        if value_key(value) not in text:
             raise PromptError(f"{where}: example value {pointer}={value!r} is not in the example text")
     return {"text": ex["text"], "output_json": json.dumps(report.model_dump(), ensure_ascii=False)}
 

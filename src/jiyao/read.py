@@ -105,7 +105,7 @@ class _Visible(HTMLParser):
         self._reference("&#" + name)
 
 
-_PAGE_SOURCE_LINE = re.compile(r"[^\n]{0,40}(?:来源|发布日期|发布时间)[::][^\n]{1,60}")
+_PAGE_SOURCE_LINE = re.compile(r"[^\n]{0,40}(?:来源|发布日期|发布时间)[:：][^\n]{1,60}")
 
 
 # layout wrappers without meaning for the article's text: removed when nesting defeats the parser

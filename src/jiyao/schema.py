@@ -58,10 +58,15 @@ class Person(_Model):
         return sorted(set(v))
 
 
+# The closed set a directive's category comes from (anything else is dropped to null by grounding).
+DIRECTIVE_CATEGORIES = ("epidemic_control", "safety", "economy", "party_building", "livelihood", "environment",
+                        "stability", "publicity", "other")
+
+
 class Directive(_Model):
     speaker: str | None = None
     text: str
-    category: str | None = None
+    category: str | None = Field(None, description="One of " + ", ".join(DIRECTIVE_CATEGORIES) + ", or null.")
 
 
 # The counters every cost record carries: per call chain (llm.CallStats), per record (Usage), per run.

@@ -10,6 +10,10 @@ Steps, in order (each keeps the map):
 2. traditional → simplified with OpenCC (phrase-aware; per character if lengths would change);
 3. full-width ASCII → half-width, ideographic and no-break spaces → space;
 4. runs of doubled punctuation (`,,` `,、` `，，` `,。`) collapse to their strongest mark.
+
+On top of that, `value_key` is THE value normalisation of the record format (docs/record-format.md):
+the same steps plus quotation marks and whitespace ignored. The locator, the answer validator and
+the scorer compare values only through it.
 """
 from __future__ import annotations
 
@@ -81,6 +85,24 @@ class Normalised:
         return bisect_right(self.starts, orig_offset - 1)
 
 
+def _punct_keep(chars: list[str]) -> list[int]:
+    """Positions kept when each run of punctuation marks collapses to its strongest mark
+    (`工作,。会议` → `工作。会议`; on ties the first mark)."""
+    kept: list[int] = []
+    i, n = 0, len(chars)
+    while i < n:
+        if chars[i] in _PUNCT_RANK:
+            j = i
+            while j + 1 < n and chars[j + 1] in _PUNCT_RANK:
+                j += 1
+            kept.append(max(range(i, j + 1), key=lambda k: (_PUNCT_RANK[chars[k]], -k)))
+            i = j + 1
+        else:
+            kept.append(i)
+            i += 1
+    return kept
+
+
 def normalise(original: str) -> Normalised:
     chars: list[str] = []
     starts: list[int] = []
@@ -113,23 +135,59 @@ def normalise(original: str) -> Normalised:
             c3.append(f); s3.append(s); e3.append(e)
 
     # 4. doubled punctuation: keep the strongest mark of each run
-    c4, s4, e4 = [], [], []
-    i, n = 0, len(c3)
-    while i < n:
-        if c3[i] in _PUNCT_RANK:
-            j = i
-            while j + 1 < n and c3[j + 1] in _PUNCT_RANK:
-                j += 1
-            best = max(range(i, j + 1), key=lambda k: (_PUNCT_RANK[c3[k]], -k))
-            c4.append(c3[best]); s4.append(s3[best]); e4.append(e3[best])
-            i = j + 1
-        else:
-            c4.append(c3[i]); s4.append(s3[i]); e4.append(e3[i])
-            i += 1
+    kept = _punct_keep(c3)
+    c4, s4, e4 = [c3[k] for k in kept], [s3[k] for k in kept], [e3[k] for k in kept]
     return Normalised(original, "".join(c4), tuple(s4), tuple(e4))
 
 
+# Quotation marks, as pairs (opening, closing); after width folding ＂＇ are " '. SPEC: a value is
+# the same value with or without them (`“五一”期间…会议` = `五一期间…会议`).
+QUOTE_PAIRS = ("“”", "「」", "‘’", "『』", "〝〞", "﹁﹂", "﹃﹄", '""', "''")
+QUOTES = "".join(dict.fromkeys("".join(QUOTE_PAIRS)))
+
+
 def normalise_value(value: str) -> str:
-    """A value as SPEC.md compares it: normalised, quotes stripped, trimmed."""
-    t = normalise(value).text.strip()
-    return t.strip("“”「」‘’\"'『』")
+    """A value in the record's written form: normalised, trimmed, surrounding quotes stripped
+    (inner quotes kept as written: `“五一”期间…会议`)."""
+    v = normalise(value).text.strip()
+    while len(v) >= 2 and any(v[0] == o and v[-1] == c and c not in v[1:-1] for o, c in QUOTE_PAIRS):
+        v = v[1:-1].strip()  # “双胜利” → 双胜利, but “五一”期间…“双胜利” is not one quotation
+    return v
+
+
+_KEPT = re.compile(r"[^\s" + re.escape(QUOTES) + r"]+")
+_PUNCT_RUN = re.compile("[" + re.escape("".join(_PUNCT_RANK)) + "]{2,}")
+
+
+@dataclass(frozen=True)
+class Keyed:
+    """The comparison key of a normalised text and, per key character, its index in that text."""
+
+    key: str
+    index: tuple[int, ...]
+
+
+def keyed(norm_text: str) -> Keyed:
+    """SPEC's comparison form of an already normalised text: quotes and whitespace removed, then
+    punctuation runs the removal brought together collapsed again (`会议,“,”` → `会议,`).
+    Built once per document (regular expressions, so a 200k-character article takes
+    milliseconds), then values are found with str.find."""
+    idx: list[int] = []
+    for m in _KEPT.finditer(norm_text):
+        idx.extend(range(m.start(), m.end()))
+    key = "".join(m.group() for m in _KEPT.finditer(norm_text))
+    drop = [r.start() + k for r in _PUNCT_RUN.finditer(key)
+            for k in set(range(r.end() - r.start())) - set(_punct_keep(list(r.group())))]
+    if drop:
+        gone = set(drop)
+        idx = [x for k, x in enumerate(idx) if k not in gone]
+        key = "".join(c for k, c in enumerate(key) if k not in gone)
+    return Keyed(key, tuple(idx))
+
+
+def value_key(value: str) -> str:
+    """THE value normalisation of the record format, for every comparison of a value with a text
+    or another value (locator, answer validator, scorer): readings removed, traditional →
+    simplified, full/half width folded (so `，` = `,`, `２０２２` = `2022`), doubled punctuation
+    collapsed, quotes and spaces ignored; `、` is kept. `“五一”期间` and `五一期间` have one key."""
+    return keyed(normalise(value).text).key

@@ -13,20 +13,19 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from ..text import normalise_value
+from ..text import value_key
 
 SCALARS = ["headline", "source.outlet", "source.published_date", "meeting.name", "meeting.date",
            "meeting.time_of_day", "meeting.format", "meeting.venue", "meeting.region", "meeting.organizer"]
 LISTS = ["source.reporters", "source.photographers", "source.editors", "upstream_meetings", "slogans"]
 PEOPLE = ["people.name", "people.titles", "people.roles"]
 FIELDS = SCALARS + LISTS + PEOPLE
-_QUOTES = str.maketrans("", "", "“”「」‘’『』\"'")
 
 
 def key(v) -> str:
-    if v is None:
-        return ""
-    return "".join(normalise_value(str(v)).translate(_QUOTES).split())
+    """A value's comparison form: the record format's one normalisation (text.value_key), so
+    `“五一”期间…会议` and `五一期间…会议` score as the same value."""
+    return "" if v is None else value_key(str(v))
 
 
 def char_f1(a: str, b: str) -> float:

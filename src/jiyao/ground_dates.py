@@ -1,0 +1,49 @@
+"""Where the text states a SPEC date: the evidence of `meeting.date` and `source.published_date`.
+
+A date is written many ways (2022年5月18日, 2022-5-18, 2022/05/18, 5月18日, 5月18号) or relative to
+the publication date (昨日下午 in a report published the next day). Searched in the normalised
+text, so full-width digits are already folded.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .schema import ISO_DATE, MEETING_DATE
+
+# Days before the publication date that a relative day word means (昨日 = the day before).
+RELATIVE_DAYS = {"今天": 0, "今日": 0, "当天": 0, "当日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}
+
+
+def date_patterns(iso: str) -> list[re.Pattern]:
+    """How the text may write this date, fullest form first; [] for a value that is not a SPEC date.
+    Digits are fenced so that 5月1日 is not found inside 5月18日 nor 2月5日 inside 12月5日."""
+    if not MEETING_DATE.fullmatch(iso):
+        return []
+    parts = iso.lstrip("-").split("-")
+    m, d = int(parts[-2]), int(parts[-1])
+    month_day = rf"0?{m}\s*月\s*0?{d}\s*[日号]"
+    out = []
+    if len(parts) == 3:
+        y = parts[0]
+        out += [rf"(?<!\d){y}\s*年\s*{month_day}", rf"(?<!\d){y}\s*[-/.]\s*0?{m}\s*[-/.]\s*0?{d}(?!\d)"]
+    out.append(rf"(?<!\d){month_day}")
+    return [re.compile(p) for p in out]
+
+
+def date_span(text: str, iso: str, published: str | None = None) -> tuple[int, int] | None:
+    """Normalised [start, end) of the first place the text states the date: written out, else a
+    relative day word that counts back from the publication date to it."""
+    for pattern in date_patterns(iso):
+        if hit := pattern.search(text):
+            return hit.span()
+    if not published or not ISO_DATE.fullmatch(published):
+        return None
+    pub = date.fromisoformat(published)
+    try:
+        day = date.fromisoformat(iso) if ISO_DATE.fullmatch(iso) else date(pub.year, *map(int, iso[2:].split("-")))
+    except ValueError:
+        return None
+    words = [w for w, back in RELATIVE_DAYS.items() if pub - timedelta(days=back) == day]
+    hits = [m.span() for w in words if (m := re.search(w, text))]
+    return min(hits) if hits else None
