@@ -7,16 +7,22 @@ grounded the same way (ground.to_record).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
+import typing
 
 from .cache import Cache, cache_key
+from .endpoint import EndpointConfig, EndpointFatal, LLMError
 from .ground import Locator, ground, to_record
-from .llm import EndpointConfig, LLMClient, LLMError, RetryBudget
+from .limits import Allowance, RetryBudget
 from .prompting import load as load_prompts
 from .read import Document
 from .recognise import recognise
 from .schema import ExtractedReport, MeetingReport, Usage
+
+if typing.TYPE_CHECKING:
+    from .llm import LLMClient
 
 BACKENDS = ("auto", "offline", "llm", "hybrid")
 CHUNK_CHARS = 6000  # longer articles go to the model in paragraph-aligned chunks
@@ -35,7 +41,8 @@ class RunStats(Usage):
 
 class Extractor:
     def __init__(self, backend: str = "auto", endpoint: EndpointConfig | None = None, cache: Cache | None = None,
-                 concurrency: int = 4, retry_budget: int = 200, prompts_dir: str | None = None):
+                 concurrency: int = 4, retry_budget: int | None = None, prompts_dir: str | None = None):
+        """retry_budget: fault retries for the whole run; None = scales with the run (limits.RetryBudget)."""
         self.endpoint = endpoint or EndpointConfig.from_env()
         if backend not in BACKENDS:
             raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -50,12 +57,13 @@ class Extractor:
         self.cache = cache
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.prompts = load_prompts(prompts_dir) if backend != "offline" else None
-        self._client: LLMClient | None = None
+        self._client: "LLMClient | None" = None
         self._budget = RetryBudget(retry_budget)
 
     @property
-    def client(self) -> LLMClient:
+    def client(self) -> "LLMClient":
         if self._client is None:
+            from .llm import LLMClient  # openai + instructor: imported only when an endpoint is used
             self._client = LLMClient(self.endpoint, self._budget)
         return self._client
 
@@ -72,57 +80,80 @@ class Extractor:
     async def aextract(self, doc: Document) -> MeetingReport:
         if self.backend == "offline":
             return self.extract_offline(doc)
+        chunks = _chunks(doc.norm.text)
+        allowance = Allowance(self.endpoint.max_calls)
+        if len(chunks) > allowance.total:
+            raise LLMError(f"article too long for the model: {len(doc.norm.text):,} characters need {len(chunks)} "
+                           f"calls, over the per-article cap of {allowance.total} (--max-calls)")
+        self._budget.grow()
+        # per-article CPU (recognisers, grounding) runs off the event loop, which keeps the
+        # requests of the other articles moving
+        loc, hints, candidates = await asyncio.to_thread(self._prepare, doc)
+        usage, warnings = Usage(backend=self.backend, model=self.endpoint.model, prompt_hash=self.prompts.hash), []
+        # chunks are asked concurrently (the semaphore bounds requests in flight); answers and
+        # warnings stay in article order
+        try:
+            async with asyncio.TaskGroup() as tg:  # one chunk failing cancels the others
+                tasks = [tg.create_task(self._ask(c, hints, loc, usage, allowance)) for c in chunks]
+        except ExceptionGroup as group:  # the article's error, a run-ending one first
+            errors = sorted(group.exceptions, key=lambda e: not isinstance(e, EndpointFatal))
+            raise errors[0] from None
+        answers = [t.result()[0] for t in tasks]
+        warnings += [w for t in tasks for w in t.result()[1]]
+        usage.latency_s = round(usage.latency_s, 3)
+        return await asyncio.to_thread(self._finish, doc, answers, candidates, usage, warnings)
+
+    def _prepare(self, doc: Document) -> tuple[Locator, str | None, ExtractedReport | None]:
         loc = Locator(doc)
         hints = candidates = None
         if self.backend == "hybrid":
             # grounded once: the same candidates are the prompt's hints and the fallback values
             candidates = ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report
             hints = _hints(candidates, loc)
-        answers, usage, warnings = [], Usage(backend=self.backend, model=self.endpoint.model,
-                                             prompt_hash=self.prompts.hash), []
-        for chunk in _chunks(doc.norm.text):
-            answers.append(await self._ask(chunk, hints, loc, usage, warnings))
+        return loc, hints, candidates
+
+    def _finish(self, doc: Document, answers: list[ExtractedReport], candidates: ExtractedReport | None,
+                usage: Usage, warnings: list[str]) -> MeetingReport:
         merged = _merge(answers)
         model_dropped = []
         if candidates is not None:
             merged, model_dropped = _fall_back(merged, candidates, doc, warnings)
-        usage.latency_s = round(usage.latency_s, 3)
         record = to_record(doc, merged, usage, warnings)
         # diagnostics count what the model said that the text lacks, replaced or not
         d = record.diagnostics
         d.dropped_ungrounded = list(dict.fromkeys(model_dropped + d.dropped_ungrounded))
         return record
 
-    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage, warnings: list[str]) -> ExtractedReport:
+    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage,
+                   allowance: Allowance | None = None) -> tuple[ExtractedReport, list[str]]:
+        """One chunk's answer and warnings, from the cache or the endpoint."""
         messages = self.prompts.messages(text, hints)
-        key = cache_key(model=self.endpoint.model, messages=messages, schema=_SCHEMA_HASH, mode=self.client.mode,
+        key = cache_key(model=self.endpoint.model, messages=messages, schema=_schema_hash(), mode=self.client.mode,
                         temperature=self.endpoint.temperature, max_tokens=self.endpoint.max_tokens,
                         validation_retries=self.endpoint.validation_retries)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
                 usage.cache_hits += 1
-                return ExtractedReport.model_validate(hit)
+                return ExtractedReport.model_validate(hit), []
         async with self.semaphore:
             try:
-                answer, stats, warn = await self.client.extract(messages, contains=lambda v: loc.find(v) is not None)
+                answer, stats, warn = await self.client.extract(messages, contains=lambda v: loc.find(v) is not None,
+                                                                allowance=allowance)
             except LLMError as exc:
                 if exc.stats:
                     usage.add(exc.stats)
                 raise
         usage.add(stats)
-        warnings.extend(warn)
         if self.cache is not None:
             self.cache.put(key, answer.model_dump())
-        return answer
+        return answer, warn
 
 
+@functools.cache
 def _schema_hash() -> str:
     import hashlib
     return hashlib.sha256(json.dumps(ExtractedReport.model_json_schema(), sort_keys=True).encode()).hexdigest()[:12]
-
-
-_SCHEMA_HASH = _schema_hash()
 
 
 def _hints(candidates: ExtractedReport, loc: Locator) -> str:

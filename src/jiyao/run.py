@@ -5,7 +5,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .llm import LLMError
+from .endpoint import LLMError
 from .pipeline import Extractor, RunStats
 from .read import ReadError, read_file
 from .records import RecordWriter
