@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .cache import Cache
-from .llm import EndpointConfig
+from .endpoint import EndpointConfig
 from .pipeline import Extractor
 from .read import Document, from_text, read_file, text_hash
 from .schema import MeetingReport

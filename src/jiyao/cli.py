@@ -9,13 +9,9 @@ from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .cache import Cache
-from .llm import MODES, EndpointConfig
-from .pipeline import ConfigError, Extractor
-from .records import OutputLocked, RecordWriter
+from .endpoint import MODE_NAMES, EndpointConfig
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="jiyao (纪要): grounded records of Chinese meeting reports.")
 err = Console(stderr=True)
@@ -33,16 +29,25 @@ def extract(
     concurrency: int = typer.Option(4, help="Requests in flight."),
     cache: Optional[Path] = typer.Option(None, help="SQLite response cache [default: <output>.cache.sqlite]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
-    timeout: float = typer.Option(120.0, help="Per-request timeout, seconds."),
-    retry_budget: int = typer.Option(200, help="Fault retries allowed in the whole run."),
+    timeout: float = typer.Option(120.0, help="Per-request timeout, seconds (total, not per read)."),
+    retry_budget: Optional[int] = typer.Option(None, help="Fault retries allowed in the whole run [default: 20 + 1 per 2 articles]."),
+    rpm: Optional[int] = typer.Option(None, help="Requests-per-minute limit of the endpoint."),
+    tpm: Optional[int] = typer.Option(None, help="Tokens-per-minute limit (prompt estimate + max tokens)."),
+    max_calls: int = typer.Option(60, help="Calls one article may make (chunks × attempts); longer articles are refused."),
     temperature: float = typer.Option(0.0),
     max_tokens: int = typer.Option(2048),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any file failed."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
-    cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode,
-                                  timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
-    if mode and mode not in MODES:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .cache import Cache
+    from .pipeline import ConfigError, Extractor
+    from .records import OutputLocked, RecordWriter
+
+    cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode, timeout_s=timeout,
+                                  temperature=temperature, max_tokens=max_tokens, rpm=rpm, tpm=tpm, max_calls=max_calls)
+    if mode and mode not in MODE_NAMES:
         err.print(f"[red]unknown mode {mode!r}[/]"); raise typer.Exit(2)
     try:
         db = None if no_cache or (backend == "offline" or (backend == "auto" and not cfg.configured)) else \
@@ -70,6 +75,9 @@ def extract(
     if stats.failures:
         table.add_row("errors", str(writer.errors_path))
     err.print(table)
+    if stats.fatal:  # bad key, unknown model, dead endpoint: the run stopped early
+        err.print(f"error: {stats.fatal} (re-run to resume)", markup=False, highlight=False)
+        raise typer.Exit(2)
     if strict and stats.failures:
         raise typer.Exit(1)
 

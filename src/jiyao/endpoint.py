@@ -38,7 +38,8 @@ class EndpointConfig:
     rpm: int | None = None  # requests per minute, None = no limit
     tpm: int | None = None  # tokens per minute (prompt estimate + max_tokens), None = no limit
     max_calls: int = 60  # per article: chunks × attempts; an 8 MB file must not become 500 calls
-    dead_after: int = 5  # connection failures in a row that mark the endpoint dead
+    dead_after: int = 5  # connection failures in a row that mark the endpoint dead ...
+    dead_after_s: float = 10.0  # ... if they span at least this long (limits.Breaker)
 
     @classmethod
     def from_env(cls, **overrides) -> "EndpointConfig":

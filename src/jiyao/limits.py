@@ -8,6 +8,8 @@ refuses every connection ends the run instead of costing a minute of backoff per
 """
 from __future__ import annotations
 
+import time
+
 from aiolimiter import AsyncLimiter
 
 # Default run-wide fault retries: a floor for small runs, plus this many per article started.
@@ -60,20 +62,25 @@ class Allowance:
 
 class Breaker:
     """Connection failures (refused, reset, timed out) in a row, across the whole run. Any
-    response from the server, even an error status, closes it again; at `threshold` the endpoint
-    is taken for dead."""
+    response from the server, even an error status, resets it. The endpoint is taken for dead
+    after `threshold` failures spanning at least `min_span_s` seconds: a burst of 64 requests
+    overflowing a server's accept queue at once is a hiccup, not a dead endpoint."""
 
-    def __init__(self, threshold: int = 5):
+    def __init__(self, threshold: int = 5, min_span_s: float = 10.0):
         self.threshold = max(1, threshold)
+        self.min_span_s = min_span_s
         self.failures = 0
+        self._since = 0.0
 
     def ok(self) -> None:
         self.failures = 0
 
     def failed(self) -> bool:
         """Count one failure; True when the endpoint is now taken for dead."""
+        if self.failures == 0:
+            self._since = time.monotonic()
         self.failures += 1
-        return self.failures >= self.threshold
+        return self.failures >= self.threshold and time.monotonic() - self._since >= self.min_span_s
 
 
 def estimate_tokens(messages: list[dict], max_tokens: int) -> int:
@@ -86,11 +93,12 @@ def estimate_tokens(messages: list[dict], max_tokens: int) -> int:
 
 
 class RateLimits:
-    """Requests-per-minute and tokens-per-minute limits; either may be None (no limit)."""
+    """Requests-per-minute and tokens-per-minute limits; either may be None (no limit). A full
+    minute's allowance may go at once (the bucket starts full), then it refills steadily."""
 
-    def __init__(self, rpm: int | None = None, tpm: int | None = None):
-        self.requests = AsyncLimiter(rpm, 60) if rpm else None
-        self.tokens = AsyncLimiter(tpm, 60) if tpm else None
+    def __init__(self, rpm: int | None = None, tpm: int | None = None, period_s: float = 60.0):
+        self.requests = AsyncLimiter(rpm, period_s) if rpm else None
+        self.tokens = AsyncLimiter(tpm, period_s) if tpm else None
 
     async def acquire(self, messages: list[dict], max_tokens: int) -> None:
         if self.requests is not None:

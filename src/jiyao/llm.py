@@ -168,7 +168,7 @@ class LLMClient:
         self.mode = cfg.resolved_mode()
         self.budget = budget or RetryBudget(10_000)
         self.limits = RateLimits(cfg.rpm, cfg.tpm)
-        self.breaker = Breaker(cfg.dead_after)
+        self.breaker = Breaker(cfg.dead_after, cfg.dead_after_s)
         self.fatal: EndpointFatal | None = None
         self._request = _Request(self.mode)
         # openai's own retries are off: this layer owns them, so attempts are counted and bounded.
@@ -241,8 +241,8 @@ class LLMClient:
         raise LLMError(self.cfg.redact(f"no valid answer after {stats.attempts} attempts: {str(exc)[:300]}"), stats)
 
     async def _send(self, kwargs: dict, stats: CallStats, allowance: Allowance | None):
-        if self.fatal is not None:
-            raise self.fatal
+        if self.fatal is not None:  # latched: this article fails at once, nothing is sent
+            raise EndpointFatal(str(self.fatal), stats)
         if allowance is not None and not allowance.take():
             raise LLMError(f"per-article call cap reached ({allowance.total} calls); raise --max-calls "
                            "or split the article", stats)

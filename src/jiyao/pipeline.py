@@ -37,6 +37,7 @@ class RunStats(Usage):
     backend: str = "run"
     records: int = 0
     failures: int = 0
+    fatal: str | None = None  # why the run stopped early (bad key, unknown model, dead endpoint)
 
 
 class Extractor:

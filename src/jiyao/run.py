@@ -5,7 +5,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .endpoint import LLMError
+from .endpoint import EndpointFatal, LLMError
 from .pipeline import Extractor, RunStats
 from .read import ReadError, read_file
 from .records import RecordWriter
@@ -37,6 +37,8 @@ async def run(paths: Iterable[str | Path], writer: RecordWriter, extractor: Extr
             stats.failures += 1
             if s:
                 stats.add(s)
+            if isinstance(exc, EndpointFatal):  # no other article can succeed: stop taking new ones
+                stats.fatal = stats.fatal or str(exc)
         except Exception as exc:  # noqa: BLE001 - one bad article never ends the run
             writer.error(doc_id, str(path), f"{type(exc).__name__}: {exc}")
             stats.failures += 1
@@ -45,6 +47,8 @@ async def run(paths: Iterable[str | Path], writer: RecordWriter, extractor: Extr
 
     async def worker() -> None:
         for doc_id, path in items:  # one shared iterator: files are listed lazily, memory stays flat
+            if stats.fatal:
+                break
             if doc_id in writer.done:
                 if on_done:
                     on_done(doc_id, True)
