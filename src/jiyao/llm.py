@@ -104,10 +104,14 @@ def _copied_values(r: ExtractedReport) -> list[str]:
     return [v for v in vals if v]
 
 
+class EmptyResponse(Exception):
+    """A 200 answer without a single choice: a server hiccup, retried like a 5xx."""
+
+
 def _is_fault(exc: BaseException) -> bool:
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code == 429 or exc.status_code >= 500
-    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, TimeoutError))
+    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, TimeoutError, EmptyResponse))
 
 
 def _is_fatal(exc: BaseException) -> bool:
@@ -264,6 +268,8 @@ class LLMClient:
         if usage is not None:
             stats.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
             stats.completion_tokens += getattr(usage, "completion_tokens", 0) or 0
+        if not getattr(response, "choices", None):
+            raise EmptyResponse("the endpoint answered without any choice")
         return response
 
     async def aclose(self) -> None:
