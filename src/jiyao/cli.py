@@ -30,7 +30,7 @@ def extract(
     cache: Optional[Path] = typer.Option(None, help="SQLite response cache [default: <output>.cache.sqlite]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
     timeout: float = typer.Option(120.0, help="Per-request timeout, seconds (total, not per read)."),
-    retry_budget: Optional[int] = typer.Option(None, help="Fault retries allowed in the whole run [default: 20 + 1 per 2 articles]."),
+    retry_budget: Optional[int] = typer.Option(None, help="Fault retries allowed in the whole run (default: 20, plus 1 per 2 articles)."),
     rpm: Optional[int] = typer.Option(None, help="Requests-per-minute limit of the endpoint."),
     tpm: Optional[int] = typer.Option(None, help="Tokens-per-minute limit (prompt estimate + max tokens)."),
     max_calls: int = typer.Option(60, help="Calls one article may make (chunks × attempts); longer articles are refused."),

@@ -20,7 +20,8 @@ async def run(paths: Iterable[str | Path], writer: RecordWriter, extractor: Extr
     async def handle(doc_id: str, path: Path) -> None:
         ok = False
         try:
-            doc = read_file(path, doc_id)
+            # decoding and normalising run off the event loop when requests are in flight
+            doc = read_file(path, doc_id) if extractor.backend == "offline" else await asyncio.to_thread(read_file, path, doc_id)
             record = await extractor.aextract(doc)
             writer.write(record)
             stats.records += 1
