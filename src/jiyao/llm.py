@@ -38,6 +38,7 @@ from .endpoint import MODE_NAMES, CallStats, EndpointConfig, EndpointFatal, LLME
 from .limits import Allowance, Breaker, RateLimits, RetryBudget
 from .schema import ISO_DATE, MEETING_DATE, ExtractedReport
 
+MODES = {name: getattr(instructor.Mode, name.upper()) for name in MODE_NAMES}
 _PLACEHOLDER = "\x00jiyao-user-messages\x00"
 # what instructor re-asks on: the answer did not parse or did not validate
 _REASKABLE = (ValidationError, json.JSONDecodeError, AsyncValidationError, ResponseParsingError)
@@ -136,7 +137,7 @@ class _Request:
     prompt differ from article to article."""
 
     def __init__(self, mode: str):
-        self.handlers = mode_registry.get_handlers(Provider.OPENAI, getattr(instructor.Mode, mode.upper()))
+        self.handlers = mode_registry.get_handlers(Provider.OPENAI, MODES[mode])
         self.model = prepare_response_model(GroundedReport)
         self._by_system: dict[str, tuple[dict, int, list[str]]] = {}
 

@@ -90,17 +90,18 @@ class Extractor:
         # per-article CPU (recognisers, grounding) runs off the event loop, which keeps the
         # requests of the other articles moving
         loc, hints, candidates = await asyncio.to_thread(self._prepare, doc)
-        usage, warnings = Usage(backend=self.backend, model=self.endpoint.model, prompt_hash=self.prompts.hash), []
+        usage = Usage(backend=self.backend, model=self.endpoint.model, prompt_hash=self.prompts.hash)
         # chunks are asked concurrently (the semaphore bounds requests in flight); answers and
         # warnings stay in article order
+        per_chunk: list[list[str]] = [[] for _ in chunks]
         try:
             async with asyncio.TaskGroup() as tg:  # one chunk failing cancels the others
-                tasks = [tg.create_task(self._ask(c, hints, loc, usage, allowance)) for c in chunks]
+                tasks = [tg.create_task(self._ask(c, hints, loc, usage, w, allowance)) for c, w in zip(chunks, per_chunk)]
         except ExceptionGroup as group:  # the article's error, a run-ending one first
             errors = sorted(group.exceptions, key=lambda e: not isinstance(e, EndpointFatal))
             raise errors[0] from None
-        answers = [t.result()[0] for t in tasks]
-        warnings += [w for t in tasks for w in t.result()[1]]
+        answers = [t.result() for t in tasks]
+        warnings = [w for ws in per_chunk for w in ws]
         usage.latency_s = round(usage.latency_s, 3)
         return await asyncio.to_thread(self._finish, doc, answers, candidates, usage, warnings)
 
@@ -125,9 +126,9 @@ class Extractor:
         d.dropped_ungrounded = list(dict.fromkeys(model_dropped + d.dropped_ungrounded))
         return record
 
-    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage,
-                   allowance: Allowance | None = None) -> tuple[ExtractedReport, list[str]]:
-        """One chunk's answer and warnings, from the cache or the endpoint."""
+    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage, warnings: list[str],
+                   allowance: Allowance | None = None) -> ExtractedReport:
+        """One chunk's answer, from the cache or the endpoint; its warnings are added to `warnings`."""
         messages = self.prompts.messages(text, hints)
         key = cache_key(model=self.endpoint.model, messages=messages, schema=_schema_hash(), mode=self.client.mode,
                         temperature=self.endpoint.temperature, max_tokens=self.endpoint.max_tokens,
@@ -136,7 +137,7 @@ class Extractor:
             hit = self.cache.get(key)
             if hit is not None:
                 usage.cache_hits += 1
-                return ExtractedReport.model_validate(hit), []
+                return ExtractedReport.model_validate(hit)
         async with self.semaphore:
             try:
                 answer, stats, warn = await self.client.extract(messages, contains=lambda v: loc.find(v) is not None,
@@ -146,9 +147,10 @@ class Extractor:
                     usage.add(exc.stats)
                 raise
         usage.add(stats)
+        warnings.extend(warn)
         if self.cache is not None:
             self.cache.put(key, answer.model_dump())
-        return answer, warn
+        return answer
 
 
 @functools.cache
