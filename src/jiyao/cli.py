@@ -1,7 +1,6 @@
 """Command line: `jiyao extract`, `jiyao eval`, `jiyao noisy`. Thin: the work is in run/pipeline/eval."""
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from pathlib import Path
@@ -39,6 +38,8 @@ def extract(
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any file failed."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
+    import asyncio  # imported here, like the pipeline: `jiyao --help` loads none of it
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .cache import Cache
