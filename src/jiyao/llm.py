@@ -9,7 +9,7 @@ parse and re-ask handlers for the chosen mode.
 - validation errors (schema, or values not found in the article) are re-asked with instructor's
   re-ask message for the mode;
 - API faults (429, 5xx, timeouts, connection resets) are retried with exponential backoff and
-  jitter, honouring Retry-After, within a per-article and a run-wide retry budget (limits.py);
+  jitter (tenacity), honouring Retry-After, within a per-article and a run-wide retry budget (limits.py);
 - each request has a TOTAL deadline (a server dripping one byte a second still times out);
 - authentication / unknown-model errors and a dead endpoint stop the run (EndpointFatal);
 - every attempt's tokens are counted, failed attempts included; the API key never appears in
@@ -33,6 +33,7 @@ from instructor.v2.core.registry import mode_registry
 from instructor.v2.core.response_model import prepare_response_model
 from instructor.core.exceptions import AsyncValidationError, ResponseParsingError
 from pydantic import BaseModel, ValidationError, ValidationInfo, model_validator
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from .endpoint import MODE_NAMES, CallStats, EndpointConfig, EndpointFatal, LLMError, redact  # noqa: F401 - re-exported
 from .limits import Allowance, Breaker, RateLimits, RetryBudget
@@ -180,11 +181,11 @@ class LLMClient:
         self.openai = openai.AsyncOpenAI(base_url=cfg.base_url, api_key=cfg.api_key or "not-needed",
                                          timeout=cfg.timeout_s, max_retries=0)
 
-    def _wait(self, exc: BaseException, attempt: int) -> float:
-        after = _retry_after(exc)
+    def _wait(self, retry_state) -> float:
+        after = _retry_after(retry_state.outcome.exception())
         if after is not None:
             return min(after, self.cfg.backoff_max_s)
-        base = self.cfg.backoff_initial_s * (2 ** (attempt - 1))
+        base = self.cfg.backoff_initial_s * (2 ** (retry_state.attempt_number - 1))
         return min(self.cfg.backoff_max_s, base) * (0.5 + random.random())  # full jitter around the base
 
     async def extract(self, messages: list[dict], contains=None,
@@ -192,14 +193,13 @@ class LLMClient:
         """(answer, stats, warnings). Raises LLMError when no answer could be had, EndpointFatal
         when no answer can be had for any article."""
         stats, warnings, t0 = CallStats(), [], time.monotonic()
+        retrying = AsyncRetrying(stop=stop_after_attempt(self.cfg.api_retries + 1), wait=self._wait, reraise=True,
+                                 retry=retry_if_exception(lambda exc: _is_fault(exc) and self.budget.take()))
         try:
-            for fault_no in range(1, self.cfg.api_retries + 2):
-                try:
-                    return await self._validated(messages, contains, stats, warnings, allowance), stats, warnings
-                except Exception as exc:  # noqa: BLE001 - sorted below: fault, fatal or per-article error
-                    if not _is_fault(exc) or fault_no > self.cfg.api_retries or not self.budget.take():
-                        raise
-                    await asyncio.sleep(self._wait(exc, fault_no))
+            async for attempt in retrying:
+                with attempt:
+                    answer = await self._validated(messages, contains, stats, warnings, allowance)
+            return answer, stats, warnings
         except LLMError as exc:
             exc.stats = exc.stats or stats
             raise
