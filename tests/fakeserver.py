@@ -25,7 +25,7 @@ def completion(req: dict, payload: dict | str, finish_reason: str = "stop", usag
 
 
 class Script:
-    """Steps: dict (answer), ("status", code, headers), ("hang", seconds), ("reset",),
+    """Steps: dict (answer), ("status", code, headers[, message]), ("hang", seconds), ("reset",), ("drip", answer, seconds),
     ("length", payload), ("raw", text), ("empty",), ("refusal",). A callable step gets the request."""
 
     def __init__(self, steps=None, default=None):
@@ -41,11 +41,15 @@ class Script:
         return step(req) if callable(step) else step
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 256  # the default backlog of 5 refuses connections when 64 requests start together
+
+
 class FakeServer:
     def __init__(self, script: Script):
         self.script = script
         handler = self._handler()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _Server(("127.0.0.1", 0), handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
@@ -86,9 +90,23 @@ class FakeServer:
                     return self._send(200, completion(req, step))
                 kind = step[0]
                 if kind == "status":
-                    return self._send(step[1], {"error": {"message": f"scripted {step[1]}", "type": "server_error"}}, step[2] if len(step) > 2 else None)
+                    message = step[3] if len(step) > 3 else f"scripted {step[1]}"
+                    return self._send(step[1], {"error": {"message": message, "type": "server_error"}}, step[2] if len(step) > 2 else None)
                 if kind == "hang":
                     time.sleep(step[1])
+                    return
+                if kind == "drip":  # a valid answer, one byte every step[2] seconds: no read ever times out
+                    data = json.dumps(completion(req, step[1]), ensure_ascii=False).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    try:
+                        for i in range(len(data)):
+                            self.wfile.write(data[i:i + 1]); self.wfile.flush()
+                            time.sleep(step[2])
+                    except OSError:  # the client gave up
+                        pass
                     return
                 if kind == "reset":
                     self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")

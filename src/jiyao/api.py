@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .cache import Cache
 from .inputs import Item, iter_items
-from .llm import EndpointConfig
+from .endpoint import EndpointConfig
 from .pipeline import Extractor as _Core
 from .read import Document, from_text, read_file, text_hash
 from .schema import MeetingReport

@@ -19,6 +19,8 @@ def cache_key(**parts) -> str:
 class Cache:
     def __init__(self, path: str | Path):
         self.path = str(path)
+        # `-o new/dir/out.jsonl` puts the cache beside an output whose folder does not exist yet
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")

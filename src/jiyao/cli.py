@@ -1,7 +1,6 @@
 """Command line: `jiyao extract`, `jiyao eval`, `jiyao noisy`. Thin: the work is in run/pipeline/eval."""
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import sqlite3
@@ -14,18 +13,14 @@ from typing import Optional
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from . import logs, settings
 from ._version import __version__
-from .cache import Cache
-from .llm import EndpointConfig
-from .pipeline import ConfigError, Extractor
-from .inputs import InputError, iter_items, parse_shard
-from .records import OutputError, OutputLocked, RecordWriter, StreamWriter
-from .run import run, run_offline
-from .walk import stdin_article
+from .endpoint import EndpointConfig
+
+# The pipeline, recognisers and LLM stack are imported inside the commands that use them:
+# `jiyao --help` and `jiyao --version` load none of them.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   context_settings={"show_default": True}, help="jiyao (纪要): grounded records of Chinese meeting reports.")
@@ -65,8 +60,11 @@ def extract(
     concurrency: int = typer.Option(settings.CONCURRENCY, help="Requests in flight."),
     cache: Optional[Path] = typer.Option(None, help="SQLite response cache (default: <output>.cache.sqlite)."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the response cache."),
-    timeout: float = typer.Option(settings.TIMEOUT_S, help="Per-request timeout, seconds."),
-    retry_budget: int = typer.Option(settings.RETRY_BUDGET, help="Fault retries allowed in the whole run."),
+    timeout: float = typer.Option(settings.TIMEOUT_S, help="Per-request timeout, seconds (total, not per read)."),
+    retry_budget: Optional[int] = typer.Option(settings.RETRY_BUDGET, help="Fault retries allowed in the whole run (default: 20, plus 1 per 2 articles)."),
+    rpm: Optional[int] = typer.Option(None, help="Requests-per-minute limit of the endpoint."),
+    tpm: Optional[int] = typer.Option(None, help="Tokens-per-minute limit (prompt estimate + max tokens)."),
+    max_calls: int = typer.Option(EndpointConfig.max_calls, help="Calls one article may make (chunks × attempts); longer articles are refused."),
     temperature: float = typer.Option(settings.TEMPERATURE, help="Sampling temperature."),
     max_tokens: int = typer.Option(settings.MAX_TOKENS, help="Most tokens in one answer."),
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="Folder with system.j2, user.j2 and fewshot.yaml (default: the shipped prompts)."),
@@ -77,8 +75,20 @@ def extract(
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symlinks that lead out of a given folder."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
+    import asyncio
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    from .cache import Cache
+    from .inputs import InputError, iter_items, parse_shard
+    from .pipeline import ConfigError, Extractor
+    from .records import OutputError, OutputLocked, RecordWriter, StreamWriter
+    from .run import run_offline
+    from .walk import stdin_article
+
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
-                                  timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
+                                  timeout_s=timeout, temperature=temperature, max_tokens=max_tokens, rpm=rpm, tpm=tpm,
+                                  max_calls=max_calls)
     chosen = settings.resolve_backend(backend.value, cfg.configured)
     to_stdout = str(output) == "-"
     paths = list(paths or [])
@@ -128,6 +138,8 @@ def extract(
         writer.close()
     if not logs.quiet():
         _summary(stats, writer, output, time.monotonic() - t0, to_stdout)
+    if stats.fatal:  # bad key, unknown model, dead endpoint: the run stopped early
+        _fail(f"{stats.fatal} (re-run to resume)")
     if strict and stats.failures:
         raise typer.Exit(1)
 
@@ -153,6 +165,8 @@ def _summary(stats, writer, output, wall: float, to_stdout: bool) -> None:
 
 
 async def _run(items, writer, extractor, concurrency, on_done):
+    from .run import run
+
     try:
         return await run(items, writer, extractor, concurrency, on_done)
     finally:

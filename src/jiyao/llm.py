@@ -1,104 +1,49 @@
-"""The LLM layer: any OpenAI-compatible endpoint through `openai` + `instructor`.
+"""The LLM layer: any OpenAI-compatible endpoint through `openai`, with instructor's request,
+parse and re-ask handlers for the chosen mode.
 
-- validation errors (schema, or values not found in the article) are re-asked by instructor;
-- API faults (429, 5xx, timeouts, connection resets) are retried by tenacity with exponential
-  backoff and jitter, honouring Retry-After, within a per-article and a run-wide retry budget;
-- every attempt's tokens are counted, failed attempts included.
+- the request (the answer's JSON schema as tools / response_format / system text) is built once
+  per system prompt, not once per call;
+- answers are validated against the article with a pydantic validation context passed straight
+  to pydantic: messages are never rendered as templates, so article text such as `{{ 1/0 }}`
+  or `{#` stays data (instructor's `context=` would render every message with Jinja);
+- validation errors (schema, or values not found in the article) are re-asked with instructor's
+  re-ask message for the mode;
+- API faults (429, 5xx, timeouts, connection resets) are retried with exponential backoff and
+  jitter (tenacity), honouring Retry-After, within a per-article and a run-wide retry budget (limits.py);
+- each request has a TOTAL deadline (a server dripping one byte a second still times out);
+- authentication / unknown-model errors and a dead endpoint stop the run (EndpointFatal);
+- every attempt's tokens are counted, failed attempts included; the API key never appears in
+  a message jiyao writes.
+
+openai and instructor are imported here only, and this module is imported only when an endpoint
+is used, so offline runs and `jiyao --help` start fast.
 """
 from __future__ import annotations
 
 import asyncio
 import json
-import os
 import random
 import time
 import typing
-from dataclasses import dataclass, field
 
 import instructor
-try:  # instructor >= 1.11 keeps its exceptions here; older releases in instructor.exceptions
-    from instructor.core.exceptions import InstructorRetryException
-except ImportError:  # pragma: no cover
-    from instructor.exceptions import InstructorRetryException
 import openai
-from pydantic import BaseModel, ValidationInfo, model_validator
+from instructor.v2.core.providers import Provider
+from instructor.v2.core.registry import mode_registry
+from instructor.v2.core.response_model import prepare_response_model
+from instructor.core.exceptions import AsyncValidationError, ResponseParsingError
+from pydantic import BaseModel, ValidationError, ValidationInfo, model_validator
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
-from . import settings
+from .endpoint import MODE_NAMES, CallStats, EndpointConfig, EndpointFatal, LLMError, redact  # noqa: F401 - re-exported
+from .limits import Allowance, Breaker, RateLimits, RetryBudget
 from .answer_check import answer_problems
 from .schema import ISO_DATE, MEETING_DATE, ExtractedReport
 
-# json: response_format json_object + the schema in the prompt, for servers without json_schema
-# (llama-cpp-python's server, older Ollama).
-MODES = {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA, "json": instructor.Mode.JSON,
-         "md_json": instructor.Mode.MD_JSON}
-
-
-class LLMError(Exception):
-    """The endpoint could not produce a record for this article; the message says why."""
-
-    def __init__(self, message: str, stats: "CallStats | None" = None):
-        super().__init__(message)
-        self.stats = stats
-
-
-@dataclass
-class EndpointConfig:
-    model: str | None = None
-    base_url: str | None = None
-    api_key: str | None = None
-    mode: str | None = None
-    temperature: float = settings.TEMPERATURE
-    max_tokens: int = settings.MAX_TOKENS
-    timeout_s: float = settings.TIMEOUT_S
-    validation_retries: int = settings.VALIDATION_RETRIES
-    api_retries: int = 6  # per article, for faults
-    backoff_initial_s: float = 1.0
-    backoff_max_s: float = 60.0
-
-    @classmethod
-    def from_env(cls, **overrides) -> "EndpointConfig":
-        vals = {"model": os.environ.get(settings.ENV_MODEL), "base_url": os.environ.get(settings.ENV_BASE_URL),
-                "api_key": os.environ.get(settings.ENV_API_KEY)}
-        vals.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**vals)
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.model and (self.base_url or self.api_key))
-
-    def resolved_mode(self) -> str:
-        """tools for hosted APIs that implement tool calls well; json_schema for local servers
-        (llama.cpp, vLLM, Ollama) whose grammar-constrained JSON is more reliable than tools."""
-        if self.mode:
-            return self.mode
-        url = (self.base_url or "https://api.openai.com").lower()
-        if any(h in url for h in ("localhost", "127.0.0.1", "0.0.0.0", ":11434", ":8080", ":8000")):
-            return "json_schema"
-        return "tools"
-
-
-class RetryBudget:
-    """Run-wide cap on fault retries, so a dead endpoint cannot make a run last for hours."""
-
-    def __init__(self, total: int):
-        self.left = total
-
-    def take(self) -> bool:
-        if self.left <= 0:
-            return False
-        self.left -= 1
-        return True
-
-
-@dataclass
-class CallStats:
-    attempts: int = 0
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    latency_s: float = 0.0
-    errors: list[str] = field(default_factory=list)
+MODES = {name: getattr(instructor.Mode, name.upper()) for name in MODE_NAMES}
+_PLACEHOLDER = "\x00jiyao-user-messages\x00"
+# what instructor re-asks on: the answer did not parse or did not validate
+_REASKABLE = (ValidationError, json.JSONDecodeError, AsyncValidationError, ResponseParsingError)
 
 
 def _submodel(annotation) -> type[BaseModel] | None:
@@ -148,21 +93,22 @@ class GroundedReport(ExtractedReport):
         return self
 
 
+class EmptyResponse(Exception):
+    """A 200 answer without a single choice: a server hiccup, retried like a 5xx."""
+
+
 def _is_fault(exc: BaseException) -> bool:
-    exc = _root(exc)
     if isinstance(exc, openai.APIStatusError):
         return exc.status_code == 429 or exc.status_code >= 500
-    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, asyncio.TimeoutError))
+    return isinstance(exc, (openai.APITimeoutError, openai.APIConnectionError, TimeoutError, EmptyResponse))
 
 
-def _root(exc: BaseException) -> BaseException:
-    while isinstance(exc, InstructorRetryException) and exc.__cause__ is not None:
-        exc = exc.__cause__
-    return exc
+def _is_fatal(exc: BaseException) -> bool:
+    """Errors no retry and no other article can fix: a bad key, no access, no such model."""
+    return isinstance(exc, (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError))
 
 
 def _retry_after(exc: BaseException) -> float | None:
-    exc = _root(exc)
     resp = getattr(exc, "response", None)
     if resp is None:
         return None
@@ -173,82 +119,146 @@ def _retry_after(exc: BaseException) -> float | None:
         return None
 
 
+class _Request:
+    """instructor's request kwargs for one mode, built once per system prompt: building them
+    renders the answer's JSON schema (milliseconds a call); only the messages after the system
+    prompt differ from article to article."""
+
+    def __init__(self, mode: str):
+        self.handlers = mode_registry.get_handlers(Provider.OPENAI, MODES[mode])
+        self.model = prepare_response_model(GroundedReport)
+        self._by_system: dict[str, tuple[dict, int, list[str]]] = {}
+
+    def kwargs(self, messages: list[dict], **params) -> dict:
+        system = messages[0]["content"] if messages and messages[0].get("role") == "system" else None
+        if system is None:  # no system prompt to key on: prepare this one request
+            return self.handlers.request_handler(response_model=self.model, kwargs={"messages": messages, **params})[1]
+        if system not in self._by_system:
+            _, kw = self.handlers.request_handler(
+                response_model=self.model, kwargs={"messages": [messages[0], {"role": "user", "content": _PLACEHOLDER}]})
+            at = next(i for i, m in enumerate(kw["messages"]) if _PLACEHOLDER in str(m.get("content")))
+            around = kw["messages"][at]["content"].split(_PLACEHOLDER)  # md_json appends an instruction
+            self._by_system[system] = (kw, at, around)
+        kw, at, (before, after) = self._by_system[system]
+        tail = list(messages[1:])
+        if (before or after) and tail:
+            tail[-1] = {**tail[-1], "content": before + tail[-1]["content"] + after}
+        return {**kw, **params, "messages": kw["messages"][:at] + tail + kw["messages"][at + 1:]}
+
+    def parse(self, response, contains):
+        return self.handlers.response_parser(response=response, response_model=self.model,
+                                             validation_context={"contains": contains}, strict=True,
+                                             stream=False, is_async=True)
+
+    def reask(self, kwargs: dict, response, exc: Exception) -> dict:
+        return self.handlers.reask_handler(kwargs={**kwargs, "messages": list(kwargs["messages"])},
+                                           response=response, exception=exc)
+
+
 class LLMClient:
     def __init__(self, cfg: EndpointConfig, budget: RetryBudget | None = None):
         self.cfg = cfg
         self.mode = cfg.resolved_mode()
         self.budget = budget or RetryBudget(10_000)
-        # openai's own retries are off: tenacity owns them, so attempts are counted and bounded.
+        self.limits = RateLimits(cfg.rpm, cfg.tpm)
+        self.breaker = Breaker(cfg.dead_after, cfg.dead_after_s)
+        self.fatal: EndpointFatal | None = None
+        self._request = _Request(self.mode)
+        # openai's own retries are off: this layer owns them, so attempts are counted and bounded.
         self.openai = openai.AsyncOpenAI(base_url=cfg.base_url, api_key=cfg.api_key or "not-needed",
                                          timeout=cfg.timeout_s, max_retries=0)
 
     def _wait(self, retry_state) -> float:
-        exc = retry_state.outcome.exception()
-        after = _retry_after(exc) if exc else None
+        after = _retry_after(retry_state.outcome.exception())
         if after is not None:
             return min(after, self.cfg.backoff_max_s)
         base = self.cfg.backoff_initial_s * (2 ** (retry_state.attempt_number - 1))
         return min(self.cfg.backoff_max_s, base) * (0.5 + random.random())  # full jitter around the base
 
-    async def extract(self, messages: list[dict], contains=None) -> tuple[ExtractedReport, CallStats, list[str]]:
-        """(answer, stats, warnings). Raises LLMError when no answer could be had."""
-        stats = CallStats()
-        warnings: list[str] = []
-        t0 = time.monotonic()
-
-        def should_retry(exc: BaseException) -> bool:
-            return _is_fault(exc) and self.budget.take()
-
+    async def extract(self, messages: list[dict], contains=None,
+                      allowance: Allowance | None = None) -> tuple[ExtractedReport, CallStats, list[str]]:
+        """(answer, stats, warnings). Raises LLMError when no answer could be had, EndpointFatal
+        when no answer can be had for any article."""
+        stats, warnings, t0 = CallStats(), [], time.monotonic()
+        retrying = AsyncRetrying(stop=stop_after_attempt(self.cfg.api_retries + 1), wait=self._wait, reraise=True,
+                                 retry=retry_if_exception(lambda exc: _is_fault(exc) and self.budget.take()))
         try:
-            async for attempt in AsyncRetrying(stop=stop_after_attempt(self.cfg.api_retries + 1), wait=self._wait,
-                                               retry=retry_if_exception(should_retry), reraise=True):
+            async for attempt in retrying:
                 with attempt:
-                    result = await self._once(messages, contains, stats, warnings)
-        except LLMError:
+                    answer = await self._validated(messages, contains, stats, warnings, allowance)
+            return answer, stats, warnings
+        except LLMError as exc:
+            exc.stats = exc.stats or stats
             raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes a per-article error
-            root = _root(exc)
+            raise self._error(exc, stats) from None
+        finally:
             stats.latency_s = time.monotonic() - t0
-            raise LLMError(f"{type(root).__name__}: {str(root)[:300]}", stats) from exc
-        stats.latency_s = time.monotonic() - t0
-        return result, stats, warnings
 
-    async def _once(self, messages, contains, stats: CallStats, warnings: list[str]) -> ExtractedReport:
-        ic = instructor.from_openai(self.openai, mode=MODES[self.mode])
+    def _error(self, exc: BaseException, stats: CallStats) -> LLMError:
+        message = self.cfg.redact(f"{type(exc).__name__}: {str(exc)[:300]}")
+        if _is_fatal(exc):
+            self.fatal = self.fatal or EndpointFatal(f"the endpoint refuses every request ({message}); check "
+                                                     "--api-key, --model and --base-url", stats)
+            return self.fatal
+        return LLMError(message, stats)
 
-        def on_kwargs(*_a, **_k):
-            stats.attempts += 1
-            stats.calls += 1
+    async def _validated(self, messages, contains, stats: CallStats, warnings: list[str],
+                         allowance: Allowance | None) -> ExtractedReport:
+        """One answer, re-asked while it fails validation. Faults propagate to extract()."""
+        kwargs = self._request.kwargs(messages, model=self.cfg.model, temperature=self.cfg.temperature,
+                                      max_tokens=self.cfg.max_tokens)
+        for attempt in range(self.cfg.validation_retries + 1):
+            response = await self._send(kwargs, stats, allowance)
+            try:
+                # off the event loop: validation grounds every value in the article (CPU)
+                return await asyncio.to_thread(self._request.parse, response, contains)
+            except _REASKABLE as exc:
+                last_exc = exc
+                if attempt < self.cfg.validation_retries:
+                    kwargs = self._request.reask(kwargs, response, exc)
+        return self._lenient(response, last_exc, stats, warnings)
 
-        def on_response(response, *_a, **_k):
-            usage = getattr(response, "usage", None)
-            if usage is not None:
-                stats.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
-                stats.completion_tokens += getattr(usage, "completion_tokens", 0) or 0
+    def _lenient(self, response, exc: Exception, stats: CallStats, warnings: list[str]) -> ExtractedReport:
+        """Out of re-asks: keep the last answer if it parses; grounding then drops whatever is
+        still not in the article."""
+        text = _completion_json(response)
+        if text is not None:
+            try:  # leniently: unknown keys pruned, as for a validated answer
+                report = ExtractedReport.model_validate(_prune(json.loads(text), ExtractedReport))
+                warnings.append(self.cfg.redact(f"validation retries exhausted: {str(exc)[:200]}"))
+                return report
+            except Exception:  # noqa: BLE001
+                pass
+        raise LLMError(self.cfg.redact(f"no valid answer after {stats.attempts} attempts: {str(exc)[:300]}"), stats)
 
-        ic.on("completion:kwargs", on_kwargs)
-        ic.on("completion:response", on_response)
+    async def _send(self, kwargs: dict, stats: CallStats, allowance: Allowance | None):
+        if self.fatal is not None:  # latched: this article fails at once, nothing is sent
+            raise EndpointFatal(str(self.fatal), stats)
+        if allowance is not None and not allowance.take():
+            raise LLMError(f"per-article call cap reached ({allowance.total} calls); raise --max-calls "
+                           "or split the article", stats)
+        await self.limits.acquire(kwargs["messages"], self.cfg.max_tokens)
+        stats.attempts += 1
+        stats.calls += 1
         try:
-            return await ic.chat.completions.create(
-                model=self.cfg.model, messages=messages, response_model=GroundedReport,
-                max_retries=self.cfg.validation_retries, context={"contains": contains},
-                temperature=self.cfg.temperature, max_tokens=self.cfg.max_tokens,
-            )
-        except InstructorRetryException as exc:
-            if _is_fault(exc):
-                raise
-            # Out of re-asks on validation: keep the last answer if it parses; grounding then
-            # drops whatever is still not in the article.
-            last = exc.last_completion
-            text = _completion_json(last)
-            if text is not None:
-                try:  # leniently: unknown keys pruned, as for a validated answer
-                    report = ExtractedReport.model_validate(_prune(json.loads(text), ExtractedReport))
-                    warnings.append(f"validation retries exhausted: {str(_root(exc))[:200]}")
-                    return report
-                except Exception:  # noqa: BLE001
-                    pass
-            raise LLMError(f"no valid answer after {stats.attempts} attempts: {str(_root(exc))[:300]}", stats) from exc
+            # the total deadline: openai's timeout is per read, so a dripping server never ends
+            response = await asyncio.wait_for(self.openai.chat.completions.create(**kwargs), self.cfg.timeout_s)
+        except (openai.APIConnectionError, TimeoutError) as exc:
+            if self.breaker.failed():
+                self.fatal = self.fatal or EndpointFatal(
+                    f"the endpoint looks dead: {self.breaker.failures} connection failures or timeouts in a row "
+                    f"(last: {self.cfg.redact(f'{type(exc).__name__}: {exc}')}); nothing more is sent", stats)
+                raise self.fatal from None
+            raise
+        self.breaker.ok()
+        usage = getattr(response, "usage", None)
+        if usage is not None:
+            stats.prompt_tokens += getattr(usage, "prompt_tokens", 0) or 0
+            stats.completion_tokens += getattr(usage, "completion_tokens", 0) or 0
+        if not getattr(response, "choices", None):
+            raise EmptyResponse("the endpoint answered without any choice")
+        return response
 
     async def aclose(self) -> None:
         await self.openai.close()

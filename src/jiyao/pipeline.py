@@ -7,17 +7,23 @@ grounded the same way (ground.to_record).
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import time
+import typing
 
 from .cache import Cache, cache_key
+from .endpoint import EndpointConfig, EndpointFatal, LLMError
 from .ground import Locator, ground, to_record
-from .llm import EndpointConfig, LLMClient, LLMError, RetryBudget
+from .limits import Allowance, RetryBudget
 from .prompting import load as load_prompts
 from .read import Document
 from .recognise import recognise
 from .schema import ExtractedReport, MeetingReport, Usage
 from .settings import BACKENDS, CONCURRENCY, RETRY_BUDGET, resolve_backend
+
+if typing.TYPE_CHECKING:
+    from .llm import LLMClient
 
 CHUNK_CHARS = 6000  # longer articles go to the model in paragraph-aligned chunks
 
@@ -32,11 +38,13 @@ class RunStats(Usage):
     records: int = 0
     failures: int = 0
     skipped: int = 0  # already in the output (resume)
+    fatal: str | None = None  # why the run stopped early (bad key, unknown model, dead endpoint)
 
 
 class Extractor:
     def __init__(self, backend: str = "auto", endpoint: EndpointConfig | None = None, cache: Cache | None = None,
-                 concurrency: int = CONCURRENCY, retry_budget: int = RETRY_BUDGET, prompts_dir: str | None = None):
+                 concurrency: int = CONCURRENCY, retry_budget: int | None = RETRY_BUDGET, prompts_dir: str | None = None):
+        """retry_budget: fault retries for the whole run; None = scales with the run (limits.RetryBudget)."""
         self.endpoint = endpoint or EndpointConfig.from_env()
         if backend not in BACKENDS:
             raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -50,12 +58,13 @@ class Extractor:
         self.cache = cache
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.prompts = load_prompts(prompts_dir) if backend != "offline" else None
-        self._client: LLMClient | None = None
+        self._client: "LLMClient | None" = None
         self._budget = RetryBudget(retry_budget)
 
     @property
-    def client(self) -> LLMClient:
+    def client(self) -> "LLMClient":
         if self._client is None:
+            from .llm import LLMClient  # openai + instructor: imported only when an endpoint is used
             self._client = LLMClient(self.endpoint, self._budget)
         return self._client
 
@@ -72,30 +81,56 @@ class Extractor:
     async def aextract(self, doc: Document) -> MeetingReport:
         if self.backend == "offline":
             return self.extract_offline(doc)
+        chunks = _chunks(doc.norm.text)
+        allowance = Allowance(self.endpoint.max_calls)
+        if len(chunks) > allowance.total:
+            raise LLMError(f"article too long for the model: {len(doc.norm.text):,} characters need {len(chunks)} "
+                           f"calls, over the per-article cap of {allowance.total} (--max-calls)")
+        self._budget.grow()
+        # per-article CPU (recognisers, grounding) runs off the event loop, which keeps the
+        # requests of the other articles moving
+        loc, hints, candidates = await asyncio.to_thread(self._prepare, doc)
+        usage = Usage(backend=self.backend, model=self.endpoint.model, prompt_hash=self.prompts.hash)
+        # chunks are asked concurrently (the semaphore bounds requests in flight); answers and
+        # warnings stay in article order
+        per_chunk: list[list[str]] = [[] for _ in chunks]
+        try:
+            async with asyncio.TaskGroup() as tg:  # one chunk failing cancels the others
+                tasks = [tg.create_task(self._ask(c, hints, loc, usage, w, allowance)) for c, w in zip(chunks, per_chunk)]
+        except ExceptionGroup as group:  # the article's error, a run-ending one first
+            errors = sorted(group.exceptions, key=lambda e: not isinstance(e, EndpointFatal))
+            raise errors[0] from None
+        answers = [t.result() for t in tasks]
+        warnings = [w for ws in per_chunk for w in ws]
+        usage.latency_s = round(usage.latency_s, 3)
+        return await asyncio.to_thread(self._finish, doc, answers, candidates, usage, warnings)
+
+    def _prepare(self, doc: Document) -> tuple[Locator, str | None, ExtractedReport | None]:
         loc = Locator(doc)
         hints = candidates = None
         if self.backend == "hybrid":
             # grounded once: the same candidates are the prompt's hints and the fallback values
             candidates = ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report
             hints = _hints(candidates, loc)
-        answers, usage, warnings = [], Usage(backend=self.backend, model=self.endpoint.model,
-                                             prompt_hash=self.prompts.hash), []
-        for chunk in _chunks(doc.norm.text):
-            answers.append(await self._ask(chunk, hints, loc, usage, warnings))
+        return loc, hints, candidates
+
+    def _finish(self, doc: Document, answers: list[ExtractedReport], candidates: ExtractedReport | None,
+                usage: Usage, warnings: list[str]) -> MeetingReport:
         merged = _merge(answers)
         model_dropped = []
         if candidates is not None:
             merged, model_dropped = _fall_back(merged, candidates, doc, warnings)
-        usage.latency_s = round(usage.latency_s, 3)
         record = to_record(doc, merged, usage, warnings)
         # diagnostics count what the model said that the text lacks, replaced or not
         d = record.diagnostics
         d.dropped_ungrounded = list(dict.fromkeys(model_dropped + d.dropped_ungrounded))
         return record
 
-    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage, warnings: list[str]) -> ExtractedReport:
+    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage, warnings: list[str],
+                   allowance: Allowance | None = None) -> ExtractedReport:
+        """One chunk's answer, from the cache or the endpoint; its warnings are added to `warnings`."""
         messages = self.prompts.messages(text, hints)
-        key = cache_key(model=self.endpoint.model, messages=messages, schema=_SCHEMA_HASH, mode=self.client.mode,
+        key = cache_key(model=self.endpoint.model, messages=messages, schema=_schema_hash(), mode=self.client.mode,
                         temperature=self.endpoint.temperature, max_tokens=self.endpoint.max_tokens,
                         validation_retries=self.endpoint.validation_retries)
         if self.cache is not None:
@@ -105,7 +140,8 @@ class Extractor:
                 return ExtractedReport.model_validate(hit)
         async with self.semaphore:
             try:
-                answer, stats, warn = await self.client.extract(messages, contains=loc)
+                # the Locator itself: its explain() tells the model why a value was not found
+                answer, stats, warn = await self.client.extract(messages, contains=loc, allowance=allowance)
             except LLMError as exc:
                 if exc.stats:
                     usage.add(exc.stats)
@@ -117,12 +153,10 @@ class Extractor:
         return answer
 
 
+@functools.cache
 def _schema_hash() -> str:
     import hashlib
     return hashlib.sha256(json.dumps(ExtractedReport.model_json_schema(), sort_keys=True).encode()).hexdigest()[:12]
-
-
-_SCHEMA_HASH = _schema_hash()
 
 
 def _hints(candidates: ExtractedReport, loc: Locator) -> str:

@@ -19,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from .inputs import Item
-from .llm import LLMError
+from .endpoint import EndpointFatal, LLMError
 from .pipeline import Extractor, RunStats
 from .read import ReadError
 from .records import RecordWriter
@@ -67,6 +67,8 @@ class _Run:
             self.failed(c.item, c.doc_id, *_error_fields(exc))
             if isinstance(exc, LLMError) and exc.stats:
                 self.stats.add(exc.stats)
+            if isinstance(exc, EndpointFatal):  # no other article can succeed: stop taking new ones
+                self.stats.fatal = self.stats.fatal or str(exc)
             return
         self.writer.write(record, Origin(path=c.item.key, sha256=c.sha256))
         self.writer.changed += c.changed
@@ -103,6 +105,8 @@ async def run(items: Iterable[Item], writer: RecordWriter, extractor: Extractor,
 
     async def worker() -> None:
         for item in it:  # one shared iterator: articles are listed lazily, memory stays flat
+            if r.stats.fatal:
+                break
             c = r.claim(item, await asyncio.to_thread(_read, item))
             if c is None:
                 continue

@@ -11,7 +11,7 @@ BACKENDS = ("auto", "offline", "llm", "hybrid")
 MODES = ("tools", "json_schema", "json", "md_json")  # instructor modes, by the names users type
 
 CONCURRENCY = 4  # requests in flight
-RETRY_BUDGET = 200  # fault retries for a whole run
+RETRY_BUDGET: int | None = None  # fault retries for a whole run; None = scales with the run (limits.RetryBudget)
 TIMEOUT_S = 120.0  # per request
 TEMPERATURE = 0.0
 MAX_TOKENS = 2048

@@ -143,23 +143,36 @@ def test_kill_9_mid_run_loses_and_duplicates_nothing(tmp_path, tally):
     assert "KEEP-THIS-SECRET" not in r.stdout + r.stderr
 
 
-def test_fault_storm_ends_every_article_as_record_or_error(tmp_path, tally):
+def test_fault_storm_is_ridden_out_within_the_retry_budget(tmp_path, tally):
+    # one article after another (--concurrency 1), so each meets the same storm: a reset, an answer
+    # without choices, three error statuses, a non-JSON answer and a refusal, then a valid answer.
+    # Faults are retried (budget), bad answers re-asked; the last answer is cut off by max_tokens.
     src = tmp_path / "in"
     src.mkdir()
-    for i in range(6):
+    for i in range(4):
         (src / f"d{i}.txt").write_text(SEED.read_text("utf-8"), "utf-8")
     empty = {"headline": None, "meeting": None, "people": [], "upstream_meetings": [], "slogans": [], "directives": []}
-    steps = [("status", 429, {"Retry-After": "0.05"}), ("status", 429), ("status", 500), ("reset",), ("status", 503),
-             ("raw", "garbage"), ("empty",), ("refusal",), ("length", "{")] * 3
-    tally["faults injected"] += len(steps)
-    out = tmp_path / "r.jsonl"
-    with FakeServer(Script(steps, default=empty)) as s:
-        r = _extract(src, "-o", out, "--backend", "llm", "--model", "m", "--base-url", s.base_url, "--timeout", "5",
-                     "--retry-budget", "100")
-    assert r.exit_code == 0, r.output
-    done = {x["doc_id"] for x in _lines(out)}
-    errs = {x["doc_id"] for x in _lines(Path(str(out) + ".errors.jsonl"))} if Path(str(out) + ".errors.jsonl").exists() else set()
-    assert done | errs == {f"d{i}" for i in range(6)}
+    now = {"Retry-After": "0"}
+    # (faults without Retry-After first: their exponential backoff is shortest there)
+    storm = [("reset",), ("empty",), ("status", 429, {"Retry-After": "0.05"}), ("status", 500, now), ("status", 503, now),
+             ("raw", "garbage"), ("refusal",), empty]
+    steps = storm * 3 + [("length", "{")]
+    tally["faults injected"] += len(steps) - 3
+
+    def run(budget, out):
+        script = Script(list(steps), default=empty)
+        with FakeServer(script) as s:
+            r = _extract(src, "-o", out, "--backend", "llm", "--model", "m", "--base-url", s.base_url, "--timeout", "5",
+                         "--retry-budget", budget, "--concurrency", "1", "--no-cache")
+        assert r.exit_code == 0, r.output
+        errors = Path(str(out) + ".errors.jsonl")
+        return ({x["doc_id"] for x in _lines(out)}, {x["doc_id"]: x["error"] for x in _lines(errors)} if errors.exists() else {},
+                len(script.requests))
+    done, errs, sent = run("15", tmp_path / "r.jsonl")  # 3 articles × 5 faults
+    assert done == {f"d{i}" for i in range(3)} and list(errs) == ["d3"] and "max_tokens" in errs["d3"]
+    assert sent == len(steps)
+    done, errs, _ = run("0", tmp_path / "none.jsonl")  # without retries the first fault ends each article
+    assert len(done) < 3 and set(errs) >= {"d0"}
 
 
 def test_doc_ids_cannot_name_paths():
