@@ -41,16 +41,12 @@ class RecordWriter:
         self.errors_path = real.with_name(real.name + ".errors.jsonl")
         self.index = ResumeIndex()
         self.skipped = self.changed = 0  # counted by the run: already done / re-extracted after a change
+        self._lock_path = str(real) + ".lock"
         try:
             real.parent.mkdir(parents=True, exist_ok=True)
-            self._lock_fd = os.open(str(real) + ".lock", os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o644)
         except OSError as exc:
-            raise OutputError(f"cannot create {real}.lock: {_why(exc)}") from None
-        try:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self._lock_fd)
-            raise OutputLocked(f"another jiyao run is writing to {real} (lock {real}.lock); wait for it or choose another -o") from None
+            raise OutputError(f"cannot create {real.parent}: {_why(exc)}") from None
+        self._lock_fd = _take_lock(self._lock_path, real)
         try:
             self._recover()
             self._out = os.open(real, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
@@ -129,6 +125,12 @@ class RecordWriter:
         self._append(self._err, line.encode("utf-8", "surrogateescape"), self.errors_path)
 
     def _unlock(self) -> None:
+        # removed while still held, so no run is left behind with a stale .lock; a run that opened
+        # the old file meanwhile notices (_take_lock) and takes the new one instead
+        try:
+            os.unlink(self._lock_path)
+        except OSError:
+            pass
         fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
         os.close(self._lock_fd)
 
@@ -144,6 +146,27 @@ class RecordWriter:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def _take_lock(path: str, real: Path) -> int:
+    """An exclusive lock on `path`, the file that is there now: a lock file another run unlinked
+    after we opened it is not a lock, so we retry on the current one."""
+    while True:
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise OutputError(f"cannot create {path}: {_why(exc)}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise OutputLocked(f"another jiyao run is writing to {real} (lock {path}); wait for it or choose another -o") from None
+        try:
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # unlinked between our open and our lock: try again
 
 
 def _record(line: bytes) -> dict | None:
