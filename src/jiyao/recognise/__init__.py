@@ -67,8 +67,9 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
 
 
 def _mask(text: str, found: list) -> str:
-    """The text with these mentions blanked: a relayed 电视电话会议 says nothing of this meeting's format."""
+    """The text with these mentions blanked, wherever they occur (the headline too): a relayed
+    电视电话会议 says nothing of this meeting's format."""
     for f in found:
-        text = text[: f.start] + "□" * len(f.value) + text[f.start + len(f.value):]
+        text = text.replace(f.value, "□" * len(f.value))
     return text
 

@@ -7,15 +7,17 @@ from datetime import date
 
 import cn2an
 
-from .lexicon import CJK
+from .lexicon import CJK, CONVENE_VERBS, RELAY_RE, SELF_REF_LEVELS
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE_RE = re.compile(rf"(?:((?:\d{{4}})|(?:[〇零一二三四五六七八九]{{4}}))年)?({_NUM})月({_NUM})日(上午|下午|晚上|晚间|晚|早上|中午)?")
 _TIME_OF_DAY = {"上午": "上午", "早上": "上午", "下午": "下午", "晚上": "晚上", "晚间": "晚上", "晚": "晚上"}
 _GENERIC_NAMES = {"会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议"}
-_LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[市区县州省旗]|立即|专门|又|再次|紧急|再|了|召开|举行)+")
+# Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
+_LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
+                      r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
-_CONVENE = re.compile(r"(?:召开|举行|主持召开)(?:了)?")
+_CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
 _VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:召开|举行|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
@@ -24,7 +26,7 @@ _ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|�
 _ORGANIZER_RE = re.compile(rf"^([{CJK}]{{0,24}}{_ORGANIZER_END})")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
 _IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
-_RELAY = re.compile(r"收听收看|收看|收听|传达|学习|贯彻|落实")
+_RELAY = RELAY_RE
 
 
 @dataclass
@@ -94,8 +96,8 @@ def reports_a_meeting(body: str) -> bool:
     return bool(_HELD.search(body[:1500]))
 
 
-def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None:
-    """The meeting's own name from the body (召开X会议 / X会议(在…)召开); else from the headline."""
+def _first_held(body: str, body_start: int) -> Found | None:
+    """The first meeting held in the body: 召开X会议… or X会议(在Y)召开."""
     for m in _CLAUSE.finditer(body[:1200]):
         clause = m.group()
         if _RELAY.match(clause.strip()) or "收听收看" in clause or "精神" in clause:
@@ -111,6 +113,46 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
             name = _clean_name(clause)
             if _ok_name(name):
                 return Found(name, body_start + m.start() + clause.find(name))
+    return None
+
+
+# "…会议结束后,我市随即召开全市防汛工作会议": the article's own, separately named meeting after
+# another one (SPEC v1.1 "Two meetings in one report"); an unnamed continuation (视频会议结束后…作出
+#工作部署, seed 004) does not match.
+_THEN_OWN = re.compile(rf"(?:会议?结束后|会议?后)[,\s]*(?:(?:我|全|本)[{SELF_REF_LEVELS}]|[{CJK}]{{2,10}}?[{SELF_REF_LEVELS}])?"
+                       rf"(?:随即|立即|紧接着|接着|随后|又)(?:召开|举行)了?([^,。;]{{4,60}}?会议?)(?=[,。;]|$)")
+
+
+def _then_own(body: str, body_start: int) -> Found | None:
+    m = _THEN_OWN.search(body[:1200])
+    if m:
+        name = _clean_name(m.group(1))
+        if _ok_name(name):
+            return Found(name, body_start + m.start(1) + m.group(1).find(name))
+    return None
+
+
+def held_before(body: str, own_name: str | None) -> list[Found]:
+    """Meetings held before the article's own one in the same report (they are upstream)."""
+    then = _then_own(body, 0)
+    if not then or then.value != own_name:
+        return []
+    first = _first_held(body[: then.start], 0)
+    if not first:
+        return []
+    # the level word is part of a higher meeting's name (全省防汛抗旱工作电视电话会议)
+    lead = re.search(r"(?:全|本)[省市区县州旗]$", body[: first.start])
+    return [Found(lead.group() + first.value, lead.start())] if lead else [first]
+
+
+def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None:
+    """The meeting's own name from the body (召开X会议 / X会议(在…)召开); else from the headline."""
+    first, then = _first_held(body, body_start), _then_own(body, body_start)
+    if then and (first is None or first.start < then.start) and (
+            head is None or first is None or then.value in head.value or first.value not in head.value):
+        return then
+    if first:
+        return first
     if head:
         m = re.search(r"(?:召开|举行)(.+?会议?)(?:$|\s)", head.value)
         if m:
@@ -154,8 +196,12 @@ def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str
 
 
 def meeting_format(text: str) -> str | None:
-    if _VIDEO.search(text):
-        return "video"
+    """video / in_person as stated for this meeting; a 视频会议 the clause relays (收听收看…视频会议,
+    传达…视频会议精神) is another meeting's format."""
+    for m in _VIDEO.finditer(text):
+        clause = re.split(r"[,。;\n]", text[: m.start()])[-1]
+        if not _RELAY.search(clause):
+            return "video"
     if _IN_PERSON.search(text):
         return "in_person"
     return None

@@ -4,39 +4,62 @@ from __future__ import annotations
 import re
 
 from . import region
-from .meeting import DATE_RE, Found
+from .lexicon import CONGRESS, MEETING_END, RELAY_VERBS
+from .meeting import DATE_RE, Found, held_before
 
-_TRIGGER = r"(?:收听收看|收看|收听|传达|学习|贯彻|落实|领会|学习贯彻|贯彻落实|传达学习)"
-# What a meeting's name ends with; 党的二十大 is a congress named without 会.
-_CONGRESS = r"党的[一二三四五六七八九十]+大"
-_MEETING_END = rf"(?:会议|全会|大会|例会|推进会|调度会|部署会|座谈会|视频会|专题会|办公会|党代会|{_CONGRESS})"
-_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{_CONGRESS}|[^,。;:!?“”]{{4,120}}?{_MEETING_END})"
-                       rf"(?:(?:、|和|及|以及|与)[^,。;:!?“”]{{4,120}}?{_MEETING_END})*)(?=精神|后|,|。|$)")
-_ITEM_SPLIT = re.compile(r"(?<=会议|全会|大会|例会|[进度署谈频题公代]会|[一二三四五六七八九十]大)(?:、|和|及|以及|与)")
+_TRIGGER = "(?:" + "|".join(RELAY_VERBS) + ")"
+_ITEM = rf"[^,。;:!?“”]{{4,120}}?{MEETING_END}"
+_JOIN = r"(?:、|和|及|以及|与)"
+_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)(?=精神|后|,|。|$)")
+# A speech at a named meeting is relayed with the meeting's name: 学习…在中央经济工作会议上的重要讲话精神.
+_SPEECH = re.compile(rf"{_TRIGGER}[^。;]*?在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
+                     r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话")
+_ITEM_SPLIT = re.compile(rf"{MEETING_END}({_JOIN})")
 _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
-_GENERIC = re.compile(r"^(?:此次|本次|这次|上述|该|会议|视频会议|电视电话会议|专题会议|有关会议)")
+# A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
+_AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示){_JOIN}")
+# Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),
+# and clauses about people at a meeting (中心组成员等出席会议, 中心组举行…会议).
+_GENERIC = re.compile(r"^(?:此次|本次|这次|上述|该|其他|其它|各项|各类|历次|每次|下一步|会议|视频会议|电视电话会议|专题会议|有关会议)"
+                      r"|有关会议|相关会议|各项会议|系列会议|召开|举行|出席|参加|列席|主持|收看")
+_DATE_LEAD = re.compile(rf"^(?:{DATE_RE.pattern})")
 
-_QUOTE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’\n]{1,60})’|『([^『』\n]{1,60})』")
-_HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清明|元宵|七一|八一|六一|三八|双十一|双节|两节|五四|国庆节|春节期间|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日)$")
-_APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
+
+def _items(group: str, base: int) -> list[tuple[str, int]]:
+    """The meeting names in a relayed list (A、B和C), each with its offset."""
+    out, last = [], 0
+    for sep in _ITEM_SPLIT.finditer(group):
+        out.append((group[last: sep.start(1)], base + last))
+        last = sep.end(1)
+    out.append((group[last:], base + last))
+    return out
+
+
+def _clean_item(raw: str) -> tuple[str, int]:
+    """(the name, its offset in raw): triggers, an earlier relayed thing and a leading date dropped."""
+    item = raw
+    for rx in (_AFTER_SPIRIT, _LEADING_TRIGGERS, _DATE_LEAD):
+        item = rx.sub("", item, count=1).strip()
+    return item, raw.find(item)
 
 
 def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out: list[Found] = []
-    for m in _UPSTREAM.finditer(body):
-        group, last, pieces = m.group(1), 0, []
-        for sep in _ITEM_SPLIT.finditer(group):  # separators are 1 or 2 characters (、 / 以及)
-            pieces.append((last, group[last: sep.start()]))
-            last = sep.end()
-        pieces.append((last, group[last:]))
-        for pos, raw in pieces:
-            item = _LEADING_TRIGGERS.sub("", raw.strip())
-            start = body_start + m.start(1) + pos + raw.find(item)
-            if len(item) < 5 and not item.startswith("党的") or _GENERIC.match(item) or item == own_name or "收看" in item:
-                continue
-            if item not in (f.value for f in out):
-                out.append(Found(item, start))
+    found = [(raw, pos) for m in _UPSTREAM.finditer(body) for raw, pos in _items(m.group(1), m.start(1))]
+    found += [(m.group(1), m.start(1)) for m in _SPEECH.finditer(body)]
+    found += [(f.value, f.start) for f in held_before(body, own_name)]
+    for raw, pos in sorted(found, key=lambda x: x[1]):
+        item, k = _clean_item(raw)
+        if len(item) < 5 and not item.startswith("党的") or _GENERIC.search(item) or item == own_name:
+            continue
+        if item not in (f.value for f in out):
+            out.append(Found(item, body_start + pos + k))
     return out
+
+
+_QUOTE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’\n]{1,60})’|『([^『』\n]{1,60})』")
+_HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清明|元宵|七一|八一|六一|三八|双十一|双节|两节|五四|国庆节|春节期间|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日)$")
+_APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
 
 
 def slogans(text: str) -> list[Found]:
