@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .read import Document
 from .recognise import region
+from .recognise.dates import relative_day_words
 from .recognise.meeting import COMPOSED_NAME
 from .schema import MEETING_DATE, Diagnostics, ExtractedReport, MeetingReport
 from .text import normalise, normalise_value
@@ -124,7 +125,8 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
             r.meeting = m = None
     if m is not None:
         if m.date:
-            span = next((sp for k in _date_keys(m.date) if (sp := loc.original_span(k))), None)
+            keys = _date_keys(m.date) + relative_day_words(m.date, s.published_date)  # 昨天下午 with a 发布时间 line
+            span = next((sp for k in keys if (sp := loc.original_span(k))), None)
             if span:
                 res.evidence["/meeting/date"] = span
             else:

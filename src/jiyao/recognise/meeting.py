@@ -2,16 +2,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
 
-import cn2an
-
+from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
+from .found import Found
 from .lexicon import CJK, CONVENE_VERBS, RELAY_RE, SELF_REF_LEVELS
 
-_NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-DATE_RE = re.compile(rf"(?:((?:\d{{4}})|(?:[〇零一二三四五六七八九]{{4}}))年)?({_NUM})月({_NUM})日(上午|下午|晚上|晚间|晚|早上|中午)?")
-_TIME_OF_DAY = {"上午": "上午", "早上": "上午", "下午": "下午", "晚上": "晚上", "晚间": "晚上", "晚": "晚上"}
 _GENERIC_NAMES = {"会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议"}
 # Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
@@ -27,19 +22,6 @@ _ORGANIZER_RE = re.compile(rf"^([{CJK}]{{0,24}}{_ORGANIZER_END})")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
 _IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
 _RELAY = RELAY_RE
-
-
-@dataclass
-class Found:
-    value: str
-    start: int  # offset in the normalised text
-
-
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
-
-
-def _cn_int(s: str) -> int:
-    return int(s) if s.isdigit() else int(cn2an.cn2an(s, "smart"))
 
 
 def headline(lines: list[tuple[int, str]]) -> Found | None:
@@ -165,34 +147,6 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
         if len(org) >= 2 and not org.startswith(("我", "全")):
             return Found(org + m.group(2), body_start + m.start(1) + m.group(1).find(org))
     return None
-
-
-def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str | None, str | None, Found | None]:
-    """(ISO or --MM-DD date, time of day, the mention) of the first date in the body."""
-    m = DATE_RE.search(body[:600])
-    if not m:
-        return None, None, None
-    try:
-        month, day = _cn_int(m.group(2)), _cn_int(m.group(3))
-    except (ValueError, KeyError):
-        return None, None, None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None, None, None
-    year = None
-    if m.group(1):
-        year = int(m.group(1)) if m.group(1).isdigit() else int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
-    elif published:
-        py, pm, pd = map(int, published.split("-"))
-        for y in (py, py - 1):
-            try:
-                delta = (date(py, pm, pd) - date(y, month, day)).days
-            except ValueError:
-                continue
-            if 0 <= delta <= 31:
-                year = y
-                break
-    iso = f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
-    return iso, _TIME_OF_DAY.get(m.group(4) or ""), Found(m.group(0), body_start + m.start())
 
 
 def meeting_format(text: str) -> str | None:
