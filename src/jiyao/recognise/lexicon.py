@@ -60,8 +60,14 @@ TOWN_SUFFIXES = ("街道", "镇", "乡")
 # Verbs that relay or study another body's meeting (收听收看…会议, 传达学习…会议精神).
 RELAY_VERBS = ("学习贯彻", "贯彻落实", "传达学习", "收听收看", "收看", "收听", "传达", "学习", "贯彻", "落实", "领会")
 RELAY_RE = re.compile("|".join(RELAY_VERBS))
-# Verbs that hold a meeting (召开…会议, …会议在…举行).
+# Verbs that hold a meeting (召开…会议, …会议在…举行), and that attend one.
 CONVENE_VERBS = ("主持召开", "召开", "举行")
+CONVENE = "(?:召开|举行)"
+ATTEND_VERBS = ("出席", "参加", "列席", "主持")
+# Words for a meeting that name none (此次会议, 其他各项会议, 有关会议): never a meeting's name.
+UNNAMED_MEETINGS = ("会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议",
+                    "有关会议")
+DEICTIC = ("此次", "本次", "这次", "上述", "该", "其他", "其它", "各项", "各类", "历次", "每次", "下一步", "有关", "相关")
 
 # What a meeting's name ends with. 党的二十大 is a congress named without 会; the X会 forms are
 # meetings only with one of these heads (协会, 委员会 are bodies, not meetings).
@@ -84,6 +90,6 @@ CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporte
                   "文/": ("reporters",), "图/": ("photographers",)}
 
 # A media outlet ends with one of these (自贡网, 嘉兴日报, 平山县融媒体中心); 本报/本网/本台 name none.
-OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "网", "报", "台")
+OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "网", "报", "台")
 OUTLET_SUFFIX = "(?:" + "|".join(sorted(OUTLET_SUFFIXES, key=len, reverse=True)) + ")"
 NOT_OUTLETS = ("本报", "本网", "本台", "本刊")

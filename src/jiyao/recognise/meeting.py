@@ -5,9 +5,8 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import CJK, CONVENE_VERBS, RELAY_RE, SELF_REF_LEVELS
+from .lexicon import CJK, CONVENE, CONVENE_VERBS, RELAY_RE, SELF_REF_LEVELS, UNNAMED_MEETINGS
 
-_GENERIC_NAMES = {"会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议"}
 # Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
                       r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
@@ -51,7 +50,7 @@ def _clean_name(raw: str) -> str:
 
 
 def _ok_name(name: str) -> bool:
-    return len(name) >= 4 and name not in _GENERIC_NAMES and not _RELAY.match(name) and "收看" not in name
+    return len(name) >= 4 and name not in UNNAMED_MEETINGS and not _RELAY.match(name) and "收看" not in name
 
 
 def _up_to_meeting(part: str, before_verb: bool) -> str:
@@ -67,10 +66,10 @@ _BODIES = ("常委会", "委员会", "联合会", "协会", "学会", "工会", 
 # "市委常委会召开会议": the text names the meeting by its body; the name is composed from the two
 # (SPEC: the meeting's name as the text gives it) and grounded on the whole phrase.
 _MEETING_WORD = r"(?:专题|全体成员|全体|扩大|常务)?会议"
-_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会)(?:召开|举行)了?({_MEETING_WORD})")
+_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会){CONVENE}了?({_MEETING_WORD})")
 COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD})$")
 
-_HELD = re.compile(r"(?:召开|举行|主持)[^,。;]{0,30}?会|会(?:议)?(?:在[^,。;]{2,30}?)?(?:召开|举行)|主持会议")
+_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
 
 
 def reports_a_meeting(body: str) -> bool:
@@ -91,7 +90,7 @@ def _first_held(body: str, body_start: int) -> Found | None:
                 name = _clean_name(_up_to_meeting(part, before))
                 if _ok_name(name):
                     return Found(name, body_start + m.start() + clause.find(name))
-        elif clause.endswith("会议") and m.end() < len(body) and re.match(r",\s*在[^,。]{2,30}?(?:召开|举行)", body[m.end():]):
+        elif clause.endswith("会议") and m.end() < len(body) and re.match(rf",\s*在[^,。]{{2,30}}?{CONVENE}", body[m.end():]):
             name = _clean_name(clause)
             if _ok_name(name):
                 return Found(name, body_start + m.start() + clause.find(name))
@@ -102,7 +101,7 @@ def _first_held(body: str, body_start: int) -> Found | None:
 # another one (SPEC v1.1 "Two meetings in one report"); an unnamed continuation (视频会议结束后…作出
 #工作部署, seed 004) does not match.
 _THEN_OWN = re.compile(rf"(?:会议?结束后|会议?后)[,\s]*(?:(?:我|全|本)[{SELF_REF_LEVELS}]|[{CJK}]{{2,10}}?[{SELF_REF_LEVELS}])?"
-                       rf"(?:随即|立即|紧接着|接着|随后|又)(?:召开|举行)了?([^,。;]{{4,60}}?会议?)(?=[,。;]|$)")
+                       rf"(?:随即|立即|紧接着|接着|随后|又){CONVENE}了?([^,。;]{{4,60}}?会议?)(?=[,。;]|$)")
 
 
 def _then_own(body: str, body_start: int) -> Found | None:
@@ -136,7 +135,7 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
     if first:
         return first
     if head:
-        m = re.search(r"(?:召开|举行)(.+?会议?)(?:$|\s)", head.value)
+        m = re.search(rf"{CONVENE}(.+?会议?)(?:$|\s)", head.value)
         if m:
             name = _clean_name(m.group(1))
             if _ok_name(name):
@@ -176,7 +175,7 @@ def organizer(name: str | None, body: str, head: str | None = None) -> str | Non
             return m.group(1)
     # "区委理论学习中心组召开…" in the body, or a headline "县委召开…会" (the head is the text's first line)
     for text in (body[:600], head or ""):
-        m = re.search(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:召开|举行)", text)
+        m = re.search(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END}){CONVENE}", text)
         if m and not m.group(1).startswith(("我", "全")):
             return m.group(1)
     return None

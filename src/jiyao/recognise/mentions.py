@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from . import region
-from .lexicon import CONGRESS, MEETING_END, RELAY_VERBS
+from .lexicon import ATTEND_VERBS, CONGRESS, CONVENE_VERBS, DEICTIC, MEETING_END, RELAY_VERBS, UNNAMED_MEETINGS
 from .meeting import DATE_RE, Found, held_before
 
 _TRIGGER = "(?:" + "|".join(RELAY_VERBS) + ")"
@@ -20,8 +20,8 @@ _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
 _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示){_JOIN}")
 # Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),
 # and clauses about people at a meeting (中心组成员等出席会议, 中心组举行…会议).
-_GENERIC = re.compile(r"^(?:此次|本次|这次|上述|该|其他|其它|各项|各类|历次|每次|下一步|会议|视频会议|电视电话会议|专题会议|有关会议)"
-                      r"|有关会议|相关会议|各项会议|系列会议|召开|举行|出席|参加|列席|主持|收看")
+_GENERIC = re.compile("^(?:" + "|".join(DEICTIC + UNNAMED_MEETINGS) + ")|" + "|".join(
+    ("有关会议", "相关会议", "各项会议", "系列会议", "收看", *CONVENE_VERBS, *ATTEND_VERBS)))
 _DATE_LEAD = re.compile(rf"^(?:{DATE_RE.pattern})")
 
 

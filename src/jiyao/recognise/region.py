@@ -152,12 +152,18 @@ def mentions(text: str) -> Counter:
     return counts
 
 
-def outlet_places(outlet: str | None) -> list[Division]:
-    """The places an outlet is named after: 大观新闻网 → 大观区, 江华融媒体中心 → 江华瑶族自治县."""
-    if not outlet:
-        return []
-    m = re.match(rf"^([{CJK}]{{2,12}}?){OUTLET_SUFFIX}$", outlet)
-    return lookup(m.group(1)) if m else []
+_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?)讯")
+
+
+def outlet_places(outlet: str | None, text: str = "") -> list[Division]:
+    """The places an outlet or a dateline is named after: 大观新闻网 → 大观区, 江华融媒体中心 and
+    江华讯 → 江华瑶族自治县."""
+    names = [outlet] if outlet else [m.group(1) for m in _DATELINE.finditer(text[:2000])][:1]
+    for name in names:
+        m = re.match(rf"^([{CJK}]{{2,12}}?)(?:{OUTLET_SUFFIX})?$", name)
+        if m and lookup(m.group(1)):
+            return lookup(m.group(1))
+    return []
 
 
 def _level_of(self_ref: str) -> tuple[str, ...]:
@@ -178,7 +184,7 @@ def resolve(text: str, self_ref: str | None, explicit: str | None = None, outlet
         cands = lookup(explicit)
         if cands:
             return max(cands, key=lambda d: (counts[d], d.level == "city"))
-    from_outlet = outlet_places(outlet)
+    from_outlet = outlet_places(outlet, text)
     if not self_ref:
         # 市政协召开… with 来源:吉安新闻网: the body's bare level word picks 吉安市 over 吉安县
         if level_hint:
