@@ -11,8 +11,13 @@ _TRIGGER = "(?:" + "|".join(RELAY_VERBS) + ")"
 _ITEM = rf"[^,。;:!?“”]{{4,120}}?{MEETING_END}"
 _JOIN = r"(?:、|和|及|以及|与)"
 _UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)(?=精神|后|,|。|$)")
+# The spirit taken up as an object: 对中央、省、市经济工作会议精神进行传达.
+_OBJECT = re.compile(rf"(?:对|把|将)((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)精神(?:进行|作了|作)?了?(?:传达|学习|贯彻)")
 # A speech at a named meeting is relayed with the meeting's name: 学习…在中央经济工作会议上的重要讲话精神.
-_SPEECH = re.compile(rf"{_TRIGGER}[^。;]*?在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
+# Relayed when a verb does it or when the speech's 精神 is what the text takes up.
+_SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
+                     r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话(?=精神)"
+                     rf"|{_TRIGGER}[^。;]*?在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
                      r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话")
 _ITEM_SPLIT = re.compile(rf"{MEETING_END}({_JOIN})")
 _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
@@ -45,8 +50,9 @@ def _clean_item(raw: str) -> tuple[str, int]:
 
 def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out: list[Found] = []
-    found = [(raw, pos) for m in _UPSTREAM.finditer(body) for raw, pos in _items(m.group(1), m.start(1))]
-    found += [(m.group(1), m.start(1)) for m in _SPEECH.finditer(body)]
+    found = [(raw, pos) for rx in (_UPSTREAM, _OBJECT) for m in rx.finditer(body)
+             for raw, pos in _items(m.group(1), m.start(1))]
+    found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2) if m.group(g)]
     found += [(f.value, f.start) for f in held_before(body, own_name)]
     for raw, pos in sorted(found, key=lambda x: x[1]):
         item, k = _clean_item(raw)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from .lexicon import CJK, DIVISION_SUFFIXES, OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES
+from .lexicon import CJK, CONVENE, DIVISION_SUFFIXES, OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES
 
 # Minority names inside autonomous divisions: 黔东南苗族侗族自治州 is written 黔东南州 or 黔东南.
 _ETHNIC = re.compile("(?:" + "|".join(sorted(
@@ -208,7 +208,7 @@ def resolve(text: str, self_ref: str | None, explicit: str | None = None, outlet
 _TOWN = "|".join(TOWN_SUFFIXES)
 _TOWN_NAME = rf"[{CJK}]{{2,8}}?(?:{_TOWN})"
 _TOWN_HOLDS = re.compile(rf"(?:^|[,。;:\s])((?!各|全|我|本|该|乡镇|城乡|城镇|村镇){_TOWN_NAME})"
-                         rf"(?:党委|党工委|政府|人民政府|办事处)?(?:召开|举行|组织召开)")
+                         rf"(?:党委|党工委|政府|人民政府|办事处)?(?:{CONVENE}|组织|传达|学习)")
 
 
 def town(head: str | None, body: str, self_ref: str | None) -> Division | None:

@@ -65,7 +65,24 @@ def credits(text: str) -> dict[str, list[str]]:
             seg = block[h.end(): hits[i + 1].start() if i + 1 < len(hits) else len(block)]
             for field in _ROLES_OF[re.sub(r"[ \t]", "", h.group())]:
                 out[field] += [n for n in _names(seg) if n not in out[field]]
+    if not any(out.values()):
+        out["reporters"] = _byline(text)
     return out
+
+
+# The article's last line may be its byline with no credit word: (王海), (朱小旭 李得春), 张三 李四 报道.
+_BYLINE = re.compile(rf"^[(\[【]([{CJK}·\s]{{2,30}})[)\]】]$|^([{CJK}·\s]{{2,30}}?)\s*报道$")
+
+
+def _byline(text: str) -> list[str]:
+    lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
+    m = _BYLINE.match(lines[-1]) if lines else None
+    if not m:
+        return []
+    seg = m.group(1) or m.group(2)
+    names = _names(seg)
+    # every word of it a name, or it is no byline (…(扩大)…, (草案))
+    return names if names and len("".join(names)) == len(re.sub(r"\s", "", seg)) else []
 
 
 def _named(outlet: str) -> bool:
