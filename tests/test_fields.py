@@ -114,6 +114,9 @@ def test_a_relayed_video_meeting_sets_no_format_but_this_meetings_own_video_does
     assert _rec(relayed).meeting.format is None
     own = relayed + "\n会议以视频形式召开,各乡镇设分会场。"
     assert _rec(own).meeting.format == "video"
+    # a relayed meeting named by no upstream name: its clause says it is relayed
+    unnamed = "我县召开防汛工作会议\n7月7日,县领导组织收听收看视频会议后,我县立即召开防汛工作会议。县长白立群主持会议。"
+    assert _rec(unnamed).meeting.format is None
 
 
 @pytest.mark.parametrize("first_line, date, tod", [
