@@ -66,7 +66,7 @@ CONVENE = "(?:召开|举行)"
 ATTEND_VERBS = ("出席", "参加", "列席", "主持")
 # Words for a meeting that name none (此次会议, 其他各项会议, 有关会议): never a meeting's name.
 UNNAMED_MEETINGS = ("会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议",
-                    "有关会议")
+                    "有关会议", "扩大会议", "全体会议", "全体成员会议")
 DEICTIC = ("此次", "本次", "这次", "上述", "该", "其他", "其它", "各项", "各类", "历次", "每次", "下一步", "有关", "相关")
 
 # What a meeting's name ends with. 党的二十大 is a congress named without 会; the X会 forms are

@@ -71,12 +71,12 @@ def credits(text: str) -> dict[str, list[str]]:
 
 
 # The article's last line may be its byline with no credit word: (王海), (朱小旭 李得春), 张三 李四 报道.
-_BYLINE = re.compile(rf"^[(\[【]([{CJK}·\s]{{2,30}})[)\]】]$|^([{CJK}·\s]{{2,30}}?)\s*报道$")
+_BYLINE = re.compile(rf"(?:^|[。!?])\s*[(\[【]([{CJK}·\s]{{2,30}})[)\]】]$|^([{CJK}·\s]{{2,30}}?)\s*报道$")
 
 
 def _byline(text: str) -> list[str]:
     lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
-    m = _BYLINE.match(lines[-1]) if lines else None
+    m = _BYLINE.search(lines[-1]) if lines else None
     if not m:
         return []
     seg = m.group(1) or m.group(2)
