@@ -5,14 +5,13 @@ normalised offsets each value was found at (the hybrid backend's hints).
 """
 from __future__ import annotations
 
-import re
-
 from ..schema import ExtractedReport, Meeting, Person, Region
 from . import meeting as mt
 from . import people as pp
 from . import region as rg
 from .mentions import slogans, upstream_meetings
 from .source import source
+
 
 def _lines(text: str) -> list[tuple[int, str]]:
     out, pos = [], 0
@@ -72,4 +71,3 @@ def _mask(text: str, found: list) -> str:
     for f in found:
         text = text.replace(f.value, "□" * len(f.value))
     return text
-
