@@ -4,8 +4,9 @@ When is a short form a place? A full name (宜宾市, 公安县) always is. A sh
 is also an everyday word or a piece of one (县公安局, 抓好航海安全, 长治久安, 平安建设), so it counts
 only where the text itself marks it as a place:
 - in an outlet or dateline (大观新闻网讯, 来源:吉安新闻网, 江华融媒体中心): media are named by place;
-- where a word segmenter reads it as a whole word tagged as a place name (jieba: 宜宾/ns in
-  宜宾地处长江上游, but 航海/安全, 县公安局, 长治久安 and 平安/a are other words);
+- where a word segmenter keeps it whole and it is no frequent everyday word (jieba: 宜宾/ns in
+  宜宾地处长江上游, 会泽/n, or 汝/城 that it knows no word for), but not where a word runs across
+  its edge (航海|安全, 县公安局, 长治久安) or it is a frequent word (平安/a, 光明/n, 公安/n);
 - where its parent (the province or city it belongs to) is named in the same text.
 """
 from __future__ import annotations
@@ -109,20 +110,40 @@ def _tagger():
     import jieba
     import jieba.posseg
     jieba.setLogLevel(logging.WARNING)
-    return jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    tagger = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    tagger.tokenizer.check_initialized()  # its dictionary (FREQ) is read by _place_like
+    return tagger
+
+
+# How jieba judges a whole-word short form: a word it tags as a place name (宜宾/ns, 南京/ns), or a
+# word rare in general text whatever its tag (jieba tags many small places as nouns or person
+# names: 会泽/n, 烟台/n, 邵阳/nr). A frequent word of another kind is read as that word: 公安/n,
+# 平安/a, 光明/n, 和平/nz, 资源/n, 南部/f. The counts are jieba's dictionary frequencies.
+_RARE = 500
+
+
+def _place_like(word: str, flag: str) -> bool:
+    return flag.startswith("ns") or (_tagger().tokenizer.FREQ.get(word) or 0) < _RARE
 
 
 def _segmented_as_place(text: str, start: int, end: int) -> bool:
-    """A segmenter, reading the words around text[start:end], keeps it as one place-name word."""
+    """A segmenter, reading the words around text[start:end], keeps it whole as a place-like word
+    (宜宾/ns, 会泽/n), or as pieces it knows no word for (汝/城, 龙马/潭) that no word crosses."""
     lo = max(0, start - _WINDOW)
-    pos = lo
+    pos, inside = lo, []
     for tok in _tagger().cut(text[lo: end + _WINDOW], HMM=False):
-        if pos == start:
-            return tok.word == text[start:end] and tok.flag.startswith("ns")
-        if pos > start:
-            return False
-        pos += len(tok.word)
-    return False
+        t_end = pos + len(tok.word)
+        if pos < start < t_end or pos < end < t_end:
+            return False  # a word across its edge: 航海|安全, 县公安局
+        if start <= pos and t_end <= end:
+            inside.append(tok)
+        if pos >= end:
+            break
+        pos = t_end
+    if len(inside) == 1:
+        return _place_like(inside[0].word, inside[0].flag)
+    # no dictionary word of its own: single characters (汝/城), or pieces of a longer name (龙马/潭)
+    return bool(inside) and (end - start >= 3 or all(len(t.word) == 1 for t in inside))
 
 
 def mentions(text: str) -> Counter:
