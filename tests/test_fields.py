@@ -54,9 +54,14 @@ def test_a_short_place_name_inside_another_word_is_no_place(phrase):
     assert _region(text) is None
 
 
-def test_a_short_place_name_standing_as_a_word_is_a_place():
-    text = "我市召开防汛工作会议\n6月12日,我市召开防汛工作会议。市长高远主持会议。宜宾地处长江上游,防汛任务重。"
-    assert _region(text) == ("宜宾市", "511500")
+@pytest.mark.parametrize("level, phrase, expected", [
+    ("市", "宜宾地处长江上游", ("宜宾市", "511500")),   # a word jieba tags as a place
+    ("县", "要讲好会泽故事", ("会泽县", "530326")),     # a rare word jieba tags as a noun
+    ("区", "推动龙马潭高质量发展", ("龙马潭区", "510504")),  # no word of its own, none across its edges
+])
+def test_a_short_place_name_standing_as_a_word_is_a_place(level, phrase, expected):
+    text = f"我{level}召开防汛工作会议\n6月12日,我{level}召开防汛工作会议。会议由高远主持。{phrase},防汛任务重。"
+    assert _region(text) == expected
 
 
 def test_outlet_and_a_level_word_pick_the_city_over_the_county():
