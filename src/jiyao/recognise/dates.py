@@ -18,6 +18,7 @@ from datetime import date, timedelta
 import cn2an
 
 from .found import Found
+from .lexicon import CONVENE
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
@@ -35,7 +36,7 @@ _WHEN = re.compile(
     rf"(?P<tod>{_TOD})?")
 # A year attached to the meeting's name in the same sentence: 召开2024年第18次常务会议. Not 年度:
 # 2022年度民主生活会 is held in the following January.
-_NAME_YEAR = re.compile(rf"(?:召开|举行)了?({_YEAR})年(?!度|{_NUM}月)")
+_NAME_YEAR = re.compile(rf"{CONVENE}了?({_YEAR})年(?!度|{_NUM}月)")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 

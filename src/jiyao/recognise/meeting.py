@@ -5,7 +5,7 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import CJK, CONVENE, CONVENE_VERBS, RELAY_RE, SELF_REF_LEVELS, UNNAMED_MEETINGS
+from .lexicon import CJK, CONVENE, CONVENE_VERBS, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
 
 # Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
@@ -100,7 +100,7 @@ def _first_held(body: str, body_start: int) -> Found | None:
 # "…会议结束后,我市随即召开全市防汛工作会议": the article's own, separately named meeting after
 # another one (SPEC v1.1 "Two meetings in one report"); an unnamed continuation (视频会议结束后…作出
 #工作部署, seed 004) does not match.
-_THEN_OWN = re.compile(rf"(?:会议?结束后|会议?后)[,\s]*(?:(?:我|全|本)[{SELF_REF_LEVELS}]|[{CJK}]{{2,10}}?[{SELF_REF_LEVELS}])?"
+_THEN_OWN = re.compile(rf"(?:会议?结束后|会议?后)[,\s]*(?:{SELF_REF}|[{CJK}]{{2,10}}?[{SELF_REF_LEVELS}])?"
                        rf"(?:随即|立即|紧接着|接着|随后|又){CONVENE}了?([^,。;]{{4,60}}?会议?)(?=[,。;]|$)")
 
 
