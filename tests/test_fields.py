@@ -187,6 +187,11 @@ def test_self_reference_and_leading_year_are_dropped_from_the_name():
     assert rec.meeting.name == "农业农村工作会议"
 
 
+def test_a_congress_that_opens_is_held():
+    rec = _rec("1月8日上午,政协第十一届宜宾市委员会第三次会议在市会议中心开幕。市政协主席王建明主持开幕会。")
+    assert (rec.meeting.name, rec.meeting.venue) == ("政协第十一届宜宾市委员会第三次会议", "市会议中心")
+
+
 # --- The written fixture set --------------------------------------------------------------------
 
 def test_fixture_articles_score_on_the_fields_of_this_module():

@@ -61,8 +61,8 @@ TOWN_SUFFIXES = ("街道", "镇", "乡")
 RELAY_VERBS = ("学习贯彻", "贯彻落实", "传达学习", "收听收看", "收看", "收听", "传达", "学习", "贯彻", "落实", "领会")
 RELAY_RE = re.compile("|".join(RELAY_VERBS))
 # Verbs that hold a meeting (召开…会议, …会议在…举行), and that attend one.
-CONVENE_VERBS = ("主持召开", "召开", "举行")
-CONVENE = "(?:召开|举行)"
+CONVENE_VERBS = ("主持召开", "召开", "举行", "开幕", "闭幕")
+CONVENE = "(?:" + "|".join(CONVENE_VERBS[1:]) + ")"
 ATTEND_VERBS = ("出席", "参加", "列席", "主持")
 # Words for a meeting that name none (此次会议, 其他各项会议, 有关会议): never a meeting's name.
 UNNAMED_MEETINGS = ("会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议",
