@@ -113,6 +113,15 @@ def test_an_unnamed_continuation_keeps_the_first_meeting():
 
 # --- Format and time ----------------------------------------------------------------------------
 
+def test_the_place_that_holds_the_meeting_not_a_self_reference_inside_a_relayed_name():
+    # 全市 belongs to the relayed meeting; 清水县 holds this one
+    text = "7月7日晚,在收听收看全市防汛工作视频调度会议后,清水县立即召开防汛工作会议。县委书记汪志诚主持会议。"
+    assert _region(text) == ("清水县", "620521")
+    before = ("5月20日,四川省召开防汛视频会议。会议结束后,我县随即召开防汛工作会议。县长白立群主持会议。"
+              "会议要求,讲好汶川故事。")
+    assert _region(before) == ("汶川县", "513221")
+
+
 def test_a_relayed_video_meeting_sets_no_format_but_this_meetings_own_video_does():
     relayed = ("我县传达贯彻全市防汛工作视频调度会议精神\n7月7日晚,在收听收看全市防汛工作视频调度会议后,清水县立即召开"
                "防汛工作会议。县委书记汪志诚主持会议并讲话。")

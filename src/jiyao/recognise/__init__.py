@@ -53,7 +53,7 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     place_text = text
     for n in [p.name for p in people] + src.reporters + src.photographers + src.editors:
         place_text = place_text.replace(n, "□" * len(n))
-    div = rg.meeting_region(place_text, name_text, head.value if head else None, body, src.outlet)
+    div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
     report.meeting = Meeting(
         name=name_text, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),
         venue=vn.value if vn else None,

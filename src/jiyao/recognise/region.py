@@ -254,6 +254,21 @@ def _explicit_place(name: str) -> str | None:
     return None
 
 
+# A county or city named as the one that holds the meeting: 清水县立即召开…, 宜宾市召开….
+_HOLDER = re.compile(rf"(?:^|[,。;:\s])([{CJK}]{{2,12}}?[省市区县州旗盟])(?:委|政府|人民政府)?"
+                     rf"(?:随即|立即|紧接着|专门|紧急)?{CONVENE}")
+
+
+def _holder(head: str | None, body: str, name: str | None) -> str | None:
+    """The full name before 召开 of this meeting (not of one held before it: 四川省召开…视频会议)."""
+    for text in (head or "", body[:600]):
+        for m in _HOLDER.finditer(text):
+            ours = not name or name in text[m.end(): m.end() + len(name) + 12]
+            if ours and m.group(1) in {d.name for d in lookup(m.group(1))}:
+                return m.group(1)
+    return None
+
+
 # A body named by its level alone (市政协, 县委, 区政府): the level of the meeting's jurisdiction.
 _BARE_LEVEL = re.compile(rf"(?<![{CJK}])([市区县州旗])(?:委|政府|政协|人大|长)")
 
@@ -262,7 +277,7 @@ def meeting_region(text: str, name: str | None, head: str | None, body: str, out
     """Whose meeting it is: the place in its name, a town holding it, or 我市/全县 resolved."""
     self_ref = SELF_REF_RE.search(name or "") or SELF_REF_RE.search(head or "") or SELF_REF_RE.search(body[:400])
     level = self_ref.group(1) if self_ref else None
-    explicit = _explicit_place(name) if name else None
+    explicit = (_explicit_place(name) if name else None) or _holder(head, body, name)
     if not explicit:
         t = town(head, body, level)
         if t or level in ("镇", "乡"):

@@ -99,8 +99,14 @@ def outlet(text: str) -> str | None:
     return None
 
 
+# An unlabelled date on a meta line: 2021-11-08 15:14:10  来源:县融媒体中心  责任编辑:
+_META_DATE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_META_LINE = re.compile(r"来源[::]|作者[::]|责任编辑|浏览|阅读")
+
+
 def published_date(text: str, page_date: str | None = None) -> str | None:
-    m = _PUBDATE.search(text)
+    m = _PUBDATE.search(text) or next((d for ln in text.split("\n") if _META_LINE.search(ln)
+                                        for d in [_META_DATE.search(ln)] if d), None)
     if m:
         y, mo, d = map(int, m.groups())
         if 1 <= mo <= 12 and 1 <= d <= 31:
