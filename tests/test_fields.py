@@ -189,6 +189,15 @@ def test_outlets(text, outlet):
     assert source(text).outlet == outlet
 
 
+@pytest.mark.parametrize("text, published", [
+    ("正文。\n发布时间:2022-09-14 18:30  来源:韶关日报", "2022-09-14"),
+    ("当前位置:首页\n2021-11-08 15:14:10  来源:县融媒体中心  责任编辑:\n正文。", "2021-11-08"),  # unlabelled, on a meta line
+    ("会议要求2021-11-08前完成整改。", None),  # a date in the body is no publication date
+])
+def test_publication_date(text, published):
+    assert source(text).published_date == published
+
+
 # --- Names: self-references and a leading year are dropped (SPEC v1.1) ---------------------------
 
 def test_self_reference_and_leading_year_are_dropped_from_the_name():
