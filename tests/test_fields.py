@@ -94,6 +94,16 @@ def test_upstream_meetings(text, expected):
     assert [f.value for f in upstream_meetings(text, 0, None)] == expected
 
 
+def test_a_meeting_written_twice_and_a_collective_re_mention_are_one_and_none():
+    text = ("会议学习了在中央政治局民主生活会上的重要讲话精神,要求学习领会中央政治局民主生活会会议精神。"
+            "会议传达学习了省委防汛工作专题会议、市防汛调度会议精神,要求落实好省、市防汛会议精神。")
+    assert [f.value for f in upstream_meetings(text, 0, None)] == ["中央政治局民主生活会", "省委防汛工作专题会议",
+                                                                   "市防汛调度会议"]
+    # the only relayed meeting, written with its levels, stays
+    only = "在收听收看省、市防汛工作领导小组会议暨视频调度会议后,我县立即召开会议。"
+    assert [f.value for f in upstream_meetings(only, 0, None)] == ["省、市防汛工作领导小组会议暨视频调度会议"]
+
+
 def test_a_meeting_right_before_this_one_is_upstream_and_this_one_is_the_record():
     text = ("我市召开全市森林防火工作会议\n3月5日下午,全省森林防火工作电视电话会议召开。会议结束后,我市随即召开全市"
             "森林防火工作会议,传达贯彻全省会议精神。市长高远出席并讲话,副市长钟晓主持会议。")

@@ -48,7 +48,22 @@ def _clean_item(raw: str) -> tuple[str, int]:
     return item, raw.find(item)
 
 
+# 省、市疫情防控会议 after the province's and the city's meetings were named: a collective re-mention.
+_LEVEL_LIST = re.compile(r"^(?:中央|国家|省|市|州|县|区)(?:、|和|及)(?:省|市|州|县|区)")
+
+
+def _same(a: str, b: str) -> bool:
+    """One meeting written twice: 中央政治局民主生活会 / 中央政治局民主生活会会议."""
+    return a == b or a == b + "会议" or b == a + "会议"
+
+
 def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
+    out = _upstream(body, body_start, own_name)
+    named = [f for f in out if not _LEVEL_LIST.match(f.value)]
+    return named or out
+
+
+def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out: list[Found] = []
     found = [(raw, pos) for rx in (_UPSTREAM, _OBJECT) for m in rx.finditer(body)
              for raw, pos in _items(m.group(1), m.start(1))]
@@ -58,7 +73,7 @@ def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[
         item, k = _clean_item(raw)
         if len(item) < 5 and not item.startswith("党的") or _GENERIC.search(item) or item == own_name:
             continue
-        if item not in (f.value for f in out):
+        if not any(_same(item, f.value) for f in out):
             out.append(Found(item, body_start + pos + k))
     return out
 
