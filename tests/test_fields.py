@@ -89,6 +89,9 @@ def test_gazetteer_has_no_exception_list():
     ("会议传达学习3月6日省生态环境保护委员会会议精神。", ["省生态环境保护委员会会议"]),
     ("传达学习习近平总书记重要指示精神及省委十三届九次全会精神。", ["省委十三届九次全会"]),
     ("会议传达学习了全市招商引资动员会和乡村振兴现场推进会精神。", ["全市招商引资动员会", "乡村振兴现场推进会"]),
+    # levels listed inside one enumeration are part of the names; a relayed thing that is no meeting ends it
+    ("会议传达学习了中央、省、市安全生产推进会议和全市消防工作推进会议精神。", ["中央、省、市安全生产推进会议", "全市消防工作推进会议"]),
+    ("会议传达学习贯彻全国防汛工作电视电话会议和市分会场精神。", ["全国防汛工作电视电话会议"]),
 ])
 def test_upstream_meetings(text, expected):
     assert [f.value for f in upstream_meetings(text, 0, None)] == expected
@@ -213,6 +216,11 @@ def test_publication_date(text, published):
 def test_self_reference_and_leading_year_are_dropped_from_the_name():
     rec = _rec("2月20日,板桥镇召开2017年全镇农业农村工作会议。镇长杜明远主持会议。")
     assert rec.meeting.name == "农业农村工作会议"
+
+
+def test_venue_of_a_meeting_someone_chairs_there():
+    rec = _rec("9月13日,区长秦立新在区会议中心3号会议室主持召开区政府第27次常务会议。")
+    assert (rec.meeting.name, rec.meeting.venue) == ("区政府第27次常务会议", "区会议中心3号会议室")
 
 
 def test_a_congress_that_opens_is_held():

@@ -12,7 +12,7 @@ _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当
                       r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
-_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:{CONVENE}|举办)")
+_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:{CONVENE}|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 _ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组)"

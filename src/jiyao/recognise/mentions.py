@@ -10,7 +10,9 @@ from .meeting import DATE_RE, Found, held_before
 _TRIGGER = "(?:" + "|".join(RELAY_VERBS) + ")"
 _ITEM = rf"[^,。;:!?“”]{{4,120}}?{MEETING_END}"
 _JOIN = r"(?:、|和|及|以及|与)"
-_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)(?=精神|后|,|。|$)")
+# …会议和市分会场精神: the list may end with a relayed thing that is no meeting
+_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)"
+                       rf"(?=精神|后|,|。|$|{_JOIN}[^,。;]{{1,20}}?精神)")
 # The spirit taken up as an object: 对中央、省、市经济工作会议精神进行传达.
 _OBJECT = re.compile(rf"(?:对|把|将)((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)精神(?:进行|作了|作)?了?(?:传达|学习|贯彻)")
 # A speech at a named meeting is relayed with the meeting's name: 学习…在中央经济工作会议上的重要讲话精神.
@@ -59,8 +61,14 @@ def _same(a: str, b: str) -> bool:
 
 def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out = _upstream(body, body_start, own_name)
-    named = [f for f in out if not _LEVEL_LIST.match(f.value)]
-    return named or out
+
+    def re_mention(f: Found) -> bool:
+        """A level-list name in a later clause than a meeting named before it."""
+        return bool(_LEVEL_LIST.match(f.value)) and any(
+            not _LEVEL_LIST.match(g.value) and g.start < f.start
+            and re.search("[,。;]", body[g.start - body_start + len(g.value): f.start - body_start]) for g in out)
+
+    return [f for f in out if not re_mention(f)]
 
 
 def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
