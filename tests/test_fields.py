@@ -144,6 +144,10 @@ def test_a_relayed_video_meeting_sets_no_format_but_this_meetings_own_video_does
     # a relayed meeting named by no upstream name: its clause says it is relayed
     unnamed = "我县召开防汛工作会议\n7月7日,县领导组织收听收看视频会议后,我县立即召开防汛工作会议。县长白立群主持会议。"
     assert _rec(unnamed).meeting.format is None
+    # the city watched the province's meeting at its branch venue, then held its own
+    branch = ("3月5日下午,全省森林防火工作电视电话会议召开。我市在市分会场收听收看。会议结束后,我市随即召开森林防火"
+              "工作会议。市长高远主持会议。")
+    assert _rec(branch).meeting.format is None
 
 
 @pytest.mark.parametrize("first_line, date, tod", [

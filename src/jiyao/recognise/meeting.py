@@ -149,10 +149,10 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
 
 
 def meeting_format(text: str) -> str | None:
-    """video / in_person as stated for this meeting; a 视频会议 the clause relays (收听收看…视频会议,
-    传达…视频会议精神) is another meeting's format."""
+    """video / in_person as stated for this meeting; a 视频会议 in a clause that relays one
+    (收听收看…视频会议, 传达…视频会议精神, 我市在分会场收听收看) is another meeting's format."""
     for m in _VIDEO.finditer(text):
-        clause = re.split(r"[,。;\n]", text[: m.start()])[-1]
+        clause = re.split(r"[,。;\n]", text[: m.start()])[-1] + re.split(r"[,。;\n]", text[m.end():])[0]
         if not _RELAY.search(clause):
             return "video"
     if _IN_PERSON.search(text):
