@@ -117,6 +117,11 @@ def test_a_meeting_right_before_this_one_is_upstream_and_this_one_is_the_record(
     assert {p.name for p in rec.people} == {"高远", "钟晓"}
 
 
+def test_a_meeting_after_another_one_was_held():
+    rec = _rec("我市召开防汛工作会议\n6月1日,全省防汛工作视频会议召开后,我市立即召开防汛工作会议。市长高远主持会议。")
+    assert (rec.meeting.name, rec.upstream_meetings, rec.meeting.format) == ("防汛工作会议", ["全省防汛工作视频会议"], None)
+
+
 def test_an_unnamed_continuation_keeps_the_first_meeting():
     # seed 004's structure: the local part after a video meeting has no name of its own
     text = ("5月10日下午,荆门市疫情防控指挥部电视电话会议召开。视频会议结束后,副市长钟晓对我市工作作出部署。")
