@@ -27,7 +27,7 @@ _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
 _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示){_JOIN}")
 # Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),
 # and clauses about people at a meeting (中心组成员等出席会议, 中心组举行…会议).
-_GENERIC = re.compile("^(?:" + "|".join(DEICTIC + UNNAMED_MEETINGS) + ")|" + "|".join(
+_GENERIC = re.compile("^(?:" + "|".join(w for w in DEICTIC + UNNAMED_MEETINGS if len(w) > 1) + ")|" + "|".join(
     ("有关会议", "相关会议", "各项会议", "系列会议", "收看", *CONVENE_VERBS, *ATTEND_VERBS)))
 _DATE_LEAD = re.compile(rf"^(?:{DATE_RE.pattern})")
 
