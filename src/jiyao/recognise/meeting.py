@@ -98,8 +98,8 @@ def _first_held(body: str, body_start: int) -> Found | None:
 
 
 # "…会议结束后,我市随即召开全市防汛工作会议": the article's own, separately named meeting after
-# another one (SPEC v1.1 "Two meetings in one report"); an unnamed continuation (视频会议结束后…作出
-#工作部署, seed 004) does not match.
+# another one (SPEC v1.1 "Two meetings in one report"); an unnamed continuation
+# (视频会议结束后…作出工作部署, seed 004) does not match.
 _THEN_OWN = re.compile(rf"(?:会议?结束后|会议?后|召开后)[,\s]*(?:{SELF_REF}|[{CJK}]{{2,10}}?[{SELF_REF_LEVELS}])?"
                        rf"(?:随即|立即|紧接着|接着|随后|又){CONVENE}了?([^,。;]{{4,60}}?会议?)(?=[,。;]|$)")
 
