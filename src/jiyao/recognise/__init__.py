@@ -5,16 +5,12 @@ normalised offsets each value was found at (the hybrid backend's hints).
 """
 from __future__ import annotations
 
-import re
-
 from ..schema import ExtractedReport, Meeting, Person, Region
 from . import meeting as mt
 from . import people as pp
 from . import region as rg
 from .mentions import slogans, upstream_meetings
 from .source import source
-
-_SELF_REF = re.compile(r"(?:我|全|本)([市区县州旗])")
 
 
 def _lines(text: str) -> list[tuple[int, str]]:
@@ -53,13 +49,11 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     date, tod, _ = mt.meeting_date(body, body_start, src.published_date)
     vn = mt.venue(body, body_start)
     name_text = name.value if name else None
-    self_ref = _SELF_REF.search(name_text or "") or _SELF_REF.search(head.value if head else "") or _SELF_REF.search(body[:400])
-    explicit = _explicit_place(name_text) if name_text else None
     # People's names are no place mentions (刘南昌 is not 南昌市).
     place_text = text
     for n in [p.name for p in people] + src.reporters + src.photographers + src.editors:
         place_text = place_text.replace(n, "□" * len(n))
-    div = rg.resolve(place_text, self_ref.group(1) if self_ref else None, explicit)
+    div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
     report.meeting = Meeting(
         name=name_text, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),
         venue=vn.value if vn else None,
@@ -72,15 +66,8 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
 
 
 def _mask(text: str, found: list) -> str:
-    """The text with these mentions blanked: a relayed 电视电话会议 says nothing of this meeting's format."""
+    """The text with these mentions blanked, wherever they occur (the headline too): a relayed
+    电视电话会议 says nothing of this meeting's format."""
     for f in found:
-        text = text[: f.start] + "□" * len(f.value) + text[f.start + len(f.value):]
+        text = text.replace(f.value, "□" * len(f.value))
     return text
-
-
-def _explicit_place(name: str) -> str | None:
-    """A place name the meeting's own name starts with (兴隆台区…会议)."""
-    for length in range(min(12, len(name) - 2), 1, -1):
-        if rg.lookup(name[:length]) and name[:length][-1] in "省市区县州旗盟":
-            return name[:length]
-    return None

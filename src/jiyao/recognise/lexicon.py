@@ -40,3 +40,56 @@ NOT_TITLE_WORDS = ("会议", "召开", "出席", "参加", "讲话", "精神", "
 
 def ends_with_title(s: str) -> bool:
     return bool(_TITLE_END_RE.search(s))
+
+
+# --- Meetings, places and credits (region.py, meeting.py, mentions.py, source.py) ---------------
+# Each list is defined here once; the modules compile what they need from it.
+
+# Self-references (SPEC v1.1): 我/全/本 + a level word. 我县 and 全镇 refer to the article's own
+# jurisdiction; they are dropped from meeting names and resolved to a place in region.py.
+SELF_REF_LEVELS = "市区县州旗镇乡"  # not 省: 全省 names the level above (全省…会议)
+SELF_REF = rf"(?:我|全|本)[{SELF_REF_LEVELS}]"
+SELF_REF_RE = re.compile(rf"(?:我|全|本)([{SELF_REF_LEVELS}])")
+
+# Division suffixes, longest first (黔东南苗族侗族自治州 ends in 自治州, not 州).
+DIVISION_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
+                     "新区", "林区", "特区", "地区", "省", "市", "区", "县", "旗", "盟")
+# Below the county: towns and streets, named in the text, with no code (SPEC v1.1).
+TOWN_SUFFIXES = ("街道", "镇", "乡")
+
+# Verbs that relay or study another body's meeting (收听收看…会议, 传达学习…会议精神).
+RELAY_VERBS = ("学习贯彻", "贯彻落实", "传达学习", "收听收看", "收看", "收听", "传达", "学习", "贯彻", "落实", "领会")
+RELAY_RE = re.compile("|".join(RELAY_VERBS))
+# Verbs that hold a meeting (召开…会议, …会议在…举行), and that attend one.
+CONVENE_VERBS = ("主持召开", "召开", "举行", "开幕", "闭幕")
+CONVENE = "(?:" + "|".join(CONVENE_VERBS[1:]) + ")"
+ATTEND_VERBS = ("出席", "参加", "列席", "主持")
+# Words for a meeting that name none (此次会议, 其他各项会议, 有关会议): never a meeting's name.
+UNNAMED_MEETINGS = ("会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议",
+                    "有关会议", "扩大会议", "全体会议", "全体成员会议")
+DEICTIC = ("此次", "本次", "这次", "上述", "该", "其他", "其它", "各项", "各类", "历次", "每次", "下一步", "有关", "相关")
+
+# What a meeting's name ends with. 党的二十大 is a congress named without 会; the X会 forms are
+# meetings only with one of these heads (协会, 委员会 are bodies, not meetings).
+CONGRESS = r"党的[一二三四五六七八九十]+大"
+MEETING_HEADS = ("推进", "调度", "部署", "座谈", "视频", "专题", "办公", "动员", "生活", "现场", "协调", "联席",
+                 "碰头", "培训", "观摩", "研讨", "汇报", "交流", "务虚", "述职", "评议", "总结", "表彰", "分析",
+                 "恳谈", "协商", "议事", "讲评", "点评", "推介", "工作", "例")
+MEETING_END = "(?:会议|全会|大会|党代会|(?:" + "|".join(sorted(set(MEETING_HEADS), key=len, reverse=True)) + rf")会|{CONGRESS})"
+
+# Credit words (SPEC v1.1), by the source field they fill. 文/图 某某 fills both reporters and
+# photographers; a bare 图 is too common a character to be a credit without its slash.
+CREDIT_WORDS = {
+    "reporters": ("全媒体记者", "融媒体记者", "首席记者", "见习记者", "特约记者", "记者", "通讯员", "撰稿人", "撰稿",
+                  "作者", "实习生", "文字"),
+    "photographers": ("摄影记者", "摄影", "摄像", "视觉"),
+    "editors": ("本条编辑", "责任编辑", "编辑", "责编", "审稿", "审核", "核稿", "编审", "一审", "二审", "三审", "终审"),
+}
+# Slashed credits: 文/张三 图/李四, 文/图 张三 (one person, both roles), 图文:张三.
+CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporters", "photographers"),
+                  "文/": ("reporters",), "图/": ("photographers",)}
+
+# A media outlet ends with one of these (自贡网, 嘉兴日报, 平山县融媒体中心); 本报/本网/本台 name none.
+OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "网", "报", "台")
+OUTLET_SUFFIX = "(?:" + "|".join(sorted(OUTLET_SUFFIXES, key=len, reverse=True)) + ")"
+NOT_OUTLETS = ("本报", "本网", "本台", "本刊")

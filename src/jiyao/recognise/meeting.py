@@ -2,21 +2,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
 
-import cn2an
+from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
+from .found import Found
+from .lexicon import CJK, CONVENE, CONVENE_VERBS, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
 
-from .lexicon import CJK
-
-_NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
-DATE_RE = re.compile(rf"(?:((?:\d{{4}})|(?:[〇零一二三四五六七八九]{{4}}))年)?({_NUM})月({_NUM})日(上午|下午|晚上|晚间|晚|早上|中午)?")
-_TIME_OF_DAY = {"上午": "上午", "早上": "上午", "下午": "下午", "晚上": "晚上", "晚间": "晚上", "晚": "晚上"}
-_GENERIC_NAMES = {"会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议"}
-_LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[市区县州省旗]|立即|专门|又|再次|紧急|再|了|召开|举行)+")
+# Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
+_LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
+                      r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
-_CONVENE = re.compile(r"(?:召开|举行|主持召开)(?:了)?")
-_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:召开|举行|举办)")
+_CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
+_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:{CONVENE}|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 _ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组)"
@@ -24,20 +20,7 @@ _ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|�
 _ORGANIZER_RE = re.compile(rf"^([{CJK}]{{0,24}}{_ORGANIZER_END})")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
 _IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
-_RELAY = re.compile(r"收听收看|收看|收听|传达|学习|贯彻|落实")
-
-
-@dataclass
-class Found:
-    value: str
-    start: int  # offset in the normalised text
-
-
-_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
-
-
-def _cn_int(s: str) -> int:
-    return int(s) if s.isdigit() else int(cn2an.cn2an(s, "smart"))
+_RELAY = RELAY_RE
 
 
 def headline(lines: list[tuple[int, str]]) -> Found | None:
@@ -67,7 +50,7 @@ def _clean_name(raw: str) -> str:
 
 
 def _ok_name(name: str) -> bool:
-    return len(name) >= 4 and name not in _GENERIC_NAMES and not _RELAY.match(name) and "收看" not in name
+    return len(name) >= 4 and name not in UNNAMED_MEETINGS and not _RELAY.match(name) and "收看" not in name
 
 
 def _up_to_meeting(part: str, before_verb: bool) -> str:
@@ -83,10 +66,10 @@ _BODIES = ("常委会", "委员会", "联合会", "协会", "学会", "工会", 
 # "市委常委会召开会议": the text names the meeting by its body; the name is composed from the two
 # (SPEC: the meeting's name as the text gives it) and grounded on the whole phrase.
 _MEETING_WORD = r"(?:专题|全体成员|全体|扩大|常务)?会议"
-_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会)(?:召开|举行)了?({_MEETING_WORD})")
+_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会){CONVENE}了?({_MEETING_WORD})")
 COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD})$")
 
-_HELD = re.compile(r"(?:召开|举行|主持)[^,。;]{0,30}?会|会(?:议)?(?:在[^,。;]{2,30}?)?(?:召开|举行)|主持会议")
+_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
 
 
 def reports_a_meeting(body: str) -> bool:
@@ -94,8 +77,8 @@ def reports_a_meeting(body: str) -> bool:
     return bool(_HELD.search(body[:1500]))
 
 
-def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None:
-    """The meeting's own name from the body (召开X会议 / X会议(在…)召开); else from the headline."""
+def _first_held(body: str, body_start: int) -> Found | None:
+    """The first meeting held in the body: 召开X会议… or X会议(在Y)召开."""
     for m in _CLAUSE.finditer(body[:1200]):
         clause = m.group()
         if _RELAY.match(clause.strip()) or "收听收看" in clause or "精神" in clause:
@@ -107,12 +90,52 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
                 name = _clean_name(_up_to_meeting(part, before))
                 if _ok_name(name):
                     return Found(name, body_start + m.start() + clause.find(name))
-        elif clause.endswith("会议") and m.end() < len(body) and re.match(r",\s*在[^,。]{2,30}?(?:召开|举行)", body[m.end():]):
+        elif clause.endswith("会议") and m.end() < len(body) and re.match(rf",\s*在[^,。]{{2,30}}?{CONVENE}", body[m.end():]):
             name = _clean_name(clause)
             if _ok_name(name):
                 return Found(name, body_start + m.start() + clause.find(name))
+    return None
+
+
+# "…会议结束后,我市随即召开全市防汛工作会议": the article's own, separately named meeting after
+# another one (SPEC v1.1 "Two meetings in one report"); an unnamed continuation
+# (视频会议结束后…作出工作部署, seed 004) does not match.
+_THEN_OWN = re.compile(rf"(?:会议?结束后|会议?后|召开后)[,\s]*(?:{SELF_REF}|[{CJK}]{{2,10}}?[{SELF_REF_LEVELS}])?"
+                       rf"(?:随即|立即|紧接着|接着|随后|又){CONVENE}了?([^,。;]{{4,60}}?会议?)(?=[,。;]|$)")
+
+
+def _then_own(body: str, body_start: int) -> Found | None:
+    m = _THEN_OWN.search(body[:1200])
+    if m:
+        name = _clean_name(m.group(1))
+        if _ok_name(name):
+            return Found(name, body_start + m.start(1) + m.group(1).find(name))
+    return None
+
+
+def held_before(body: str, own_name: str | None) -> list[Found]:
+    """Meetings held before the article's own one in the same report (they are upstream)."""
+    then = _then_own(body, 0)
+    if not then or then.value != own_name:
+        return []
+    first = _first_held(body[: then.start], 0)
+    if not first:
+        return []
+    # the level word is part of a higher meeting's name (全省防汛抗旱工作电视电话会议)
+    lead = re.search(r"(?:全|本)[省市区县州旗]$", body[: first.start])
+    return [Found(lead.group() + first.value, lead.start())] if lead else [first]
+
+
+def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None:
+    """The meeting's own name from the body (召开X会议 / X会议(在…)召开); else from the headline."""
+    first, then = _first_held(body, body_start), _then_own(body, body_start)
+    if then and (first is None or first.start < then.start) and (
+            head is None or first is None or then.value in head.value or first.value not in head.value):
+        return then
+    if first:
+        return first
     if head:
-        m = re.search(r"(?:召开|举行)(.+?会议?)(?:$|\s)", head.value)
+        m = re.search(rf"{CONVENE}(.+?会议?)(?:$|\s)", head.value)
         if m:
             name = _clean_name(m.group(1))
             if _ok_name(name):
@@ -125,37 +148,13 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
     return None
 
 
-def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str | None, str | None, Found | None]:
-    """(ISO or --MM-DD date, time of day, the mention) of the first date in the body."""
-    m = DATE_RE.search(body[:600])
-    if not m:
-        return None, None, None
-    try:
-        month, day = _cn_int(m.group(2)), _cn_int(m.group(3))
-    except (ValueError, KeyError):
-        return None, None, None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None, None, None
-    year = None
-    if m.group(1):
-        year = int(m.group(1)) if m.group(1).isdigit() else int("".join(str(_CN_DIGITS[c]) for c in m.group(1)))
-    elif published:
-        py, pm, pd = map(int, published.split("-"))
-        for y in (py, py - 1):
-            try:
-                delta = (date(py, pm, pd) - date(y, month, day)).days
-            except ValueError:
-                continue
-            if 0 <= delta <= 31:
-                year = y
-                break
-    iso = f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
-    return iso, _TIME_OF_DAY.get(m.group(4) or ""), Found(m.group(0), body_start + m.start())
-
-
 def meeting_format(text: str) -> str | None:
-    if _VIDEO.search(text):
-        return "video"
+    """video / in_person as stated for this meeting; a 视频会议 in a clause that relays one
+    (收听收看…视频会议, 传达…视频会议精神, 我市在分会场收听收看) is another meeting's format."""
+    for m in _VIDEO.finditer(text):
+        clause = re.split(r"[,。;\n]", text[: m.start()])[-1] + re.split(r"[,。;\n]", text[m.end():])[0]
+        if not _RELAY.search(clause):
+            return "video"
     if _IN_PERSON.search(text):
         return "in_person"
     return None
@@ -176,7 +175,7 @@ def organizer(name: str | None, body: str, head: str | None = None) -> str | Non
             return m.group(1)
     # "区委理论学习中心组召开…" in the body, or a headline "县委召开…会" (the head is the text's first line)
     for text in (body[:600], head or ""):
-        m = re.search(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:召开|举行)", text)
+        m = re.search(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END}){CONVENE}", text)
         if m and not m.group(1).startswith(("我", "全")):
             return m.group(1)
     return None

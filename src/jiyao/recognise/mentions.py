@@ -4,39 +4,91 @@ from __future__ import annotations
 import re
 
 from . import region
-from .meeting import DATE_RE, Found
+from .lexicon import ATTEND_VERBS, CONGRESS, CONVENE_VERBS, DEICTIC, MEETING_END, RELAY_VERBS, UNNAMED_MEETINGS
+from .meeting import DATE_RE, Found, held_before
 
-_TRIGGER = r"(?:收听收看|收看|收听|传达|学习|贯彻|落实|领会|学习贯彻|贯彻落实|传达学习)"
-# What a meeting's name ends with; 党的二十大 is a congress named without 会.
-_CONGRESS = r"党的[一二三四五六七八九十]+大"
-_MEETING_END = rf"(?:会议|全会|大会|例会|推进会|调度会|部署会|座谈会|视频会|专题会|办公会|党代会|{_CONGRESS})"
-_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{_CONGRESS}|[^,。;:!?“”]{{4,120}}?{_MEETING_END})"
-                       rf"(?:(?:、|和|及|以及|与)[^,。;:!?“”]{{4,120}}?{_MEETING_END})*)(?=精神|后|,|。|$)")
-_ITEM_SPLIT = re.compile(r"(?<=会议|全会|大会|例会|[进度署谈频题公代]会|[一二三四五六七八九十]大)(?:、|和|及|以及|与)")
+_TRIGGER = "(?:" + "|".join(RELAY_VERBS) + ")"
+_ITEM = rf"[^,。;:!?“”]{{4,120}}?{MEETING_END}"
+_JOIN = r"(?:、|和|及|以及|与)"
+# …会议和市分会场精神: the list may end with a relayed thing that is no meeting
+_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)"
+                       rf"(?=精神|后|,|。|$|{_JOIN}[^,。;]{{1,20}}?精神)")
+# The spirit taken up as an object: 对中央、省、市经济工作会议精神进行传达.
+_OBJECT = re.compile(rf"(?:对|把|将)((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)精神(?:进行|作了|作)?了?(?:传达|学习|贯彻)")
+# A speech at a named meeting is relayed with the meeting's name: 学习…在中央经济工作会议上的重要讲话精神.
+# Relayed when a verb does it or when the speech's 精神 is what the text takes up.
+_SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
+                     r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话(?=精神)"
+                     rf"|{_TRIGGER}[^。;]*?在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
+                     r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话")
+_ITEM_SPLIT = re.compile(rf"{MEETING_END}({_JOIN})")
 _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
-_GENERIC = re.compile(r"^(?:此次|本次|这次|上述|该|会议|视频会议|电视电话会议|专题会议|有关会议)")
+# A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
+_AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示){_JOIN}")
+# Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),
+# and clauses about people at a meeting (中心组成员等出席会议, 中心组举行…会议).
+_GENERIC = re.compile("^(?:" + "|".join(w for w in DEICTIC + UNNAMED_MEETINGS if len(w) > 1) + ")|" + "|".join(
+    ("有关会议", "相关会议", "各项会议", "系列会议", "收看", *CONVENE_VERBS, *ATTEND_VERBS)))
+_DATE_LEAD = re.compile(rf"^(?:{DATE_RE.pattern})")
+
+
+def _items(group: str, base: int) -> list[tuple[str, int]]:
+    """The meeting names in a relayed list (A、B和C), each with its offset."""
+    out, last = [], 0
+    for sep in _ITEM_SPLIT.finditer(group):
+        out.append((group[last: sep.start(1)], base + last))
+        last = sep.end(1)
+    out.append((group[last:], base + last))
+    return out
+
+
+def _clean_item(raw: str) -> tuple[str, int]:
+    """(the name, its offset in raw): triggers, an earlier relayed thing and a leading date dropped."""
+    item = raw
+    for rx in (_AFTER_SPIRIT, _LEADING_TRIGGERS, _DATE_LEAD):
+        item = rx.sub("", item, count=1).strip()
+    return item, raw.find(item)
+
+
+# 省、市疫情防控会议 after the province's and the city's meetings were named: a collective re-mention.
+_LEVEL_LIST = re.compile(r"^(?:中央|国家|省|市|州|县|区)(?:、|和|及)(?:省|市|州|县|区)")
+
+
+def _same(a: str, b: str) -> bool:
+    """One meeting written twice: 中央政治局民主生活会 / 中央政治局民主生活会会议."""
+    return a == b or a == b + "会议" or b == a + "会议"
+
+
+def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
+    out = _upstream(body, body_start, own_name)
+
+    def re_mention(f: Found) -> bool:
+        """A level-list name in a later clause than a meeting named before it."""
+        return bool(_LEVEL_LIST.match(f.value)) and any(
+            not _LEVEL_LIST.match(g.value) and g.start < f.start
+            and re.search("[,。;]", body[g.start - body_start + len(g.value): f.start - body_start]) for g in out)
+
+    return [f for f in out if not re_mention(f)]
+
+
+def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
+    out: list[Found] = []
+    found = [(raw, pos) for rx in (_UPSTREAM, _OBJECT) for m in rx.finditer(body)
+             for raw, pos in _items(m.group(1), m.start(1))]
+    found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2) if m.group(g)]
+    found += [(f.value, f.start) for f in held_before(body, own_name)]
+    for raw, pos in sorted(found, key=lambda x: x[1]):
+        item, k = _clean_item(raw)
+        if len(item) < 5 and not item.startswith("党的") or _GENERIC.search(item) or item == own_name:
+            continue
+        if not any(_same(item, f.value) for f in out):
+            out.append(Found(item, body_start + pos + k))
+    return out
+
 
 _QUOTE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’\n]{1,60})’|『([^『』\n]{1,60})』")
 _HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清明|元宵|七一|八一|六一|三八|双十一|双节|两节|五四|国庆节|春节期间|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日)$")
 _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
-
-
-def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
-    out: list[Found] = []
-    for m in _UPSTREAM.finditer(body):
-        group, last, pieces = m.group(1), 0, []
-        for sep in _ITEM_SPLIT.finditer(group):  # separators are 1 or 2 characters (、 / 以及)
-            pieces.append((last, group[last: sep.start()]))
-            last = sep.end()
-        pieces.append((last, group[last:]))
-        for pos, raw in pieces:
-            item = _LEADING_TRIGGERS.sub("", raw.strip())
-            start = body_start + m.start(1) + pos + raw.find(item)
-            if len(item) < 5 and not item.startswith("党的") or _GENERIC.match(item) or item == own_name or "收看" in item:
-                continue
-            if item not in (f.value for f in out):
-                out.append(Found(item, start))
-    return out
 
 
 def slogans(text: str) -> list[Found]:

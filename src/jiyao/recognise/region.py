@@ -1,59 +1,68 @@
-"""Administrative-division gazetteer and the region of a meeting (我市/我区 resolved from the text)."""
+"""Administrative-division gazetteer and the region of a meeting (我市/我区 resolved from the text).
+
+When is a short form a place? A full name (宜宾市, 公安县) always is. A short form (宜宾, 公安, 海安)
+is also an everyday word or a piece of one (县公安局, 抓好航海安全, 长治久安, 平安建设), so it counts
+only where the text itself marks it as a place:
+- in an outlet or dateline (大观新闻网讯, 来源:吉安新闻网, 江华融媒体中心): media are named by place;
+- where a word segmenter keeps it whole and it is no frequent everyday word (jieba: 宜宾/ns in
+  宜宾地处长江上游, 会泽/n, or 汝/城 that it knows no word for), but not where a word runs across
+  its edge (航海|安全, 县公安局, 长治久安) or it is a frequent word (平安/a, 光明/n, 公安/n);
+- where its parent (the province or city it belongs to) is named in the same text.
+"""
 from __future__ import annotations
 
 import csv
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
-             "新区", "林区", "特区", "地区", "省", "市", "区", "县", "旗", "盟")
-# Short forms that are also everyday words (长治久安, 世界大同) are only trusted with their suffix.
-_AMBIGUOUS_SHORT = frozenset("长治 大同 安康 东方 和平 城区 郊区 矿区 中山 永安 吉安 太平 开放 新城 城中 城东 城西 城南 城北 "
-                             "河东 河西 江北 江南 南岸 北海 白山 白城 通化 高新 经开 开发 青山 铁山 东风 前进 红旗 建华 "
-                             "新华 胜利 人民 和田 五指山 三沙 共青城 龙井 安定 长安 普兰 长宁 大安 宁安 "
-                             "公安 平安 安宁 康乐 长乐 太和 大方 和顺 永和 光明 向阳 城关 新兴 富民 永安 兴业 振兴 新建 "
-                             "清新 临江 大关 安远 兴国 新丰".split())
-
+from .lexicon import CJK, CONVENE, DIVISION_SUFFIXES, OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES
 
 # Minority names inside autonomous divisions: 黔东南苗族侗族自治州 is written 黔东南州 or 黔东南.
 _ETHNIC = re.compile("(?:" + "|".join(sorted(
     [g + "族" for g in "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 拉祜 水 东乡 纳西 "
      "景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 鄂温克 德昂 保安 裕固 京 "
      "独龙 鄂伦春 赫哲".split()] + "蒙古 哈萨克 柯尔克孜 锡伯 塔吉克".split(), key=len, reverse=True)) + ")$")
+_OUTLET_AFTER = re.compile(rf"^(?:{OUTLET_SUFFIX}|讯|发布)")
+_WINDOW = 6  # characters either side a segmenter needs to see a word's boundaries
 
 
 @dataclass(frozen=True)
 class Division:
     code: str | None
     name: str
-    level: str  # province | city | county
+    level: str  # province | city | county | town
     province: str
     city: str
 
     @property
     def short(self) -> str:
-        for s in _SUFFIXES:
+        for s in DIVISION_SUFFIXES:
             if self.name.endswith(s) and len(self.name) - len(s) >= 2:
                 return self.name[: -len(s)]
         return self.name
 
     @property
+    def stem(self) -> str | None:
+        """The bare stem of an autonomous division (黔东南, 江华), or None."""
+        m = re.match(r"^(.+)自治[州县旗]$", self.name)
+        if not m:
+            return None
+        stem = m.group(1)
+        while (e := _ETHNIC.search(stem)) and e.start() >= 2:
+            stem = stem[: e.start()]
+        return stem if stem != m.group(1) else None
+
+    @property
     def aliases(self) -> list[str]:
-        """Short forms the text may use instead of the full name."""
-        out = [self.short] if self.short != self.name and self.short not in _AMBIGUOUS_SHORT \
-            and not self.short.endswith("族") else []  # 东乡族 is a people, not 东乡族自治县
-        m = re.match(r"^(.+)自治([州县旗])$", self.name)
-        if m:
-            stem = m.group(1)
-            while (e := _ETHNIC.search(stem)) and e.start() >= 2:
-                stem = stem[: e.start()]
-            if stem != m.group(1):
-                out.append(stem + m.group(2))  # 黔东南州, 互助县
-                if m.group(2) == "州" and stem not in _AMBIGUOUS_SHORT:
-                    out.append(stem)  # bare 恩施, 黔东南 name a prefecture; bare county stems (互助) are words
+        """Short forms the text may use instead of the full name (each judged in context, see above)."""
+        out = [self.short] if self.short != self.name and not self.short.endswith("族") else []  # 东乡族 is a people
+        if self.stem:
+            out.append(self.stem + self.name[-1])  # 黔东南州, 江华县
+            out.append(self.stem)  # bare 黔东南, 江华: a short form like any other
         return out
 
 
@@ -65,54 +74,213 @@ def divisions() -> tuple[Division, ...]:
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, list[Division]], re.Pattern]:
+def _index() -> tuple[dict[str, list[Division]], set[str], dict[str, tuple[int, ...]]]:
+    """Names and short forms → divisions; full names; for each first character, the key lengths
+    starting with it, longest first (a scan over these is several times faster than one regex
+    alternation of 8,000 names)."""
     by_name: dict[str, list[Division]] = {}
+    full: set[str] = set()
     for d in divisions():
         by_name.setdefault(d.name, []).append(d)
+        full.add(d.name)
         for alias in d.aliases:
             by_name.setdefault(alias, []).append(d)
-    keys = sorted(by_name, key=len, reverse=True)
-    return by_name, re.compile("|".join(map(re.escape, keys)))
+    lengths: dict[str, set[int]] = {}
+    for k in by_name:
+        lengths.setdefault(k[0], set()).add(len(k))
+    return by_name, full, {c: tuple(sorted(ls, reverse=True)) for c, ls in lengths.items()}
+
+
+def _names_in(text: str, pos: int = 0):
+    """(start, name) of the leftmost-longest gazetteer key at or after pos, or None."""
+    by_name, _, lengths = _index()
+    for i in range(pos, len(text)):
+        for n in lengths.get(text[i], ()):
+            if text[i: i + n] in by_name:
+                return i, text[i: i + n]
+    return None
 
 
 def lookup(name: str) -> list[Division]:
     return list(_index()[0].get(name, []))
 
 
+@lru_cache(maxsize=1)
+def _tagger():
+    import jieba
+    import jieba.posseg
+    jieba.setLogLevel(logging.WARNING)
+    tagger = jieba.posseg.POSTokenizer(jieba.Tokenizer())
+    tagger.tokenizer.check_initialized()  # its dictionary (FREQ) is read by _place_like
+    return tagger
+
+
+# How jieba judges a whole-word short form: a word it tags as a place name (宜宾/ns, 南京/ns), or a
+# word rare in general text whatever its tag (jieba tags many small places as nouns or person
+# names: 会泽/n, 烟台/n, 邵阳/nr). A frequent word of another kind is read as that word: 公安/n,
+# 平安/a, 光明/n, 和平/nz, 资源/n, 南部/f. The counts are jieba's dictionary frequencies.
+_RARE = 500
+
+
+def _place_like(word: str, flag: str) -> bool:
+    return flag.startswith("ns") or (_tagger().tokenizer.FREQ.get(word) or 0) < _RARE
+
+
+def _segmented_as_place(text: str, start: int, end: int) -> bool:
+    """A segmenter, reading the words around text[start:end], keeps it whole as a place-like word
+    (宜宾/ns, 会泽/n), or as pieces it knows no word for (汝/城, 龙马/潭) that no word crosses."""
+    lo = max(0, start - _WINDOW)
+    pos, inside = lo, []
+    for tok in _tagger().cut(text[lo: end + _WINDOW], HMM=False):
+        t_end = pos + len(tok.word)
+        if pos < start < t_end or pos < end < t_end:
+            return False  # a word across its edge: 航海|安全, 县公安局
+        if start <= pos and t_end <= end:
+            inside.append(tok)
+        if pos >= end:
+            break
+        pos = t_end
+    if len(inside) == 1:
+        return _place_like(inside[0].word, inside[0].flag)
+    # no dictionary word of its own: single characters (汝/城), or pieces of a longer name (龙马/潭)
+    return bool(inside) and (end - start >= 3 or all(len(t.word) == 1 for t in inside))
+
+
 def mentions(text: str) -> Counter:
-    """Divisions named in the text (full names count double: they are unambiguous)."""
-    by_name, pattern = _index()
+    """Divisions named in the text: full names count 2, short forms 1 where they stand as places."""
+    by_name, full, _ = _index()
     counts: Counter = Counter()
-    for m in pattern.finditer(text):
-        for d in by_name[m.group()]:
-            counts[d] += 2 if m.group() == d.name else 1
+    pending: list[Division] = []  # short forms without context: places if a parent is named
+    pos = 0
+    while hit := _names_in(text, pos):
+        start, word = hit
+        end = start + len(word)
+        if word in full:
+            for d in by_name[word]:
+                counts[d] += 2
+            pos = end
+        elif _OUTLET_AFTER.match(text[end:]) or _segmented_as_place(text, start, end):
+            for d in by_name[word]:
+                counts[d] += 1
+            pos = end
+        else:
+            pending.extend(by_name[word])
+            pos = start + 1  # a word inside another (航海安全): the next character may start a name
+    named = {d.name for d in counts}
+    for d in pending:
+        if d.province in named and d.province != d.name or d.city in named and d.city != d.name:
+            counts[d] += 1
     return counts
+
+
+_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?)讯")
+
+
+def outlet_places(outlet: str | None, text: str = "") -> list[Division]:
+    """The places an outlet or a dateline is named after: 大观新闻网 → 大观区, 江华融媒体中心 and
+    江华讯 → 江华瑶族自治县."""
+    names = [outlet] if outlet else [m.group(1) for m in _DATELINE.finditer(text[:2000])][:1]
+    for name in names:
+        m = re.match(rf"^([{CJK}]{{2,12}}?)(?:{OUTLET_SUFFIX})?$", name)
+        if m and lookup(m.group(1)):
+            return lookup(m.group(1))
+    return []
 
 
 def _level_of(self_ref: str) -> tuple[str, ...]:
     return {"市": ("city", "county"), "区": ("county",), "县": ("county",), "州": ("city",), "省": ("province",),
-            "旗": ("county",)}.get(self_ref, ("city", "county"))
+            "旗": ("county",), "盟": ("city",)}.get(self_ref, ("city", "county"))
 
 
-def resolve(text: str, self_ref: str | None, explicit: str | None = None) -> Division | None:
+_SUFFIX_OK = {"市": ("市", "州", "盟"), "区": ("区",), "县": ("县", "旗"), "州": ("州",), "省": ("省",), "旗": ("旗",), "盟": ("盟",)}
+
+
+def resolve(text: str, self_ref: str | None, explicit: str | None = None, outlet: str | None = None,
+            level_hint: str | None = None) -> Division | None:
     """The jurisdiction: an explicit place name (the meeting's own name) wins; else 我市/我区 is
-    resolved to the most-mentioned division of that level, parents mentioned breaking ties."""
+    resolved to the most-mentioned division of that level, the outlet's place and named parents
+    breaking ties; with no self-reference at all, the outlet's place (the text has no other)."""
     counts = mentions(text)
     if explicit:
         cands = lookup(explicit)
         if cands:
             return max(cands, key=lambda d: (counts[d], d.level == "city"))
+    from_outlet = outlet_places(outlet, text)
     if not self_ref:
-        return None
-    levels = _level_of(self_ref)
-    suffix_ok = {"市": ("市", "州", "盟"), "区": ("区",), "县": ("县", "旗"), "州": ("州",), "省": ("省",), "旗": ("旗",)}.get(self_ref)
-    cands = [d for d in counts if d.level in levels and (not suffix_ok or d.name.endswith(suffix_ok))]
+        # 市政协召开… with 来源:吉安新闻网: the body's bare level word picks 吉安市 over 吉安县
+        if level_hint:
+            from_outlet = [d for d in from_outlet if d.name.endswith(_SUFFIX_OK.get(level_hint, ()))] or from_outlet
+        return max(from_outlet, key=lambda d: counts[d]) if len({d.name for d in from_outlet}) == 1 else None
+    levels, suffix_ok = _level_of(self_ref), _SUFFIX_OK.get(self_ref)
+    pool = set(counts) | set(from_outlet)
+    cands = [d for d in pool if d.level in levels and (not suffix_ok or d.name.endswith(suffix_ok))]
     if not cands:
         return None
     mentioned_parents = {d.name for d in counts if d.level in ("province", "city")}
 
     def score(d: Division) -> tuple:
         parent = d.city if d.level == "county" else d.province
-        return (counts[d], parent in mentioned_parents)
+        return (counts[d] + 2 * (d in from_outlet), parent in mentioned_parents)
 
     return max(cands, key=score)
+
+
+# A town or street holding the meeting: 板桥镇召开…, 九宫庙街道党工委召开…, or the place of 全镇/我乡.
+_TOWN = "|".join(TOWN_SUFFIXES)
+_TOWN_NAME = rf"[{CJK}]{{2,8}}?(?:{_TOWN})"
+_TOWN_HOLDS = re.compile(rf"(?:^|[,。;:\s])((?!各|全|我|本|该|乡镇|城乡|城镇|村镇){_TOWN_NAME})"
+                         rf"(?:党委|党工委|政府|人民政府|办事处)?(?:在[^,。;]{{2,20}}?)?(?:{CONVENE}|组织|传达|学习)")
+
+
+def town(head: str | None, body: str, self_ref: str | None) -> Division | None:
+    """The town or street whose meeting it is (SPEC v1.1: by name, admin_code null)."""
+    for text in (head or "", body[:600]):
+        m = _TOWN_HOLDS.search(text)
+        if m and not lookup(m.group(1)):
+            return Division(None, m.group(1), "town", "", "")
+    if self_ref in ("镇", "乡"):
+        names = Counter(re.findall(rf"[{CJK}]{{2,6}}?{self_ref}(?=党委|政府|人民政府|[,。])", body))
+        for name, _ in names.most_common():
+            if not re.match(r"^(?:各|全|我|本|该|乡镇|城乡|城镇|村镇)", name):
+                return Division(None, name, "town", "", "")
+    return None
+
+
+def _explicit_place(name: str) -> str | None:
+    """A county-or-higher place name the meeting's own name starts with (兴隆台区…会议)."""
+    for length in range(min(12, len(name) - 2), 1, -1):
+        if lookup(name[:length]) and name[:length][-1] in "省市区县州旗盟":
+            return name[:length]
+    return None
+
+
+# A county or city named as the one that holds the meeting: 清水县立即召开…, 宜宾市召开….
+_HOLDER = re.compile(rf"(?:^|[,。;:\s])([{CJK}]{{2,12}}?[省市区县州旗盟])(?:委|政府|人民政府)?"
+                     rf"(?:随即|立即|紧接着|专门|紧急)?{CONVENE}")
+
+
+def _holder(head: str | None, body: str, name: str | None) -> str | None:
+    """The full name before 召开 of this meeting (not of one held before it: 四川省召开…视频会议)."""
+    for text in (head or "", body[:600]):
+        for m in _HOLDER.finditer(text):
+            ours = not name or name in text[m.end(): m.end() + len(name) + 12]
+            if ours and m.group(1) in {d.name for d in lookup(m.group(1))}:
+                return m.group(1)
+    return None
+
+
+# A body named by its level alone (市政协, 县委, 区政府): the level of the meeting's jurisdiction.
+_BARE_LEVEL = re.compile(rf"(?<![{CJK}])([市区县州旗])(?:委|政府|政协|人大|长)")
+
+
+def meeting_region(text: str, name: str | None, head: str | None, body: str, outlet: str | None) -> Division | None:
+    """Whose meeting it is: the place in its name, a town holding it, or 我市/全县 resolved."""
+    self_ref = SELF_REF_RE.search(name or "") or SELF_REF_RE.search(head or "") or SELF_REF_RE.search(body[:400])
+    level = self_ref.group(1) if self_ref else None
+    explicit = (_explicit_place(name) if name else None) or _holder(head, body, name)
+    if not explicit:
+        t = town(head, body, level)
+        if t or level in ("镇", "乡"):
+            return t  # a town's own meeting: the county around it is not the region
+    hint = _BARE_LEVEL.search(head or "") or _BARE_LEVEL.search(body[:400])
+    return resolve(text, level, explicit, outlet, hint.group(1) if hint else None)

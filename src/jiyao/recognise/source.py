@@ -1,59 +1,112 @@
-"""The source line: outlet, reporters, photographers, editors, publication date."""
+"""The source line: outlet, reporters, photographers, editors, publication date.
+
+Credits come in brackets after the dateline (记者 张三 通讯员 李四), in sign-off lines at the bottom
+(作者:张三 / 编辑:李四 / 一审:王五 二审:赵六), in 来源/作者/发布时间 meta lines, and with the
+characters of a word or a two-character name padded with spaces (编 辑:苏 伟, 记 者 | 赵 鑫).
+"""
 from __future__ import annotations
 
 import re
 
 from ..schema import Source
-from .lexicon import CJK
+from .lexicon import CJK, CREDIT_SLASHED, CREDIT_WORDS, NOT_OUTLETS, OUTLET_SUFFIX
 from .people import is_name
 
-_ROLE_WORDS = {
-    "reporters": ("全媒体记者", "融媒体记者", "首席记者", "见习记者", "特约记者", "记者", "通讯员"),
-    "photographers": ("摄影记者", "摄影", "图"),
-    "editors": ("本条编辑", "责任编辑", "编辑"),
-}
-_ROLE_OF = {w: k for k, ws in _ROLE_WORDS.items() for w in ws if w != "图"}
-# 文/张三 图/李四: with the slash these are credits (bare 图 is too common a character)
-_ROLE_OF.update({"文/": "reporters", "图/": "photographers"})
-_ROLE_RE = re.compile("|".join(sorted(map(re.escape, _ROLE_OF), key=len, reverse=True)))
-_CREDIT_BLOCK = re.compile(r"[(\[【]([^()\[\]【】\n]{2,60})[)\]】]|^[ \t]*((?:本条编辑|责任编辑|编辑|全媒体记者|融媒体记者|记者|通讯员"
-                           r"|摄影|文/|图/)\s*[::|/ ]?[^\n]{1,60})$", re.M)
+_ROLES_OF: dict[str, tuple[str, ...]] = {w: (field,) for field, words in CREDIT_WORDS.items() for w in words}
+_ROLES_OF.update(CREDIT_SLASHED)
+
+
+def _spaced(word: str) -> str:
+    """A credit word whose characters may be padded with a space (编 辑, 一 审)."""
+    return r"[ \t]?".join(map(re.escape, word))
+
+
+_ROLE_RE = re.compile("|".join(_spaced(w) for w in sorted(_ROLES_OF, key=len, reverse=True)))
+_BRACKETED = re.compile(r"[(\[【]([^()\[\]【】\n]{2,80})[)\]】]")
+# A sign-off line starts with a credit word, perhaps after the outlet (县融媒体中心记者:…);
+# a meta line holds 来源/发布 with credits among them (来源:某某网 | 作者:张三 | 发布时间:…).
+_SIGN_OFF = re.compile(rf"^[ \t]*(?:[{CJK}]{{0,12}}?{OUTLET_SUFFIX})?(?:{_ROLE_RE.pattern})")
+_META = re.compile(r"来源[::]|发布(?:时间|日期)[::]")
 _NAME = re.compile(f"^(?:[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}})$")
-_OUTLET_SUFFIX = r"(?:融媒体中心|新闻网|日报|晚报|早报|时报|电视台|广播电视台|网|报|台)"
-_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{_OUTLET_SUFFIX})讯")
-_SOURCE_LINE = re.compile(rf"来源[::]\s*([{CJK}]{{2,14}}?{_OUTLET_SUFFIX})(?=[\s)）]|$)")
+_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})讯")
+_SOURCE_LINE = re.compile(rf"来源[::]\s*([{CJK}]{{2,14}}?{OUTLET_SUFFIX})(?=[\s)）|]|$)")
 _PUBDATE = re.compile(r"(?:发布日期|发布时间|发稿时间|日期|时间)[::]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
-_NOT_OUTLETS = ("本报", "本网", "本台", "本刊")
+_OUTLET_STEM = re.compile(rf"^(.*?){OUTLET_SUFFIX}$")
+
+
+def _names(seg: str) -> list[str]:
+    """The names in a credit's slot; single characters padded apart are joined (赵 鑫 → 赵鑫)."""
+    tokens = [t for t in re.split(r"[\s、,:;/|]+", seg) if t]
+    out, i = [], 0
+    while i < len(tokens):
+        t = tokens[i]
+        if len(t) == 1 and i + 1 < len(tokens) and len(tokens[i + 1]) == 1:
+            t, i = t + tokens[i + 1], i + 1
+        # a surname-led name (报道 after 记者王五 is not one); 阿依古丽·买买提 style names pass
+        if _NAME.match(t) and (is_name(t) or "·" in t):
+            out.append(t)
+        i += 1
+    return out
+
+
+def _blocks(text: str) -> list[str]:
+    lines = text.split("\n")
+    blocks = [m.group(1) for m in _BRACKETED.finditer(text)]
+    blocks += [ln for ln in lines if len(ln) <= 120 and (_SIGN_OFF.match(ln) or _META.search(ln))]
+    return blocks
 
 
 def credits(text: str) -> dict[str, list[str]]:
-    """Names after 记者/摄影/编辑 words inside a bracketed credit or an editor sign-off line."""
+    """Names after 记者/摄影/编辑/审核… words inside a bracketed credit or a sign-off line."""
     out: dict[str, list[str]] = {"reporters": [], "photographers": [], "editors": []}
-    for m in _CREDIT_BLOCK.finditer(text):
-        block = m.group(1) or m.group(2)
+    for block in _blocks(text):
         hits = list(_ROLE_RE.finditer(block))
-        if not hits:
-            continue
         for i, h in enumerate(hits):
             seg = block[h.end(): hits[i + 1].start() if i + 1 < len(hits) else len(block)]
-            for name in re.split(r"[\s、,:;/]+", seg):
-                # a surname-led name (报道 after 记者王五 is not one); 阿依古丽·买买提 style names pass
-                if _NAME.match(name) and (is_name(name) or "·" in name) and name not in out[_ROLE_OF[h.group()]]:
-                    out[_ROLE_OF[h.group()]].append(name)
+            for field in _ROLES_OF[re.sub(r"[ \t]", "", h.group())]:
+                out[field] += [n for n in _names(seg) if n not in out[field]]
+    if not any(out.values()):
+        out["reporters"] = _byline(text)
     return out
+
+
+# The article's last line may be its byline with no credit word: (王海), (朱小旭 李得春), 张三 李四 报道.
+_BYLINE = re.compile(rf"(?:^|[。!?])\s*[(\[【]([{CJK}·\s]{{2,30}})[)\]】]$|^([{CJK}·\s]{{2,30}}?)\s*报道$")
+
+
+def _byline(text: str) -> list[str]:
+    lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
+    m = _BYLINE.search(lines[-1]) if lines else None
+    if not m:
+        return []
+    seg = m.group(1) or m.group(2)
+    names = _names(seg)
+    # every word of it a name, or it is no byline (…(扩大)…, (草案))
+    return names if names and len("".join(names)) == len(re.sub(r"\s", "", seg)) else []
+
+
+def _named(outlet: str) -> bool:
+    """本报/本网 and a bare level (县融媒体中心) name no outlet (SPEC: unnamed → null)."""
+    stem = _OUTLET_STEM.match(outlet).group(1)
+    return not outlet.startswith(NOT_OUTLETS) and len(stem) >= 2
 
 
 def outlet(text: str) -> str | None:
     for rx in (_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
-            name = m.group(1)
-            if not name.startswith(_NOT_OUTLETS):
-                return name
+            if _named(m.group(1)):
+                return m.group(1)
     return None
 
 
+# An unlabelled date on a meta line: 2021-11-08 15:14:10  来源:县融媒体中心  责任编辑:
+_META_DATE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+_META_LINE = re.compile(r"来源[::]|作者[::]|责任编辑|浏览|阅读")
+
+
 def published_date(text: str, page_date: str | None = None) -> str | None:
-    m = _PUBDATE.search(text)
+    m = _PUBDATE.search(text) or next((d for ln in text.split("\n") if _META_LINE.search(ln)
+                                        for d in [_META_DATE.search(ln)] if d), None)
     if m:
         y, mo, d = map(int, m.groups())
         if 1 <= mo <= 12 and 1 <= d <= 31:
