@@ -1,30 +1,46 @@
 """People taking part in the meeting: title sequences joined by 、 followed by names, shared list
 headings (区领导…), and the roles SPEC.md names (主持 → chair; 讲话/指出/强调/… → speaker).
 
-Names are recognised by a surname list plus what may follow a name (a verb of taking part, a
-separator), never by character count alone.
+Names are delimited by names.py (surname rules, dotted names, and the NER model's PER spans on
+the sentences that carry a participation cue); a name counts only inside a structure of taking
+part — after a title, in a list under a heading, or before a predicate such as 出席/主持 — so a
+cited leader (习近平总书记重要讲话) or a reporter is never a participant.
+
+List structures read (SPEC: titles as written; a list heading qualifies every name under it):
+- 县委常委、副县长张某、李某 → both ["县委常委", "副县长"]; 副县长张某,李某,王某 (commas) likewise;
+- 张某、李某、王某等县领导出席 → each ["县领导"] (the heading after the list); 张某、李某出席 → [];
+- 大会执行主席:张某、李某 → each ["大会执行主席"]; 在主席台就座的有:张某、李某 → [];
+- 张某会长出席 / 李某同志(县委书记)主持 → the title after the name;
+- the same person titled again later (市委常委…, later 常务副市长…) → titles merged in order.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import CHAIR_RE, CJK, NAME_FOLLOWERS, NOT_TITLE_WORDS, SPEAKER_RE, ends_with_title, surnames
+from . import ner
+from .lexicon import (CHAIR_RE, CJK, GROUP_WORDS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PEOPLE_FOLLOWERS,
+                      PEOPLE_TITLE_ENDINGS, SPEAKER_RE, ends_with_title)
+from .names import Names, is_name  # noqa: F401  (is_name: source.py's import)
 
 _SENTENCE = re.compile(r"[^。!?\n]+")
 # Two readings of a clause, the first one's titles winning: spaces end a clause; spaces separate
 # list items, as scraped lists do (区领导 张三 李四).
 _READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、")),
              (re.compile(r"[^,;:。!?()\[\]“”\n]+"), re.compile(r"、|[ \t\u3000]+")))
-_LEAD = re.compile(r"^\s*(?:(?:出席|参加|列席)(?:会议|本次会议)?的(?:领导)?(?:还)?有|与会(?:领导)?(?:还)?有|会上|会议由|随后"
-                   r"|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
-# A participant named without a title: 由刘强主持 / 刘强同志主持会议 / 刘强主持召开
-_UNTITLED = (re.compile(rf"由([{CJK}]{{2,4}}?)主持"),
-             re.compile(rf"(?:^|[,。;\n])\s*([{CJK}]{{2,4}}?)(?:同志)?(?:主持|出席|参加)"))
-_GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民".split())
+# A heading that lets untitled names follow: 出席会议的有 / 在主席台就座的有 / 与会领导有
+_HEADING = (rf"[{CJK}]{{0,12}}?(?:出席|参加|列席|就座|与会|参会|分会场)[{CJK}]{{0,8}}?的?(?:领导|同志|人员|嘉宾)?(?:还)?有"
+            r"|与会(?:领导)?(?:还)?有")
+_LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
+_PARTAKE = re.compile(PARTAKE)
+# after the last name of an untitled list: 等县领导出席 / 等出席 / 出席 (the heading comes after the list)
+_LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人])?(?P<title>[{CJK}]{{2,12}}?)?(?:{PARTAKE})")
+# 李某同志(县委书记、县长): titles in brackets after the name
+_BRACKETED = re.compile(rf"([{CJK}·•・‧]{{2,12}}?)(?:同志)?\(([{CJK}、]{{2,40}})\)")
+_PLATFORM = re.compile(r"出席|参加|列席|就座|主席团|执行主席|分会场|与会|参会")
+_CUE = re.compile(r"出席|主持|参加|列席|就座|分会场|与会|参会|到会|主席团|执行主席|讲话")
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
-_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员")
-_SHORT_BREAK = set("和与及在就等对到也率于主带同作做以")
+_FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
 _CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
 
@@ -38,61 +54,162 @@ class PersonFound:
     roles: set[str] = field(default_factory=set)
 
 
-def is_name(s: str) -> bool:
-    single, compound = surnames()
-    if not (2 <= len(s) <= 4 and _CJK_ONLY.match(s)) or any(c in _NOT_IN_NAME for c in s[1:]):
-        return False
-    if len(s) >= 3 and s[:2] in compound:
-        return True
-    return s[0] in single and len(s) <= 3
+def _title_end(s: str) -> bool:
+    return ends_with_title(s) or s.endswith(PEOPLE_TITLE_ENDINGS)
 
 
 def _rest_ok(rest: str) -> bool:
-    return not rest or rest.startswith(NAME_FOLLOWERS)
+    return not rest or rest.startswith(_FOLLOWERS)
 
 
-def split_name(seg: str) -> tuple[str, str] | None:
+def _clean_title(seg: str) -> bool:
+    return 2 <= len(seg) <= 24 and _title_end(seg) and not any(w in seg for w in NOT_TITLE_WORDS) \
+        and bool(_CJK_ONLY.match(seg))
+
+
+def split_name(seg: str, names: Names | None = None, start: int = 0) -> tuple[str, str] | None:
     """seg = NAME + REST where REST is empty or starts with a follower word."""
-    options = [(L, seg[:L], seg[L:]) for L in (3, 2, 4) if len(seg) >= L and is_name(seg[:L]) and _rest_ok(seg[L:])]
-    if not options:
-        return None
-    # 3-character names are the most common, unless the third character is itself a joiner word.
-    options.sort(key=lambda o: (o[0] == 3 and o[1][2] in _SHORT_BREAK, o[0] != 3, o[0]))
-    return options[0][1], options[0][2]
+    return (names or Names()).split(seg, start, _rest_ok)
 
 
-def split_title_name(seg: str) -> tuple[str, str, str] | None:
+def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tuple[str, str, str] | None:
     """seg = TITLE + NAME + REST, the longest title that leaves a valid name."""
     for k in range(min(len(seg) - 2, _MAX_TITLE), 1, -1):
         title = seg[:k]
-        if not ends_with_title(title) or any(w in title for w in NOT_TITLE_WORDS):
+        if not _title_end(title) or any(w in title for w in NOT_TITLE_WORDS):
             continue
-        got = split_name(seg[k:])
+        got = split_name(seg[k:], names, start + k)
         if got:
             return title, got[0], got[1]
     return None
 
 
-def _clean_title(seg: str) -> bool:
-    return 2 <= len(seg) <= 24 and ends_with_title(seg) and not any(w in seg for w in NOT_TITLE_WORDS) \
-        and bool(_CJK_ONLY.match(seg))
+def _post_title(rest: str) -> str | None:
+    """张某会长出席 → 会长: a short title after the name, then a predicate of taking part."""
+    for k in range(min(len(rest), 12), 1, -1):
+        if _clean_title(rest[:k]) and _PARTAKE.match(rest[k:]):
+            return rest[:k]
+    return None
 
 
-def find_people(text: str) -> list[PersonFound]:
+def ner_windows(text: str) -> list[tuple[int, int]]:
+    """The sentences the model reads: those with a participation cue (about one in ten)."""
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if _CUE.search(m.group())]
+
+
+def find_people(text: str, use_ner: bool | None = None) -> list[PersonFound]:
+    """People taking part, in text order. use_ner None → the JIYAO_NER switch (on by default);
+    with NER on, a model that cannot be loaded raises ner.NERUnavailable."""
+    if use_ner is None:
+        use_ner = ner.enabled()
+    names = Names(ner.person_spans(text, ner_windows(text)) if use_ner else ())
     found: dict[str, PersonFound] = {}
-    for clause_re, sep_re in _READINGS:
+    for reading, (clause_re, sep_re) in enumerate(_READINGS):
+        carry: list[tuple[str, int]] | None = None
+        heading: list[tuple[str, int]] | None = None
         for cm in clause_re.finditer(text):
-            _clause_people(cm.group(), cm.start(), sep_re, found)
-    # 由X主持 / X同志主持: a chair named without a title is still a participant
-    for rx in _UNTITLED:
-        for m in rx.finditer(text):
-            w = m.group(1)
-            # 代表/全体/干部 start with a surname character but are not names
-            if is_name(w) and w not in found and not ends_with_title(w) and w not in _GROUP_WORDS:
-                _add(found, w, [], m.start(1))
+            sep = text[cm.end(): cm.end() + 1]
+            parse = _Clause(names, found, merge=reading == 0)
+            parse.read(cm.group(), cm.start(), sep_re, carry if carry is not None else heading)
+            carry = parse.open_list if sep == "," else None
+            heading = _colon_heading(cm.group(), cm.start()) if sep == ":" else None
+    _bracketed_titles(text, names, found)
     people = sorted(found.values(), key=lambda p: p.start)  # text order
     _assign_roles(text, people)
     return people
+
+
+def _colon_heading(clause: str, start: int) -> list[tuple[str, int]] | None:
+    """大会执行主席: / 主席团成员: → that heading qualifies the names after the colon;
+    在主席台就座的有: → the names are participants without a title."""
+    c = clause.strip()
+    if _clean_title(c):
+        return [(c, start + clause.index(c))]
+    if re.fullmatch(_HEADING, c) or _PLATFORM.search(c) and len(c) <= 20:
+        return []
+    return None
+
+
+class _Clause:
+    """One clause: TITLE、TITLE NAME、NAME… or NAME、NAME…(等TITLE)出席."""
+
+    def __init__(self, names: Names, found: dict[str, PersonFound], merge: bool) -> None:
+        self.names, self.found, self.merge = names, found, merge
+        self.open_list: list[tuple[str, int]] | None = None  # titles of a list the clause ends inside
+
+    def read(self, clause: str, base: int, sep_re: re.Pattern, inherited: list[tuple[str, int]] | None) -> None:
+        """inherited: the titles of a list the previous clause ended inside (副县长甲,乙,丙), or a
+        heading before a colon; the clause's own titles replace them."""
+        lead = _LEAD.match(clause)
+        if lead.group("heading") and inherited is None:
+            inherited = []  # 出席会议的有张某、李某: names without titles take part
+        clause, base = clause[lead.end():], base + lead.end()
+        self.open_list = None
+        shared, pending = inherited, []
+        bare: list[tuple[str, int]] = []  # untitled names waiting for 等县领导出席 / 出席
+        for offset, seg in _segments(clause, sep_re):
+            seg_start = base + offset
+            self.open_list = None
+            tn = None if bare else split_title_name(seg, self.names, seg_start)
+            if tn:
+                title, name, rest = tn
+                shared, pending = pending + [(title, seg_start)], []
+                if not _CITED.match(rest):
+                    self._add(name, shared, seg_start + len(title))
+                if rest:
+                    return
+                self.open_list = shared
+                continue
+            nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start)
+            if nm and not bare and (shared is not None or pending):
+                shared, pending = pending or shared, []  # 区领导 张某 李某: the titles before the names
+                self._add(nm[0], shared, seg_start)
+                if nm[1]:
+                    return
+                self.open_list = shared
+                continue
+            if _clean_title(seg) and not bare and (shared is inherited or not shared):
+                shared = None
+                pending.append((seg, seg_start))
+                continue
+            if nm and not pending:
+                bare.append((nm[0], seg_start))
+                if nm[1]:
+                    return self._close_bare(bare, nm[1], seg_start + len(nm[0]))
+                continue
+            return
+
+    def _name_then_title(self, seg: str, start: int) -> tuple[str, str] | None:
+        """张某会长出席: the name, with the title after it recorded at once."""
+        got = self.names.split(seg, start, lambda r: _post_title(r) is not None)
+        if not got:
+            return None
+        title = _post_title(got[1])
+        self._add(got[0], [(title, start + len(got[0]))], start)
+        return got[0], got[1][len(title):]
+
+    def _close_bare(self, bare: list[tuple[str, int]], rest: str, rest_start: int) -> None:
+        """The untitled list is a list of participants when a predicate of taking part follows it."""
+        m = _LIST_TAIL.match(rest) or _PARTAKE.match(rest)
+        if not m:
+            return
+        heading = m.groupdict().get("title")
+        titles = [(heading, rest_start + m.start("title"))] if heading and _clean_title(heading) else []
+        for name, start in bare:
+            self._add(name, titles, start)
+
+    def _add(self, name: str, titles: list[tuple[str, int]], start: int) -> None:
+        if not self.names.ok(name):
+            return
+        have = self.found.get(name)
+        if have is None:
+            self.found[name] = PersonFound(name, [t for t, _ in titles], start, [s for _, s in titles])
+            return
+        # the same person titled again elsewhere in the text: titles merged in order, once each
+        for t, s in titles if self.merge else ():
+            if t not in have.titles and s not in have.title_starts:
+                have.titles.append(t)
+                have.title_starts.append(s)
 
 
 def _segments(clause: str, sep_re: re.Pattern) -> list[tuple[int, str]]:
@@ -104,41 +221,22 @@ def _segments(clause: str, sep_re: re.Pattern) -> list[tuple[int, str]]:
     return [(o, s) for o, s in out if s]
 
 
-def _clause_people(clause: str, base: int, sep_re: re.Pattern, found: dict[str, PersonFound]) -> None:
-    lead = _LEAD.match(clause)
-    if lead:
-        clause, base = clause[lead.end():], base + lead.end()
-    pending: list[tuple[str, int]] = []
-    shared: list[tuple[str, int]] | None = None
-    for offset, seg in _segments(clause, sep_re):
-        seg_start = base + offset
-        tn = split_title_name(seg)
-        if tn:
-            title, name, rest = tn
-            titles = pending + [(title, seg_start)]
-            if not _CITED.match(rest):
-                _add(found, name, titles, seg_start + len(title))
-            shared, pending = titles, []
-            if rest:
-                break
+def _bracketed_titles(text: str, names: Names, found: dict[str, PersonFound]) -> None:
+    """李某同志(县委书记、县长)主持会议: titles in brackets after a participant's name."""
+    for m in _BRACKETED.finditer(text):
+        got = names.split(m.group(1), m.start(1), lambda r: not r)
+        if not got:
             continue
-        nm = split_name(seg)
-        if nm and (shared or pending):
-            titles = shared if shared else pending
-            _add(found, nm[0], titles, seg_start)
-            if nm[1]:
-                break
+        name = got[0]
+        after = text[m.end(): m.end() + 20]
+        if name not in found and not _PARTAKE.match(after):
             continue
-        if _clean_title(seg) and shared is None:
-            pending.append((seg, seg_start))
-            continue
-        break
-
-
-def _add(found: dict[str, PersonFound], name: str, titles: list[tuple[str, int]], start: int) -> None:
-    if name in found:
-        return
-    found[name] = PersonFound(name, [t for t, _ in titles], start, [s for _, s in titles])
+        titles, pos = [], m.start(2)
+        for t in m.group(2).split("、"):
+            if _clean_title(t):
+                titles.append((t, pos))
+            pos += len(t) + 1
+        _Clause(names, found, merge=True)._add(name, titles, m.start(1))
 
 
 def _assign_roles(text: str, people: list[PersonFound]) -> None:
@@ -146,8 +244,9 @@ def _assign_roles(text: str, people: list[PersonFound]) -> None:
         return
     names = sorted((p.name for p in people), key=len, reverse=True)
     name_re = re.compile("|".join(map(re.escape, names)))
-    # Skip over coordinated names (X、Y、Z主持…): the predicate after the list is shared.
-    coord = re.compile(rf"^(?:[、和及与]\s*(?:[{CJK}]{{0,20}}?)(?:{name_re.pattern}))*")
+    # Skip over coordinated names (X、Y、Z主持…) and a bracketed or trailing title (李某(县长)主持,
+    # 张某会长主持): the predicate after the list is shared.
+    coord = re.compile(rf"^(?:\([^()]{{0,40}}\)|[{CJK}]{{0,6}}?(?=主持|出席|讲话))?(?:[、和及与]\s*(?:[{CJK}]{{0,20}}?)(?:{name_re.pattern}))*")
     by_name = {p.name: p for p in people}
     for m in name_re.finditer(text):
         after = text[m.end(): m.end() + 400]  # a predicate is in the same sentence
