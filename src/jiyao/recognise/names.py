@@ -12,6 +12,7 @@ Who takes part is decided elsewhere (people.py); this module only delimits names
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Iterable
 
 from .lexicon import CJK, GROUP_WORDS, NAME_DOTS, surnames
@@ -23,6 +24,7 @@ _NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对
 _SHORT_BREAK = set("和与及在就等对到也率于主带同作做以")
 
 
+@lru_cache(maxsize=65536)
 def is_name(s: str) -> bool:
     """A name by the surname rules alone (the model's names are checked by `Names.ok`)."""
     single, compound = surnames()
@@ -31,6 +33,11 @@ def is_name(s: str) -> bool:
     if len(s) >= 3 and s[:2] in compound:
         return True
     return s[0] in single and len(s) <= 3
+
+
+def _surname_led(s: str) -> bool:
+    single, compound = surnames()
+    return bool(_CJK_ONLY.match(s)) and (s[0] in single and len(s) <= 3 or len(s) >= 3 and s[:2] in compound)
 
 
 def is_dotted(s: str) -> bool:
@@ -51,13 +58,21 @@ class Names:
         kept = [e for e in spans if _plausible(e)]
         self._end_at = {e.start: e.end for e in kept}
         self.model_names = frozenset(e.text for e in kept)
+        self.guesses = 0  # boundaries the rules had to choose between (see _by_rules)
 
     def ok(self, s: str) -> bool:
         return s not in GROUP_WORDS and (is_name(s) or s in self.model_names or is_dotted(s))
 
-    def split(self, seg: str, start: int, rest_ok: Callable[[str], bool]) -> tuple[str, str] | None:
-        """seg (at offset start) = NAME + REST, where rest_ok(REST)."""
-        for name in self._dotted(seg, rest_ok):
+    def split(self, seg: str, start: int, rest_ok: Callable[[str], bool],
+              prefer: Callable[[str], object] = lambda rest: False) -> tuple[str, str] | None:
+        """seg (at offset start) = NAME + REST, where rest_ok(REST); among dotted readings, one
+        whose REST satisfies prefer (a predicate of taking part) wins."""
+        single, compound = surnames()
+        if start not in self._end_at and seg[:1] not in single and seg[:2] not in compound \
+                and not any(d in seg[:10] for d in NAME_DOTS):
+            return None  # most segments: no name can start here
+        dotted = self._dotted(seg, rest_ok)
+        for name in sorted(dotted, key=lambda n: not prefer(seg[len(n):]))[:1]:
             return name, seg[len(name):]
         end = self._end_at.get(start)
         if end is not None and end - start <= len(seg) and rest_ok(seg[end - start:]):
@@ -66,17 +81,21 @@ class Names:
 
     @staticmethod
     def _dotted(seg: str, rest_ok: Callable[[str], bool]) -> list[str]:
-        """The shortest dotted name with an acceptable rest: in 阿依古丽·买买提主持会议 the rest
-        主持会议 is acceptable after 买买提, while 买买提主持会议 would swallow the verb."""
+        """Dotted names with an acceptable rest, shortest first: in 阿依古丽·买买提主持会议 the rest
+        主持会议 is acceptable after 买买提, while 买买提主持会议 would swallow the verb; in
+        买买提出席 both 买买 + 提出… and 买买提 + 出席 are, which the caller's prefer settles."""
         m = _DOTTED.match(seg)
         if not m or not any(d in m.group() for d in NAME_DOTS):
             return []
         last_dot = max(m.group().rfind(d) for d in NAME_DOTS)
-        return [seg[:k] for k in range(last_dot + 2, m.end() + 1) if rest_ok(seg[k:])][:1]
+        return [seg[:k] for k in range(last_dot + 2, m.end() + 1) if rest_ok(seg[k:])]
 
-    @staticmethod
-    def _by_rules(seg: str, rest_ok: Callable[[str], bool]) -> tuple[str, str] | None:
+    def _by_rules(self, seg: str, rest_ok: Callable[[str], bool]) -> tuple[str, str] | None:
         options = [(L, seg[:L], seg[L:]) for L in (3, 2, 4) if len(seg) >= L and is_name(seg[:L]) and rest_ok(seg[L:])]
+        # Readings the rules would allow but for a character they distrust: 王大同出席 (王大 + 同出席
+        # or 王大同 + 出席), 县长张和平讲话 (和 is no name character to them). The model can tell.
+        loose = [L for L in (2, 3, 4) if len(seg) >= L and _surname_led(seg[:L]) and rest_ok(seg[L:])]
+        self.guesses += len(loose) > 1 or len(loose) > len(options)
         if not options:
             return None
         # 3-character names are the most common, unless the third character is itself a joiner word.
