@@ -142,3 +142,17 @@ def test_an_article_through_the_pipeline():
         ("马建国", ["县直部门负责人"], []), ("韦丽丽", ["县直部门负责人"], []),
     ]
     assert not rec.diagnostics.dropped_ungrounded
+
+
+def test_an_unknown_name_between_two_names_of_a_list():
+    """白玛次仁 (a Tibetan name) is known to neither the surname rules nor the model; between two
+    names of one list it is a name, and the list goes on after it."""
+    assert people("县人大常委会副主任刘海军、白玛次仁、何平、韦丽丽出席会议。", use_ner=False) == [
+        ("刘海军", ["县人大常委会副主任"], []), ("白玛次仁", ["县人大常委会副主任"], []),
+        ("何平", ["县人大常委会副主任"], []), ("韦丽丽", ["县人大常委会副主任"], [])]
+
+
+def test_and_joins_two_title_sets():
+    """副会长兼秘书长甲及市领导乙、丙: 及 ends the first person's titles."""
+    assert people("市侨联副主席兼秘书长周立新及市领导胡一鸣、孟凡出席会议。") == [
+        ("周立新", ["市侨联副主席兼秘书长"], []), ("胡一鸣", ["市领导"], []), ("孟凡", ["市领导"], [])]

@@ -58,10 +58,15 @@ class Names:
         kept = [e for e in spans if _plausible(e)]
         self._end_at = {e.start: e.end for e in kept}
         self.model_names = frozenset(e.text for e in kept)
+        self._accepted: set[str] = set()
         self.guesses = 0  # boundaries the rules had to choose between (see _by_rules)
 
     def ok(self, s: str) -> bool:
-        return s not in GROUP_WORDS and (is_name(s) or s in self.model_names or is_dotted(s))
+        return s not in GROUP_WORDS and (is_name(s) or s in self.model_names or is_dotted(s) or s in self._accepted)
+
+    def accept(self, s: str) -> None:
+        """A name known from its place (an item between two names of a list)."""
+        self._accepted.add(s)
 
     def split(self, seg: str, start: int, rest_ok: Callable[[str], bool],
               prefer: Callable[[str], object] = lambda rest: False) -> tuple[str, str] | None:

@@ -28,9 +28,9 @@ __all__ = ["PersonFound", "find_people", "is_name", "split_name", "split_title_n
 
 _SENTENCE = re.compile(r"[^。!?\n]+")
 # Two readings of a clause, the first one's titles winning: spaces end a clause; spaces separate
-# list items, as scraped lists do (区领导 张三 李四).
-_READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、")),
-             (re.compile(r"[^,;:。!?()\[\]“”\n]+"), re.compile(r"、|[ \t\u3000]+")))
+# list items, as scraped lists do (区领导 张三 李四). 及 separates items too (副会长张某及市领导李某).
+_READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、|以及|及")),
+             (re.compile(r"[^,;:。!?()\[\]“”\n]+"), re.compile(r"、|以及|及|[ \t\u3000]+")))
 # A heading that lets untitled names follow: 出席会议的有 / 在主席台就座的有 / 与会领导有
 _HEADING = (rf"[{CJK}]{{0,12}}?(?:出席|参加|列席|就座|与会|参会|分会场)[{CJK}]{{0,8}}?的?(?:领导|同志|人员|嘉宾)?(?:还)?有"
             r"|与会(?:领导)?(?:还)?有")
@@ -208,7 +208,8 @@ class _Clause:
         self.stuck = False  # the clause ended at a segment nothing could read
         shared, pending = inherited, []
         bare: list[tuple[str, int]] = []  # untitled names waiting for 等县领导出席 / 出席
-        for offset, seg in _segments(clause, sep_re):
+        segs = _segments(clause, sep_re)
+        for i, (offset, seg) in enumerate(segs):
             seg_start = base + offset
             self.open_list = None
             tn = None if bare else split_title_name(seg, self.names, seg_start)
@@ -222,6 +223,8 @@ class _Clause:
                 self.open_list = shared
                 continue
             nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start)
+            if not nm and (bare or shared) and self._between_names(seg, segs[i + 1:], base):
+                nm = seg, ""
             if nm and not bare and (shared is not None or pending):
                 shared, pending = pending or shared, []  # 区领导 张某 李某: the titles before the names
                 self._add(nm[0], shared, seg_start)
@@ -242,6 +245,15 @@ class _Clause:
             # an unreadable item inside a name list (市领导叶林、占卓夫、…): the model may know it
             self.stuck = shared is not None or bool(bare or pending)
             return
+
+    def _between_names(self, seg: str, after: list[tuple[int, str]], base: int) -> bool:
+        """An item of 2-4 characters between two names of one list is a name, though neither the
+        surname rules nor the model know it (副委员长甲、白玛赤林、乙: a Tibetan name)."""
+        if not (2 <= len(seg) <= 4 and _CJK_ONLY.match(seg)) or _title_end(seg) or not after \
+                or any(w in seg for w in NOT_TITLE_WORDS) or not split_name(after[0][1], self.names, base + after[0][0]):
+            return False
+        self.names.accept(seg)
+        return True
 
     def _name_then_title(self, seg: str, start: int) -> tuple[str, str] | None:
         """张某会长出席: the name, with the title after it recorded at once."""
