@@ -52,7 +52,9 @@ PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就�
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
 # 在分会场参加会议 / 同志主持 / 应邀出席.
 PARTAKE = ("(?:同志)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
-           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明))")
+           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明))")
+# Every clause holding a participant has one of these words or a title word (a cheap first look).
+PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明"
 # Dots inside minority names (阿依古丽·买买提), as pages type them.
 NAME_DOTS = "·•・‧"
 # Words that start with a surname character but name a group, not a person.

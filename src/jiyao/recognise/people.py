@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import ner
-from .lexicon import (CJK, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PEOPLE_FOLLOWERS,
+from .lexicon import (CJK, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS,
                       PEOPLE_TITLE_ENDINGS, TITLE_ENDINGS)
 from .names import Names, is_name
 from .roles import assign_roles
@@ -64,6 +64,7 @@ _TITLE_WORD = "|".join(sorted(map(re.escape, TITLE_ENDINGS + list(PEOPLE_TITLE_E
 _TITLE_END = re.compile(f"(?:{_TITLE_WORD})$")
 _HAS_TITLE = re.compile(_TITLE_WORD)
 _TITLE_AT = re.compile(f"(?=({_TITLE_WORD}))")
+_MAY_HOLD_PEOPLE = re.compile(f"{_TITLE_WORD}|{PARTAKE_WORDS}")
 
 
 def _title_end(s: str) -> bool:
@@ -167,9 +168,14 @@ def _read(text: str, names: Names) -> tuple[dict[str, PersonFound], list[tuple[i
         heading: list[tuple[str, int]] | None = None
         for cm in clause_re.finditer(text):
             sep = text[cm.end(): cm.end() + 1]
+            inherited = carry if carry is not None else heading
+            carry = None
+            if inherited is None and not _MAY_HOLD_PEOPLE.search(cm.group()):
+                heading = None
+                continue  # nine clauses in ten: no title, no verb of taking part
             parse = _Clause(names, found, merge=reading == 0)
             guesses = names.guesses
-            parse.read(cm.group(), cm.start(), sep_re, carry if carry is not None else heading)
+            parse.read(cm.group(), cm.start(), sep_re, inherited)
             if parse.stuck or names.guesses > guesses:
                 unsure.append((cm.start(), cm.end()))
             carry = parse.open_list if sep == "," else None
