@@ -156,3 +156,9 @@ def test_and_joins_two_title_sets():
     """副会长兼秘书长甲及市领导乙、丙: 及 ends the first person's titles."""
     assert people("市侨联副主席兼秘书长周立新及市领导胡一鸣、孟凡出席会议。") == [
         ("周立新", ["市侨联副主席兼秘书长"], []), ("胡一鸣", ["市领导"], []), ("孟凡", ["市领导"], [])]
+
+
+def test_a_comma_list_goes_on_past_an_unknown_name():
+    """副县长甲,乙,丙,丁,各乡镇…: 回一彬 has no known surname; between two names it is one."""
+    assert people("副县长周丽丽,黄一鸣,回一彬,吕振,各乡镇主要负责人参加会议。", use_ner=False) == [
+        ("周丽丽", ["副县长"], []), ("黄一鸣", ["副县长"], []), ("回一彬", ["副县长"], []), ("吕振", ["副县长"], [])]

@@ -26,7 +26,6 @@ from .roles import assign_roles
 
 __all__ = ["PersonFound", "find_people", "is_name", "split_name", "split_title_name"]
 
-_SENTENCE = re.compile(r"[^。!?\n]+")
 # Two readings of a clause, the first one's titles winning: spaces end a clause; spaces separate
 # list items, as scraped lists do (区领导 张三 李四). 及 separates items too (副会长张某及市领导李某).
 _READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、|以及|及")),
@@ -42,8 +41,6 @@ _LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人]
 _BRACKETED = re.compile(rf"\(([{CJK}、]{{2,40}})\)")
 _DOTTED_TAIL = re.compile(rf"[{CJK}]{{1,8}}[{NAME_DOTS}][{CJK}]{{1,8}}$")
 _PLATFORM = re.compile(r"出席|参加|列席|就座|主席团|执行主席|分会场|与会|参会")
-_CUE = re.compile(r"出席|主持|参加|列席|就座|分会场|与会|参会|到会|主席团|执行主席")
-_CLAUSE = re.compile(r"[^,;]+")
 _WINDOW = 32
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
@@ -64,6 +61,7 @@ _TITLE_WORD = "|".join(sorted(map(re.escape, TITLE_ENDINGS + list(PEOPLE_TITLE_E
 _TITLE_END = re.compile(f"(?:{_TITLE_WORD})$")
 _HAS_TITLE = re.compile(_TITLE_WORD)
 _TITLE_AT = re.compile(f"(?=({_TITLE_WORD}))")
+_NEXT_ITEM = re.compile(r"[^,;:。!?()\[\]“”\s、]+")
 _MAY_HOLD_PEOPLE = re.compile(f"{_TITLE_WORD}|{PARTAKE_WORDS}")
 
 
@@ -107,21 +105,6 @@ def _post_title(rest: str) -> str | None:
     return None
 
 
-def ner_windows(text: str) -> list[tuple[int, int]]:
-    """What the model reads: in each sentence with a participation cue, the clauses that can hold
-    a participant (one with a cue, a title word or a 、 list); a speech's content clauses
-    (…,强调要深入学习…) are left out. About a tenth of an article."""
-    out: list[tuple[int, int]] = []
-    for sm in _SENTENCE.finditer(text):
-        if not _CUE.search(sm.group()):
-            continue
-        for cm in _CLAUSE.finditer(sm.group()):
-            c = cm.group()
-            if _CUE.search(c) or "、" in c or _HAS_TITLE.search(c):
-                _add_window(out, sm.start() + cm.start(), sm.start() + cm.end(), text)
-    return out
-
-
 def _add_window(out: list[tuple[int, int]], s: int, e: int, text: str) -> None:
     """Windows of about _WINDOW characters: the model's time per character grows with the length
     of what it reads (0.3 ms for 10 characters, 2 ms for 60, 6 ms for 120 on one core), so a long
@@ -131,7 +114,9 @@ def _add_window(out: list[tuple[int, int]], s: int, e: int, text: str) -> None:
         cut = cut + 1 if cut > s else s + _WINDOW
         _add_window(out, s, cut, text)
         s = cut
-    if out and s - out[-1][0] <= _WINDOW and e - out[-1][0] <= _WINDOW and out[-1][1] >= s - 1:
+    if out and e <= out[-1][1]:
+        return  # read already (the two readings of a clause overlap)
+    if out and out[-1][1] >= s - 1 and e - out[-1][0] <= _WINDOW:
         s = out.pop()[0]
     out.append((s, e))
 
@@ -150,10 +135,11 @@ def find_people(text: str, use_ner: bool | None = None) -> list[PersonFound]:
     names = Names()
     found, unsure = _read(text, names)
     if use_ner and unsure:
-        windows = [w for w in ner_windows(text) if any(s < w[1] and w[0] < e for s, e in unsure)]
-        if windows:
-            names = Names(ner.person_spans(text, windows))
-            found, _ = _read(text, names)
+        windows: list[tuple[int, int]] = []
+        for s, e in sorted(set(unsure)):
+            _add_window(windows, s, e, text)
+        names = Names(ner.person_spans(text, windows))
+        found, _ = _read(text, names)
     people = sorted(found.values(), key=lambda p: p.start)  # text order
     assign_roles(text, people)
     return people
@@ -175,7 +161,9 @@ def _read(text: str, names: Names) -> tuple[dict[str, PersonFound], list[tuple[i
                 continue  # nine clauses in ten: no title, no verb of taking part
             parse = _Clause(names, found, merge=reading == 0)
             guesses = names.guesses
-            parse.read(cm.group(), cm.start(), sep_re, inherited)
+            # the next clause after a comma may go on with the list (副县长甲,乙,丙)
+            nxt = _NEXT_ITEM.match(text, cm.end() + 1) if sep == "," else None
+            parse.read(cm.group(), cm.start(), sep_re, inherited, [(nxt.start(), nxt.group())] if nxt else [])
             if parse.stuck or names.guesses > guesses:
                 unsure.append((cm.start(), cm.end()))
             carry = parse.open_list if sep == "," else None
@@ -203,7 +191,8 @@ class _Clause:
         self.open_list: list[tuple[str, int]] | None = None  # titles of a list the clause ends inside
         self.stuck = False
 
-    def read(self, clause: str, base: int, sep_re: re.Pattern, inherited: list[tuple[str, int]] | None) -> None:
+    def read(self, clause: str, base: int, sep_re: re.Pattern, inherited: list[tuple[str, int]] | None,
+             next_clause: list[tuple[int, str]] = ()) -> None:
         """inherited: the titles of a list the previous clause ended inside (副县长甲,乙,丙), or a
         heading before a colon; the clause's own titles replace them."""
         lead = _LEAD.match(clause)
@@ -229,7 +218,8 @@ class _Clause:
                 self.open_list = shared
                 continue
             nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start)
-            if not nm and (bare or shared) and self._between_names(seg, segs[i + 1:], base):
+            after = [(base + o, g) for o, g in segs[i + 1:]] or list(next_clause)
+            if not nm and (bare or shared) and self._between_names(seg, after):
                 nm = seg, ""
             if nm and not bare and (shared is not None or pending):
                 shared, pending = pending or shared, []  # 区领导 张某 李某: the titles before the names
@@ -252,11 +242,11 @@ class _Clause:
             self.stuck = shared is not None or bool(bare or pending)
             return
 
-    def _between_names(self, seg: str, after: list[tuple[int, str]], base: int) -> bool:
+    def _between_names(self, seg: str, after: list[tuple[int, str]]) -> bool:
         """An item of 2-4 characters between two names of one list is a name, though neither the
         surname rules nor the model know it (副委员长甲、白玛赤林、乙: a Tibetan name)."""
         if not (2 <= len(seg) <= 4 and _CJK_ONLY.match(seg)) or _title_end(seg) or not after \
-                or any(w in seg for w in NOT_TITLE_WORDS) or not split_name(after[0][1], self.names, base + after[0][0]):
+                or any(w in seg for w in NOT_TITLE_WORDS) or not split_name(after[0][1], self.names, after[0][0]):
             return False
         self.names.accept(seg)
         return True
