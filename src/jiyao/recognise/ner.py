@@ -5,8 +5,9 @@ The people recogniser uses its PER spans as name candidates: the model reads nam
 rules reject (李长春, 张和平: 长 and 和 are no name characters to the rules) and gives the full span
 of three-character names the rules cut to two. It decides nothing about who takes part.
 
-The model reads about 16k characters/s on one core, so callers pass windows (the sentences with
-a participation cue), not whole articles.
+The model reads about 15k characters/s on one core (less per character the longer the input), so
+callers pass short windows, not whole articles: people.py passes only the clauses its rules could
+not read with certainty, a few characters per article on average.
 
 `JIYAO_NER=0` turns the model off (for benchmarks and comparisons). When it is on and cannot be
 loaded, `tagger()` raises NERUnavailable: there is no silent fallback to rules only.

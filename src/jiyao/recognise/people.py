@@ -2,16 +2,17 @@
 headings (区领导…), and the roles SPEC.md names (主持 → chair; 讲话/指出/强调/… → speaker).
 
 Names are delimited by names.py (surname rules, dotted names, and the NER model's PER spans on
-the sentences that carry a participation cue); a name counts only inside a structure of taking
-part — after a title, in a list under a heading, or before a predicate such as 出席/主持 — so a
-cited leader (习近平总书记重要讲话) or a reporter is never a participant.
+the clauses the rules could not read with certainty); a name counts only inside a structure of
+taking part — after a title, in a list under a heading, or before a predicate such as 出席/主持 —
+so a cited leader (习近平总书记重要讲话) is never a participant (reporters are removed by the caller).
 
 List structures read (SPEC: titles as written; a list heading qualifies every name under it):
 - 县委常委、副县长张某、李某 → both ["县委常委", "副县长"]; 副县长张某,李某,王某 (commas) likewise;
 - 张某、李某、王某等县领导出席 → each ["县领导"] (the heading after the list); 张某、李某出席 → [];
 - 大会执行主席:张某、李某 → each ["大会执行主席"]; 在主席台就座的有:张某、李某 → [];
 - 张某会长出席 / 李某同志(县委书记)主持 → the title after the name;
-- the same person titled again later (市委常委…, later 常务副市长…) → titles merged in order.
+- the same person titled again later (市委常委…, later 常务副市长…) → titles merged in order;
+- an unknown item between two names of one list is a name (副委员长甲、白玛赤林、乙).
 """
 from __future__ import annotations
 
