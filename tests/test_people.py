@@ -162,3 +162,11 @@ def test_a_comma_list_goes_on_past_an_unknown_name():
     """副县长甲,乙,丙,丁,各乡镇…: 回一彬 has no known surname; between two names it is one."""
     assert people("副县长周丽丽,黄一鸣,回一彬,吕振,各乡镇主要负责人参加会议。", use_ner=False) == [
         ("周丽丽", ["副县长"], []), ("黄一鸣", ["副县长"], []), ("回一彬", ["副县长"], []), ("吕振", ["副县长"], [])]
+
+
+@pytest.mark.parametrize("text", [
+    "会议由党总支书记刘凯主持,党总支理论学习中心组全体成员参加。",  # 党 is a surname, 党总支 no name
+    "各乡镇党委书记在分会场参加会议,县直各部门主要负责同志参加会议。",
+])
+def test_groups_are_not_people(text):
+    assert [p for p, _, _ in people(text)] in ([], ["刘凯"])

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import ner
-from .lexicon import (CJK, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS,
+from .lexicon import (CJK, GROUP_WORDS, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS,
                       PEOPLE_TITLE_ENDINGS, TITLE_ENDINGS)
 from .names import Names, is_name
 from .roles import assign_roles
@@ -43,6 +43,7 @@ _BRACKETED = re.compile(rf"\(([{CJK}、]{{2,40}})\)")
 _DOTTED_TAIL = re.compile(rf"[{CJK}]{{1,8}}[{NAME_DOTS}][{CJK}]{{1,8}}$")
 _PLATFORM = re.compile(r"出席|参加|列席|就座|主席团|执行主席|分会场|与会|参会")
 _WINDOW = 32
+_MAX_POST_TITLE = 6  # 会长, 副书记, 县委书记: the titles written after a name are short
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
@@ -99,9 +100,10 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
 
 
 def _post_title(rest: str) -> str | None:
-    """张某会长出席 → 会长: a short title after the name, then a predicate of taking part."""
-    for k in range(min(len(rest), 12), 1, -1):
-        if _clean_title(rest[:k]) and _PARTAKE.match(rest[k:]):
+    """张某会长出席 → 会长: a short title after the name, then a predicate of taking part. A group
+    is no title (党总支理论学习中心组全体成员参加: 党 is a surname, 总支 is no given name)."""
+    for k in range(min(len(rest), _MAX_POST_TITLE), 1, -1):
+        if _clean_title(rest[:k]) and _PARTAKE.match(rest[k:]) and not any(w in rest[:k] for w in GROUP_WORDS):
             return rest[:k]
     return None
 
