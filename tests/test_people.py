@@ -167,6 +167,7 @@ def test_a_comma_list_goes_on_past_an_unknown_name():
 @pytest.mark.parametrize("text", [
     "会议由党总支书记刘凯主持,党总支理论学习中心组全体成员参加。",  # 党 is a surname, 党总支 no name
     "各乡镇党委书记在分会场参加会议,县直各部门主要负责同志参加会议。",
+    "四个村党总支书记作表态发言。",  # 党总支 + 书记 after it: no name, no title after a name
 ])
 def test_groups_are_not_people(text):
     assert [p for p, _, _ in people(text)] in ([], ["刘凯"])

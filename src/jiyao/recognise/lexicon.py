@@ -59,4 +59,5 @@ PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|
 # Dots inside minority names (阿依古丽·买买提), as pages type them.
 NAME_DOTS = "·•・‧"
 # Words that start with a surname character but name a group, not a person.
-GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民 代表 委员 成员".split())
+GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民 代表 委员 成员 "
+                        "党总支 党支部 党工委 党小组".split())
