@@ -58,6 +58,9 @@ def test_names_the_rules_reject_come_from_the_model():
     text = "县委书记李长春主持会议,县长张和平讲话。"
     assert people(text) == [("李长春", ["县委书记"], ["chair"]), ("张和平", ["县长"], ["speaker"])]
     assert people(text, use_ner=False) == []  # 长 and 和 stop the rules
+    # four characters after a one-character surname: the rules stop at three
+    assert people("副县长张小明亮出席会议。") == [("张小明亮", ["副县长"], [])]
+    assert people("副县长张小明亮出席会议。", use_ner=False) == []
 
 
 def test_three_character_name_not_cut_to_two():

@@ -36,8 +36,9 @@ def is_name(s: str) -> bool:
 
 
 def _surname_led(s: str) -> bool:
+    """A known surname first (any length up to 4: 张小明亮 is rare but real, the model may know it)."""
     single, compound = surnames()
-    return bool(_CJK_ONLY.match(s)) and (s[0] in single and len(s) <= 3 or len(s) >= 3 and s[:2] in compound)
+    return bool(_CJK_ONLY.match(s)) and (s[0] in single or len(s) >= 3 and s[:2] in compound)
 
 
 def is_dotted(s: str) -> bool:
