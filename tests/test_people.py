@@ -174,3 +174,12 @@ def test_a_comma_list_goes_on_past_an_unknown_name():
 ])
 def test_groups_are_not_people(text):
     assert [p for p, _, _ in people(text)] in ([], ["刘凯"])
+
+
+def test_the_model_reads_a_bounded_amount_of_a_huge_list():
+    """A pasted list of thousands of names the rules cannot read: the model reads at most its budget."""
+    from jiyao.recognise.people import _NER_BUDGET
+    t = ner.tagger()
+    chars = t.chars
+    find_people("县领导" + "、".join(["李长春"] * 5000) + "出席会议。", True)
+    assert 0 < t.chars - chars <= _NER_BUDGET

@@ -43,6 +43,7 @@ _BRACKETED = re.compile(rf"\(([{CJK}、]{{2,40}})\)")
 _DOTTED_TAIL = re.compile(rf"[{CJK}]{{1,8}}[{NAME_DOTS}][{CJK}]{{1,8}}$")
 _PLATFORM = re.compile(r"出席|参加|列席|就座|主席团|执行主席|分会场|与会|参会")
 _WINDOW = 32
+_NER_BUDGET = 3000  # characters the model reads per text at most (about 0.2 s)
 _MAX_POST_TITLE = 6  # 会长, 副书记, 县委书记: the titles written after a name are short
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
@@ -124,6 +125,18 @@ def _add_window(out: list[tuple[int, int]], s: int, e: int, text: str) -> None:
     out.append((s, e))
 
 
+def _within_budget(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The first windows up to _NER_BUDGET characters: a real article needs a few dozen; a pasted
+    list of thousands of names must not keep the model busy for a minute."""
+    out, used = [], 0
+    for s, e in windows:
+        used += e - s
+        if used > _NER_BUDGET:
+            break
+        out.append((s, e))
+    return out
+
+
 def find_people(text: str, use_ner: bool | None = None) -> list[PersonFound]:
     """People taking part, in text order. use_ner None → the JIYAO_NER switch (on by default);
     with NER on, a model that cannot be loaded raises ner.NERUnavailable.
@@ -141,7 +154,7 @@ def find_people(text: str, use_ner: bool | None = None) -> list[PersonFound]:
         windows: list[tuple[int, int]] = []
         for s, e in sorted(set(unsure)):
             _add_window(windows, s, e, text)
-        names = Names(ner.person_spans(text, windows))
+        names = Names(ner.person_spans(text, _within_budget(windows)))
         found, _ = _read(text, names)
     people = sorted(found.values(), key=lambda p: p.start)  # text order
     assign_roles(text, people)
@@ -221,7 +234,7 @@ class _Clause:
                 self.open_list = shared
                 continue
             nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start)
-            after = [(base + o, g) for o, g in segs[i + 1:]] or list(next_clause)
+            after = [(base + segs[i + 1][0], segs[i + 1][1])] if i + 1 < len(segs) else list(next_clause)
             if not nm and (bare or shared) and self._between_names(seg, after):
                 nm = seg, ""
             if nm and not bare and (shared is not None or pending):
