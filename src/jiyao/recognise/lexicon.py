@@ -93,3 +93,22 @@ CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporte
 OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "网", "报", "台")
 OUTLET_SUFFIX = "(?:" + "|".join(sorted(OUTLET_SUFFIXES, key=len, reverse=True)) + ")"
 NOT_OUTLETS = ("本报", "本网", "本台", "本刊")
+# ---- people lists (recognise/people.py, recognise/names.py) ----
+# More titles met in real pages' participant lists (全国人大常委会副委员长…, 大会执行主席 ends in 主席).
+PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委")
+# Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
+PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 还 再次 首先 随后 一同 共同 列席 参会 "
+                                "来到 前往 深入 看望 调研 检查 督导 察看 走访".split(),
+                                key=len, reverse=True))
+# A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
+# followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
+# 在分会场参加会议 / 同志主持 / 应邀出席.
+PARTAKE = ("(?:同志)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
+           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明))")
+# Every clause holding a participant has one of these words or a title word (a cheap first look).
+PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明"
+# Dots inside minority names (阿依古丽·买买提), as pages type them.
+NAME_DOTS = "·•・‧"
+# Words that start with a surname character but name a group, not a person.
+GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民 代表 委员 成员 "
+                        "党总支 党支部 党工委 党小组".split())

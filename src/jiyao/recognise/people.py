@@ -1,30 +1,52 @@
 """People taking part in the meeting: title sequences joined by 、 followed by names, shared list
 headings (区领导…), and the roles SPEC.md names (主持 → chair; 讲话/指出/强调/… → speaker).
 
-Names are recognised by a surname list plus what may follow a name (a verb of taking part, a
-separator), never by character count alone.
+Names are delimited by names.py (surname rules, dotted names, and the NER model's PER spans on
+the clauses the rules could not read with certainty); a name counts only inside a structure of
+taking part — after a title, in a list under a heading, or before a predicate such as 出席/主持 —
+so a cited leader (习近平总书记重要讲话) is never a participant (reporters are removed by the caller).
+
+List structures read (SPEC: titles as written; a list heading qualifies every name under it):
+- 县委常委、副县长张某、李某 → both ["县委常委", "副县长"]; 副县长张某,李某,王某 (commas) likewise;
+- 张某、李某、王某等县领导出席 → each ["县领导"] (the heading after the list); 张某、李某出席 → [];
+- 大会执行主席:张某、李某 → each ["大会执行主席"]; 在主席台就座的有:张某、李某 → [];
+- 张某会长出席 / 李某同志(县委书记)主持 → the title after the name;
+- the same person titled again later (市委常委…, later 常务副市长…) → titles merged in order;
+- an unknown item between two names of one list is a name (副委员长甲、白玛赤林、乙).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
-from .lexicon import CHAIR_RE, CJK, NAME_FOLLOWERS, NOT_TITLE_WORDS, SPEAKER_RE, ends_with_title, surnames
+from . import ner
+from .lexicon import (CJK, GROUP_WORDS, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS,
+                      PEOPLE_TITLE_ENDINGS, TITLE_ENDINGS)
+from .names import Names, is_name
+from .roles import assign_roles
 
-_SENTENCE = re.compile(r"[^。!?\n]+")
+__all__ = ["PersonFound", "find_people", "is_name", "split_name", "split_title_name"]
+
 # Two readings of a clause, the first one's titles winning: spaces end a clause; spaces separate
-# list items, as scraped lists do (区领导 张三 李四).
-_READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、")),
-             (re.compile(r"[^,;:。!?()\[\]“”\n]+"), re.compile(r"、|[ \t\u3000]+")))
-_LEAD = re.compile(r"^\s*(?:(?:出席|参加|列席)(?:会议|本次会议)?的(?:领导)?(?:还)?有|与会(?:领导)?(?:还)?有|会上|会议由|随后"
-                   r"|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
-# A participant named without a title: 由刘强主持 / 刘强同志主持会议 / 刘强主持召开
-_UNTITLED = (re.compile(rf"由([{CJK}]{{2,4}}?)主持"),
-             re.compile(rf"(?:^|[,。;\n])\s*([{CJK}]{{2,4}}?)(?:同志)?(?:主持|出席|参加)"))
-_GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民".split())
+# list items, as scraped lists do (区领导 张三 李四). 及 separates items too (副会长张某及市领导李某).
+_READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、|以及|及")),
+             (re.compile(r"[^,;:。!?()\[\]“”\n]+"), re.compile(r"、|以及|及|[ \t\u3000]+")))
+# A heading that lets untitled names follow: 出席会议的有 / 在主席台就座的有 / 与会领导有
+_HEADING = (rf"[{CJK}]{{0,12}}?(?:出席|参加|列席|就座|与会|参会|分会场)[{CJK}]{{0,8}}?的?(?:领导|同志|人员|嘉宾)?(?:还)?有"
+            r"|与会(?:领导)?(?:还)?有")
+_LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
+_PARTAKE = re.compile(PARTAKE)
+# after the last name of an untitled list: 等县领导出席 / 等出席 / 出席 (the heading comes after the list)
+_LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人])?(?P<title>[{CJK}]{{2,12}}?)?(?:{PARTAKE})")
+# 李某同志(县委书记、县长): titles in brackets after the name
+_BRACKETED = re.compile(rf"\(([{CJK}、]{{2,40}})\)")
+_DOTTED_TAIL = re.compile(rf"[{CJK}]{{1,8}}[{NAME_DOTS}][{CJK}]{{1,8}}$")
+_PLATFORM = re.compile(r"出席|参加|列席|就座|主席团|执行主席|分会场|与会|参会")
+_WINDOW = 32
+_NER_BUDGET = 3000  # characters the model reads per text at most (about 0.2 s)
+_MAX_POST_TITLE = 6  # 会长, 副书记, 县委书记: the titles written after a name are short
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
-_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员")
-_SHORT_BREAK = set("和与及在就等对到也率于主带同作做以")
+_FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
 _CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
 
@@ -38,61 +60,247 @@ class PersonFound:
     roles: set[str] = field(default_factory=set)
 
 
-def is_name(s: str) -> bool:
-    single, compound = surnames()
-    if not (2 <= len(s) <= 4 and _CJK_ONLY.match(s)) or any(c in _NOT_IN_NAME for c in s[1:]):
-        return False
-    if len(s) >= 3 and s[:2] in compound:
-        return True
-    return s[0] in single and len(s) <= 3
+_TITLE_WORD = "|".join(sorted(map(re.escape, TITLE_ENDINGS + list(PEOPLE_TITLE_ENDINGS)), key=len, reverse=True))
+_TITLE_END = re.compile(f"(?:{_TITLE_WORD})$")
+_HAS_TITLE = re.compile(_TITLE_WORD)
+_TITLE_AT = re.compile(f"(?=({_TITLE_WORD}))")
+_NEXT_ITEM = re.compile(r"[^,;:。!?()\[\]“”\s、]+")
+_MAY_HOLD_PEOPLE = re.compile(f"{_TITLE_WORD}|{PARTAKE_WORDS}")
+
+
+def _title_end(s: str) -> bool:
+    return bool(_TITLE_END.search(s))
 
 
 def _rest_ok(rest: str) -> bool:
-    return not rest or rest.startswith(NAME_FOLLOWERS)
+    return not rest or rest.startswith(_FOLLOWERS)
 
 
-def split_name(seg: str) -> tuple[str, str] | None:
+def _clean_title(seg: str) -> bool:
+    return 2 <= len(seg) <= 24 and _title_end(seg) and not any(w in seg for w in NOT_TITLE_WORDS) \
+        and bool(_CJK_ONLY.match(seg))
+
+
+def split_name(seg: str, names: Names | None = None, start: int = 0) -> tuple[str, str] | None:
     """seg = NAME + REST where REST is empty or starts with a follower word."""
-    options = [(L, seg[:L], seg[L:]) for L in (3, 2, 4) if len(seg) >= L and is_name(seg[:L]) and _rest_ok(seg[L:])]
-    if not options:
-        return None
-    # 3-character names are the most common, unless the third character is itself a joiner word.
-    options.sort(key=lambda o: (o[0] == 3 and o[1][2] in _SHORT_BREAK, o[0] != 3, o[0]))
-    return options[0][1], options[0][2]
+    return (names or Names()).split(seg, start, _rest_ok, _PARTAKE.match)
 
 
-def split_title_name(seg: str) -> tuple[str, str, str] | None:
+def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tuple[str, str, str] | None:
     """seg = TITLE + NAME + REST, the longest title that leaves a valid name."""
-    for k in range(min(len(seg) - 2, _MAX_TITLE), 1, -1):
+    # where a title word ends (any start: 县委副书记 has 书记 inside), longest title first
+    ends = sorted({m.start() + len(m.group(1)) for m in _TITLE_AT.finditer(seg, 0, _MAX_TITLE)}, reverse=True)
+    for k in ends:
         title = seg[:k]
-        if not ends_with_title(title) or any(w in title for w in NOT_TITLE_WORDS):
+        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS):
             continue
-        got = split_name(seg[k:])
+        got = split_name(seg[k:], names, start + k)
         if got:
             return title, got[0], got[1]
     return None
 
 
-def _clean_title(seg: str) -> bool:
-    return 2 <= len(seg) <= 24 and ends_with_title(seg) and not any(w in seg for w in NOT_TITLE_WORDS) \
-        and bool(_CJK_ONLY.match(seg))
+def _post_title(rest: str) -> str | None:
+    """张某会长出席 → 会长: a short title after the name, then a predicate of taking part. A group
+    is no title (党总支理论学习中心组全体成员参加: 党 is a surname, 总支 is no given name)."""
+    for k in range(min(len(rest), _MAX_POST_TITLE), 1, -1):
+        if _clean_title(rest[:k]) and _PARTAKE.match(rest[k:]) and not any(w in rest[:k] for w in GROUP_WORDS):
+            return rest[:k]
+    return None
 
 
-def find_people(text: str) -> list[PersonFound]:
-    found: dict[str, PersonFound] = {}
-    for clause_re, sep_re in _READINGS:
-        for cm in clause_re.finditer(text):
-            _clause_people(cm.group(), cm.start(), sep_re, found)
-    # 由X主持 / X同志主持: a chair named without a title is still a participant
-    for rx in _UNTITLED:
-        for m in rx.finditer(text):
-            w = m.group(1)
-            # 代表/全体/干部 start with a surname character but are not names
-            if is_name(w) and w not in found and not ends_with_title(w) and w not in _GROUP_WORDS:
-                _add(found, w, [], m.start(1))
+def _add_window(out: list[tuple[int, int]], s: int, e: int, text: str) -> None:
+    """Windows of about _WINDOW characters: the model's time per character grows with the length
+    of what it reads (0.3 ms for 10 characters, 2 ms for 60, 6 ms for 120 on one core), so a long
+    clause is cut between list items (、) and short neighbours are read together."""
+    while e - s > _WINDOW:
+        cut = text.rfind("、", s + 1, s + _WINDOW)
+        cut = cut + 1 if cut > s else s + _WINDOW
+        _add_window(out, s, cut, text)
+        s = cut
+    if out and e <= out[-1][1]:
+        return  # read already (the two readings of a clause overlap)
+    if out and out[-1][1] >= s - 1 and e - out[-1][0] <= _WINDOW:
+        s = out.pop()[0]
+    out.append((s, e))
+
+
+def _within_budget(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The first windows up to _NER_BUDGET characters: a real article needs a few dozen; a pasted
+    list of thousands of names must not keep the model busy for a minute."""
+    out, used = [], 0
+    for s, e in windows:
+        used += e - s
+        if used > _NER_BUDGET:
+            break
+        out.append((s, e))
+    return out
+
+
+def find_people(text: str, use_ner: bool | None = None) -> list[PersonFound]:
+    """People taking part, in text order. use_ner None → the JIYAO_NER switch (on by default);
+    with NER on, a model that cannot be loaded raises ner.NERUnavailable.
+
+    The rules read the text first; the model reads only the participant clauses the rules could
+    not fully read (县长张和平讲话: 和 stops the rules) or had to guess a boundary in (王大同出席),
+    and the text is read again with its names. Most articles need no model call at all."""
+    if use_ner is None:
+        use_ner = ner.enabled()
+    if use_ner:
+        ner.tagger()  # loaded (or failing loudly) whether or not this text needs it
+    names = Names()
+    found, unsure = _read(text, names)
+    if use_ner and unsure:
+        windows: list[tuple[int, int]] = []
+        for s, e in sorted(set(unsure)):
+            _add_window(windows, s, e, text)
+        names = Names(ner.person_spans(text, _within_budget(windows)))
+        found, _ = _read(text, names)
     people = sorted(found.values(), key=lambda p: p.start)  # text order
-    _assign_roles(text, people)
+    assign_roles(text, people)
     return people
+
+
+def _read(text: str, names: Names) -> tuple[dict[str, PersonFound], list[tuple[int, int]]]:
+    """(people found, the spans of clauses the rules could not read with certainty)."""
+    found: dict[str, PersonFound] = {}
+    unsure: list[tuple[int, int]] = []
+    for reading, (clause_re, sep_re) in enumerate(_READINGS):
+        carry: list[tuple[str, int]] | None = None
+        heading: list[tuple[str, int]] | None = None
+        for cm in clause_re.finditer(text):
+            sep = text[cm.end(): cm.end() + 1]
+            inherited = carry if carry is not None else heading
+            carry = None
+            if inherited is None and not _MAY_HOLD_PEOPLE.search(cm.group()):
+                heading = None
+                continue  # nine clauses in ten: no title, no verb of taking part
+            parse = _Clause(names, found, merge=reading == 0)
+            guesses = names.guesses
+            # the next clause after a comma may go on with the list (副县长甲,乙,丙)
+            nxt = _NEXT_ITEM.match(text, cm.end() + 1) if sep == "," else None
+            parse.read(cm.group(), cm.start(), sep_re, inherited, [(nxt.start(), nxt.group())] if nxt else [])
+            if parse.stuck or names.guesses > guesses:
+                unsure.append((cm.start(), cm.end()))
+            carry = parse.open_list if sep == "," else None
+            heading = _colon_heading(cm.group(), cm.start()) if sep == ":" else None
+    _bracketed_titles(text, names, found)
+    return found, unsure
+
+
+def _colon_heading(clause: str, start: int) -> list[tuple[str, int]] | None:
+    """大会执行主席: / 主席团成员: → that heading qualifies the names after the colon;
+    在主席台就座的有: → the names are participants without a title."""
+    c = clause.strip()
+    if _clean_title(c):
+        return [(c, start + clause.index(c))]
+    if re.fullmatch(_HEADING, c) or _PLATFORM.search(c) and len(c) <= 20:
+        return []
+    return None
+
+
+class _Clause:
+    """One clause: TITLE、TITLE NAME、NAME… or NAME、NAME…(等TITLE)出席."""
+
+    def __init__(self, names: Names, found: dict[str, PersonFound], merge: bool) -> None:
+        self.names, self.found, self.merge = names, found, merge
+        self.open_list: list[tuple[str, int]] | None = None  # titles of a list the clause ends inside
+        self.stuck = False
+
+    def read(self, clause: str, base: int, sep_re: re.Pattern, inherited: list[tuple[str, int]] | None,
+             next_clause: list[tuple[int, str]] = ()) -> None:
+        """inherited: the titles of a list the previous clause ended inside (副县长甲,乙,丙), or a
+        heading before a colon; the clause's own titles replace them."""
+        lead = _LEAD.match(clause)
+        if lead.group("heading") and inherited is None:
+            inherited = []  # 出席会议的有张某、李某: names without titles take part
+        clause, base = clause[lead.end():], base + lead.end()
+        self.open_list = None
+        self.stuck = False  # the clause ended at a segment nothing could read
+        shared, pending = inherited, []
+        bare: list[tuple[str, int]] = []  # untitled names waiting for 等县领导出席 / 出席
+        segs = _segments(clause, sep_re)
+        for i, (offset, seg) in enumerate(segs):
+            seg_start = base + offset
+            self.open_list = None
+            tn = None if bare else split_title_name(seg, self.names, seg_start)
+            if tn:
+                title, name, rest = tn
+                shared, pending = pending + [(title, seg_start)], []
+                if not _CITED.match(rest):
+                    self._add(name, shared, seg_start + len(title))
+                if rest:
+                    return
+                self.open_list = shared
+                continue
+            nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start)
+            after = [(base + segs[i + 1][0], segs[i + 1][1])] if i + 1 < len(segs) else list(next_clause)
+            if not nm and (bare or shared) and self._between_names(seg, after):
+                nm = seg, ""
+            if nm and not bare and (shared is not None or pending):
+                shared, pending = pending or shared, []  # 区领导 张某 李某: the titles before the names
+                self._add(nm[0], shared, seg_start)
+                if nm[1]:
+                    return
+                self.open_list = shared
+                continue
+            if _clean_title(seg) and not bare and (shared is inherited or not shared):
+                shared = None
+                pending.append((seg, seg_start))
+                continue
+            if nm and not pending:
+                bare.append((nm[0], seg_start))
+                if nm[1]:
+                    self.stuck = not self._close_bare(bare, nm[1], seg_start + len(nm[0]))
+                    return
+                continue
+            # an unreadable item inside a name list (市领导叶林、占卓夫、…): the model may know it
+            self.stuck = shared is not None or bool(bare or pending)
+            return
+
+    def _between_names(self, seg: str, after: list[tuple[int, str]]) -> bool:
+        """An item of 2-4 characters between two names of one list is a name, though neither the
+        surname rules nor the model know it (副委员长甲、白玛赤林、乙: a Tibetan name)."""
+        if not (2 <= len(seg) <= 4 and _CJK_ONLY.match(seg)) or _title_end(seg) or not after \
+                or any(w in seg for w in NOT_TITLE_WORDS) or not split_name(after[0][1], self.names, after[0][0]):
+            return False
+        self.names.accept(seg)
+        return True
+
+    def _name_then_title(self, seg: str, start: int) -> tuple[str, str] | None:
+        """张某会长出席: the name, with the title after it recorded at once."""
+        if not _HAS_TITLE.search(seg, 2):
+            return None
+        got = self.names.split(seg, start, lambda r: _post_title(r) is not None)
+        if not got:
+            return None
+        title = _post_title(got[1])
+        self._add(got[0], [(title, start + len(got[0]))], start)
+        return got[0], got[1][len(title):]
+
+    def _close_bare(self, bare: list[tuple[str, int]], rest: str, rest_start: int) -> bool:
+        """The untitled list is a list of participants when a predicate of taking part follows it."""
+        m = _LIST_TAIL.match(rest) or _PARTAKE.match(rest)
+        if not m:
+            return False
+        heading = m.groupdict().get("title")
+        titles = [(heading, rest_start + m.start("title"))] if heading and _clean_title(heading) else []
+        for name, start in bare:
+            self._add(name, titles, start)
+        return True
+
+    def _add(self, name: str, titles: list[tuple[str, int]], start: int) -> None:
+        if not self.names.ok(name):
+            return
+        have = self.found.get(name)
+        if have is None:
+            self.found[name] = PersonFound(name, [t for t, _ in titles], start, [s for _, s in titles])
+            return
+        # the same person titled again elsewhere in the text: titles merged in order, once each
+        for t, s in titles if self.merge else ():
+            if t not in have.titles and s not in have.title_starts:
+                have.titles.append(t)
+                have.title_starts.append(s)
 
 
 def _segments(clause: str, sep_re: re.Pattern) -> list[tuple[int, str]]:
@@ -104,75 +312,20 @@ def _segments(clause: str, sep_re: re.Pattern) -> list[tuple[int, str]]:
     return [(o, s) for o, s in out if s]
 
 
-def _clause_people(clause: str, base: int, sep_re: re.Pattern, found: dict[str, PersonFound]) -> None:
-    lead = _LEAD.match(clause)
-    if lead:
-        clause, base = clause[lead.end():], base + lead.end()
-    pending: list[tuple[str, int]] = []
-    shared: list[tuple[str, int]] | None = None
-    for offset, seg in _segments(clause, sep_re):
-        seg_start = base + offset
-        tn = split_title_name(seg)
-        if tn:
-            title, name, rest = tn
-            titles = pending + [(title, seg_start)]
-            if not _CITED.match(rest):
-                _add(found, name, titles, seg_start + len(title))
-            shared, pending = titles, []
-            if rest:
-                break
+def _bracketed_titles(text: str, names: Names, found: dict[str, PersonFound]) -> None:
+    """李某同志(县委书记、县长)主持会议: titles in brackets after a participant's name."""
+    for m in _BRACKETED.finditer(text):
+        before = text[max(0, m.start() - 16): m.start()]
+        if before.endswith("同志"):
+            before = before[:-2]
+        dotted = _DOTTED_TAIL.search(before)
+        cands = [dotted.group()] if dotted else [before[-L:] for L in (3, 2, 4) if len(before) >= L]
+        name = next((c for c in cands if names.ok(c)), None)
+        if name is None or name not in found and not _PARTAKE.match(text[m.end(): m.end() + 20]):
             continue
-        nm = split_name(seg)
-        if nm and (shared or pending):
-            titles = shared if shared else pending
-            _add(found, nm[0], titles, seg_start)
-            if nm[1]:
-                break
-            continue
-        if _clean_title(seg) and shared is None:
-            pending.append((seg, seg_start))
-            continue
-        break
-
-
-def _add(found: dict[str, PersonFound], name: str, titles: list[tuple[str, int]], start: int) -> None:
-    if name in found:
-        return
-    found[name] = PersonFound(name, [t for t, _ in titles], start, [s for _, s in titles])
-
-
-def _assign_roles(text: str, people: list[PersonFound]) -> None:
-    if not people:
-        return
-    names = sorted((p.name for p in people), key=len, reverse=True)
-    name_re = re.compile("|".join(map(re.escape, names)))
-    # Skip over coordinated names (X、Y、Z主持…): the predicate after the list is shared.
-    coord = re.compile(rf"^(?:[、和及与]\s*(?:[{CJK}]{{0,20}}?)(?:{name_re.pattern}))*")
-    by_name = {p.name: p for p in people}
-    for m in name_re.finditer(text):
-        after = text[m.end(): m.end() + 400]  # a predicate is in the same sentence
-        after = after[coord.match(after).end():]
-        pred = _predicate(after, name_re)
-        if CHAIR_RE.search(pred):
-            by_name[m.group()].roles.add("chair")
-        if SPEAKER_RE.search(pred):
-            by_name[m.group()].roles.add("speaker")
-
-
-def _predicate(after: str, name_re: re.Pattern) -> str:
-    """The rest of the person's clause; it runs on over commas to the sentence end while the
-    following clauses name no other participant (他…,…作了安排)."""
-    sent = _SENTENCE.match(after)
-    sent_text = re.split(r"\s", sent.group())[0] if sent else ""
-    nxt = name_re.search(sent_text)
-    if nxt:
-        sent_text = sent_text[: nxt.start()]
-    parts = re.split(r"([,;])", sent_text)
-    pred = parts[0]
-    i = 2
-    while not (CHAIR_RE.search(pred) or SPEAKER_RE.search(pred)) and i < len(parts):
-        if name_re.search(parts[i]) or parts[i - 1] == ";":
-            break
-        pred += "," + parts[i]
-        i += 2
-    return pred
+        titles, pos = [], m.start(1)
+        for t in m.group(1).split("、"):
+            if _clean_title(t):
+                titles.append((t, pos))
+            pos += len(t) + 1
+        _Clause(names, found, merge=True)._add(name, titles, text.rindex(name, 0, m.start()))

@@ -1,0 +1,48 @@
+"""Roles of SPEC.md for the people found: 主持 → chair; 讲话/指出/强调/要求/作部署/发言 → speaker,
+read from the predicate that follows each mention of a participant's name."""
+from __future__ import annotations
+
+import re
+
+from .lexicon import CHAIR_RE, CJK, SPEAKER_RE
+
+_SENTENCE = re.compile(r"[^。!?\n]+")
+
+
+def assign_roles(text: str, people: list) -> None:
+    """Adds chair/speaker to the roles of each people.PersonFound."""
+    if not people:
+        return
+    names = sorted((p.name for p in people), key=len, reverse=True)
+    name_re = re.compile("|".join(map(re.escape, names)))
+    # Skip over coordinated names (X、Y、Z主持…) and a bracketed or trailing title (李某(县长)主持,
+    # 张某会长主持): the predicate after the list is shared.
+    coord = re.compile(rf"^(?:\([^()]{{0,40}}\)|[{CJK}]{{0,6}}?(?=主持|出席|讲话))?(?:[、和及与]\s*(?:[{CJK}]{{0,20}}?)(?:{name_re.pattern}))*")
+    by_name = {p.name: p for p in people}
+    for m in name_re.finditer(text):
+        after = text[m.end(): m.end() + 400]  # a predicate is in the same sentence
+        after = after[coord.match(after).end():]
+        pred = _predicate(after, name_re)
+        if CHAIR_RE.search(pred):
+            by_name[m.group()].roles.add("chair")
+        if SPEAKER_RE.search(pred):
+            by_name[m.group()].roles.add("speaker")
+
+
+def _predicate(after: str, name_re: re.Pattern) -> str:
+    """The rest of the person's clause; it runs on over commas to the sentence end while the
+    following clauses name no other participant (他…,…作了安排)."""
+    sent = _SENTENCE.match(after)
+    sent_text = re.split(r"\s", sent.group())[0] if sent else ""
+    nxt = name_re.search(sent_text)
+    if nxt:
+        sent_text = sent_text[: nxt.start()]
+    parts = re.split(r"([,;])", sent_text)
+    pred = parts[0]
+    i = 2
+    while not (CHAIR_RE.search(pred) or SPEAKER_RE.search(pred)) and i < len(parts):
+        if name_re.search(parts[i]) or parts[i - 1] == ";":
+            break
+        pred += "," + parts[i]
+        i += 2
+    return pred
