@@ -179,4 +179,4 @@ def to_record(doc: Document, extracted: ExtractedReport, usage=None, warnings: l
     g = ground(extracted, doc)
     data = g.report.model_dump()
     return MeetingReport(doc_id=doc.doc_id, **data, evidence=g.evidence, usage=usage,
-                         diagnostics=Diagnostics(dropped_ungrounded=g.dropped, warnings=warnings or []))
+                         diagnostics=Diagnostics(dropped_ungrounded=g.dropped, warnings=[*doc.warnings, *(warnings or [])]))

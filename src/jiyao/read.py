@@ -13,6 +13,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from .furniture import find_article
 from .text import Normalised, normalise
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -34,6 +35,7 @@ class Document:
     encoding: str = "utf-8"
     page_title: str | None = None
     page_date: str | None = None
+    warnings: tuple[str, ...] = ()  # what reading changed: page furniture dropped, decoding
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original-file span of normalised text[start:end]."""
@@ -221,7 +223,9 @@ def from_text(original: str, doc_id: str, path: str | None = None, encoding: str
         art, starts, ends, title, pdate = html_article(original)
         return Document(doc_id, path, original, normalise(art), tuple(starts), tuple(ends), encoding,
                         normalise(title).text if title else None, pdate)
-    return Document(doc_id, path, original, normalise(original), encoding=encoding)
+    # a plain-text page dump: the article without the site's furniture, offsets still into `original`
+    page = find_article(normalise(original))
+    return Document(doc_id, path, original, page.norm, encoding=encoding, warnings=page.warnings)
 
 
 def read_file(path: Path, doc_id: str | None = None) -> Document:

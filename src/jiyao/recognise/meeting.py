@@ -7,6 +7,7 @@ from datetime import date
 
 import cn2an
 
+from .. import furniture
 from .lexicon import CJK
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
@@ -41,11 +42,17 @@ def _cn_int(s: str) -> int:
 
 
 def headline(lines: list[tuple[int, str]]) -> Found | None:
-    """The title line: the first short line that is not a banner or a body paragraph; failing that,
-    a short 召开…会议 line anywhere (scraped pages often put the title after the body)."""
+    """The title line: the first short line that is not a banner, page furniture or a body paragraph;
+    failing that, a short 召开…会议 line anywhere (scraped pages often put the title after the body).
+    A date before the title (`01.24 `) and a site name after it (`_某某网`) are not the headline."""
     def title_like(s: str) -> bool:
         return 4 <= len(s) <= 64 and "。" not in s and not DATE_RE.match(s) and "讯" not in s[:8] \
-            and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 1
+            and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 1 \
+            and furniture.kind(s) not in _NOT_TITLES
+
+    def found(o: int, s: str) -> Found:
+        a, b = furniture.title_bounds(s)
+        return Found(s[a:b], o + a)
 
     nonempty = [(o + len(s) - len(s.lstrip()), s.strip()) for o, s in lines if s.strip()]
     for i, (o, s) in enumerate(nonempty[:3]):
@@ -53,11 +60,15 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
             break
         if ("·" in s or "|" in s) and i + 1 < len(nonempty) and title_like(nonempty[i + 1][1]):
             continue  # a column banner above the real title
-        return Found(s, o)
+        return found(o, s)
     for o, s in nonempty:
         if title_like(s) and len(s) <= 40 and re.search("召开|举行", s) and re.search("会议?$", s):
-            return Found(s, o)
+            return found(o, s)
     return None
+
+
+# lines that are page furniture, never a title (a scraped page that did not pass the furniture stage)
+_NOT_TITLES = ("breadcrumb", "nav", "footer", "comments", "next", "related", "toolbar", "image", "meta", "credit")
 
 
 def _clean_name(raw: str) -> str:
