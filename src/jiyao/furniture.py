@@ -29,7 +29,8 @@ from .text import Normalised
 # ---- the furniture word lists (each once; the text is normalised, so simplified forms only) ----
 BREADCRUMB_WORDS = ("当前位置", "您的位置", "您现在的位置", "你的位置", "你现在的位置", "所在位置", "现在位置")
 COMMENT_WORDS = ("网友评论", "发表评论", "我要评论", "评论列表", "热门评论", "最新评论", "相关评论", "网友留言",
-                 "我来说两句", "查看评论", "条评论", "暂无评论", "评论区", "跟帖", "网友回复", "条回复")
+                 "我来说两句", "查看评论", "条评论", "暂无评论", "评论区", "跟帖", "网友回复", "条回复",
+                 "发表于", "只看该作者", "楼主")  # a forum thread: the posts after the first are comments
 NEXT_WORDS = ("上一篇", "下一篇", "上一条", "下一条", "上一页", "下一页", "上一则", "下一则")
 RELATED_WORDS = ("相关新闻", "相关阅读", "相关链接", "相关文章", "相关报道", "相关稿件", "延伸阅读", "推荐阅读",
                  "热门推荐", "热点推荐", "新闻推荐", "精彩推荐", "智能推荐", "热门文章", "热门专题", "热点新闻",
@@ -49,6 +50,7 @@ _CREDIT = re.compile(r"^[(\[【]?\s*(?:本条编辑|责任编辑|编辑|责编|�
                      r"核稿|校对|监制|总监制|撰稿|文/|图/|一审|二审|三审)")
 _CREDIT_BRACKET = re.compile(r"^[(\[【].*(?:记者|编辑|通讯员|来源|摄影).*[)\]】]$")
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。!?;]")
 _CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*")
 _NAV_SEP = re.compile(r"\s*[|丨·_]\s*")
@@ -125,7 +127,7 @@ def kind(line: str) -> str:
         return "nav"  # 首 页 政务公开 互动交流 …, 即时 热门 政治 社会 …
     if n <= 40 and not sentence and _has(s, TOOLBAR_WORDS):
         return "toolbar"
-    if (n >= 20 and sentence) or n >= 60:
+    if ((n >= 20 and sentence) or n >= 60) and len(_CJK.findall(s)) >= 0.4 * n:
         return "prose"
     if re.fullmatch(r"[\d\s年月日时分:./\-]+", s):
         return "other"  # a bare date or time
@@ -176,14 +178,27 @@ def _title_run(kinds: list[str], body: int) -> list[int]:
     return titles[-1:] if len(titles) > _RUN_MAX else titles
 
 
-def _joins(first: str, second: str, page: str) -> bool:
+def _joins(first: str, second: str, text: str) -> bool:
     """A title wrapped over two lines (not a title over its subtitle: 抓紧抓实…工作 / 夺取…双胜利):
-    the second part is a short remainder, the first ends mid-phrase, or the page repeats the whole."""
-    whole = first + second
-    if first == second or len(whole) > 64:
+    the second part is a short remainder (`精神`), the first ends mid-phrase (`…、`), or the page
+    repeats the whole title elsewhere (its <title> line)."""
+    whole = "".join((first + second).split())
+    if first == second or len(whole) > 64 or not re.search(r"[\u4e00-\u9fff]", second) \
+            or re.search(r"讯$|^(?:本报|本网|记者|通讯员|\d)", second):
         return False
     return len(second) <= 8 or first.endswith(tuple("、,和及与暨的在为对并")) or second.startswith(("暨", "精神")) \
-        or page.count("".join(whole.split())) >= 2
+        or "".join(text.split()).count(whole) >= 2
+
+
+def _body_start(kinds: list[str]) -> int | None:
+    """The first paragraph of the body: the first prose line that page furniture does not follow (a
+    lone notice between menus — a disclaimer, a browser hint — is no body); else the first prose line."""
+    prose = [i for i, k in enumerate(kinds) if k == "prose"]
+    for i in prose:
+        nxt = next((kinds[j] for j in range(i + 1, len(kinds)) if kinds[j] != "blank"), None)
+        if nxt is not None and nxt not in _DROP_NEAR_TITLE:
+            return i
+    return prose[0] if prose else None
 
 
 def find_article(norm: Normalised) -> Page:
@@ -191,19 +206,18 @@ def find_article(norm: Normalised) -> Page:
     text = norm.text
     lines = _lines(text)
     kinds = [kind(s) if s else "blank" for _, _, s in lines]
-    body = next((i for i, k in enumerate(kinds) if k == "prose"), None)
+    body = _body_start(kinds)
     if body is None:
         return Page(norm)
     run = _title_run(kinds, body)
     title = run[:1]
-    if len(run) >= 2:
-        first, second = (lines[i][2] for i in run[:2])
-        if _joins(first, second, "".join(text.split())):
-            title = run[:2]
+    nxt = next((i for i in range(title[0] + 1, body) if kinds[i] != "blank"), None) if title else None
+    if nxt is not None and kinds[nxt] in ("title", "other") and _joins(lines[title[0]][2], lines[nxt][2], text):
+        title.append(nxt)
     if title:  # a page repeats its title (<title>, then <h1>): the first copy is the title line
         t = lines[title[0]][2]
         title[0] = next(i for i in range(title[0] + 1) if lines[i][2] == t)
-    keep, dropped = _choose(kinds, title, body)
+    keep, dropped = _choose(lines, kinds, title, body)
     if not dropped and title == run[:1] and (not title or title[0] == next(i for i, k in enumerate(kinds) if k != "blank")):
         return Page(norm)
     return Page(_select(norm, lines, title, keep), (_warning(kinds, dropped, title),))
@@ -225,7 +239,12 @@ def _link_runs(kinds: list[str], lo: int, hi: int) -> set[int]:
     return out
 
 
-def _choose(kinds: list[str], title: list[int], body: int) -> tuple[list[int], list[tuple[int, str]]]:
+def _same_title(a: str, b: str) -> bool:
+    (i, j), (k, m) = title_bounds(a), title_bounds(b)
+    return a[i:j] == b[k:m]
+
+
+def _choose(lines: list[tuple[int, int, str]], kinds: list[str], title: list[int], body: int) -> tuple[list[int], list[tuple[int, str]]]:
     """(lines kept besides the title, in page order; (line, kind) of the furniture dropped)."""
     n = len(kinds)
     cut = next((i for i in range(body + 1, n) if kinds[i] in _CUT), n)
@@ -238,6 +257,8 @@ def _choose(kinds: list[str], title: list[int], body: int) -> tuple[list[int], l
             continue
         if i < (title[0] if title else 0):  # above the title: banners, menus, breadcrumbs, other pages' links
             drop = k not in _KEEP
+        elif i < body and title and k == "title" and _same_title(lines[i][2], lines[title[0]][2]):
+            drop, k = True, "title copy"  # 市委召开…会 / 市委召开…会_某某网: the page's <title> again
         elif i < cut:
             drop = k in _DROP_NEAR_TITLE or i in links
         else:  # the page after the article: only credits and meta lines before any comment section
@@ -280,5 +301,6 @@ def _warning(kinds: list[str], dropped: list[tuple[int, str]], title: list[int])
     for _, k in dropped:
         counts[k] = counts.get(k, 0) + 1
     what = ", ".join(f"{k} {c}" for k, c in counts.items())
-    joined = f"; title joined from {len(title)} lines" if len(title) > 1 else ""
-    return f"page furniture: dropped {len(dropped)} line(s) ({what}){joined}" if dropped else f"page furniture: title moved first{joined}"
+    parts = [f"dropped {len(dropped)} line(s) ({what})"] if dropped else []
+    parts += [f"title joined from {len(title)} lines"] if len(title) > 1 else []
+    return "page furniture: " + ("; ".join(parts) or "title moved to the first line")
