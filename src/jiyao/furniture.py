@@ -56,8 +56,8 @@ _CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*")
 _NAV_SEP = re.compile(r"\s*[|丨·_]\s*")
 _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S+\.(?:jpe?g|png|gif|webp|bmp))$", re.I)
 # Before the title: `01.24 `, `2023-05-06 `, `[05-06]`; after it: ` 2023-05-06`, `(2023-05-06)`.
-_DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,2}[-./]\d{1,2}\s+|\d{2}[-.]\d{2}(?=\S)|"
-                          r"[\[(]\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,2})?[\])]\s*)")
+_DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,2}[-./]\d{1,2}\s+|(?:0[1-9]|1[0-2])[-.](?:[0-2]\d|3[01])(?=[\u4e00-\u9fff])(?![亿万元千百个余多])|"
+                          r"[\[(【]\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,2})?[\])】]\s*)")
 _DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}[\])]?$|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")
 _STAMP = re.compile(r"^\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*\d{1,2}:\d{2}")  # a publication stamp, not a title
 # `…_某某网`, `… - 某某人民政府`, `…|某某新闻网`: the page's <title> names the site after the article
@@ -65,9 +65,14 @@ _SITE_SUFFIX = re.compile(r"\s*(?:[_|]|\s[-–—]\s)\s*([^_|]{2,24})$")
 TITLE_MIN, TITLE_MAX = 6, 80
 
 
+_WORD_RES: dict[tuple[str, ...], re.Pattern] = {}
+
+
 def _has(s: str, words: tuple[str, ...]) -> bool:
-    low = s.lower()
-    return any(w in low for w in words)
+    rx = _WORD_RES.get(words)
+    if rx is None:  # one alternation per list: a line is tested against each list once
+        rx = _WORD_RES[words] = re.compile("|".join(map(re.escape, words)), re.I)
+    return rx.search(s) is not None
 
 
 def _site_like(s: str) -> bool:

@@ -50,20 +50,20 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
             and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 1 \
             and furniture.kind(s) not in _NOT_TITLES
 
-    def found(o: int, s: str) -> Found:
-        a, b = furniture.title_bounds(s)
-        return Found(s[a:b], o + a)
-
-    nonempty = [(o + len(s) - len(s.lstrip()), s.strip()) for o, s in lines if s.strip()]
+    nonempty = []
+    for o, line in lines:
+        a, b = furniture.title_bounds(line)
+        if a < b:
+            nonempty.append((o + a, line[a:b]))
     for i, (o, s) in enumerate(nonempty[:3]):
         if not title_like(s):
             break
         if ("·" in s or "|" in s) and i + 1 < len(nonempty) and title_like(nonempty[i + 1][1]):
             continue  # a column banner above the real title
-        return found(o, s)
+        return Found(s, o)
     for o, s in nonempty:
         if title_like(s) and len(s) <= 40 and re.search("召开|举行", s) and re.search("会议?$", s):
-            return found(o, s)
+            return Found(s, o)
     return None
 
 
