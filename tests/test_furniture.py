@@ -143,3 +143,10 @@ def test_title_bounds_strip_dates_and_site_names_only(line, title):
 def test_html_title_suffix_is_not_part_of_the_headline():
     found = headline([(0, "市委召开巡察工作动员部署会_兰溪信息网"), (22, "2月27日,市委召开巡察工作动员部署会。")])
     assert (found.value, found.start) == ("市委召开巡察工作动员部署会", 0)
+
+
+def test_a_site_name_is_no_headline():
+    from jiyao.recognise import recognise
+    text = "和平县人民政府\n4月19日上午,区长梁振华主持召开区政府常务会议,研究城市更新工作。\n"
+    assert recognise(text, page_title="和平县人民政府").headline is None
+    assert recognise("织密织牢疫情防控网\n" + text.split("\n", 1)[1]).headline == "织密织牢疫情防控网"

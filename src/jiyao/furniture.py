@@ -42,6 +42,7 @@ TOOLBAR_WORDS = ("分享到", "分享至", "打印", "关闭窗口", "关闭本�
                  "返回首页", "发送给好友", "微信", "微博", "qq空间", "无障碍", "长辈版", "繁体版", "简体版")
 # A site's name (portal banner, outlet header) ends so; a column label (新闻中心, 时政要闻) ends so.
 SITE_ENDINGS = ("网", "网站", "门户", "客户端", "频道", "在线", "人民政府", "融媒")
+_SITE_MARK = re.compile(r"[省市县区州旗镇乡]|中国|人民|政府|新闻|信息|政务|门户|日报|在线|融媒|网站|客户端|频道")
 COLUMN_ENDINGS = ("新闻", "要闻", "动态", "公开", "中心", "专题", "首页", "导航", "频道", "栏目", "快讯", "资讯", "头条")
 # The 来源/发布时间 line SPEC's `source` reads, and the credit lines (kept wherever they are).
 _META = re.compile(r"(?:来源|发布时间|发布日期|发稿时间|更新时间|时间|日期|作者|浏览次数|阅读次数|点击数|点击量|"
@@ -76,7 +77,9 @@ def _has(s: str, words: tuple[str, ...]) -> bool:
 
 
 def _site_like(s: str) -> bool:
-    return s.endswith(SITE_ENDINGS) and len(s) <= 20 and not re.search("召开|举行|会议|部署|主持", s)
+    """A site's name (和平县政务信息网, 青川新闻网), not a title that ends in 网 (织密疫情防控网)."""
+    return s.endswith(SITE_ENDINGS) and len(s) <= 20 and bool(_SITE_MARK.search(s)) \
+        and not re.search("召开|举行|会议|部署|主持", s)
 
 
 def title_bounds(line: str) -> tuple[int, int]:
@@ -99,8 +102,8 @@ def title_bounds(line: str) -> tuple[int, int]:
 
 
 def kind(line: str) -> str:
-    """What a stripped, non-empty line is: meta | credit | breadcrumb | nav | toolbar | footer | comments |
-    next | related | image | prose | title | other."""
+    """What a stripped, non-empty line is: meta | credit | breadcrumb | nav | banner | toolbar | footer |
+    comments | next | related | image | site | prose | title | other."""
     s, n = line, len(line)
     sentence = bool(_SENTENCE_END.search(s))
     if _IMAGE.match(s):
@@ -138,16 +141,19 @@ def kind(line: str) -> str:
         return "other"  # a bare date or time
     a, b = title_bounds(s)
     t = s[a:b]
+    if _site_like(t) or (len(t) <= 8 and t.endswith(COLUMN_ENDINGS)):
+        return "site"  # 某某县政务信息网, 新闻中心: the site's name or a column's, above the title
     if TITLE_MIN <= len(t) <= TITLE_MAX and not t.startswith(("——", "—", "(", "【")) and not t.endswith(":") \
-            and t.count(",") <= 2 and not _site_like(t) and not (len(t) <= 8 and t.endswith(COLUMN_ENDINGS)) \
-            and len(segs) <= 2:
+            and t.count(",") <= 2 and len(segs) <= 2:
         return "title"
     return "other"
 
 
 _KEEP = ("meta", "credit")  # SPEC: the 来源/发布日期 line and the credits feed `source`, wherever they are
 _CUT = ("comments", "next", "related", "footer")  # after the body: the article is over
-_DROP_NEAR_TITLE = ("breadcrumb", "nav", "banner", "toolbar", "footer", "image", "comments", "next", "related")
+# lines that are never the article, wherever they stand (a title's banner only above or below it)
+FURNITURE = ("breadcrumb", "nav", "toolbar", "footer", "image", "comments", "next", "related", "site")
+_DROP_NEAR_TITLE = FURNITURE + ("banner",)
 _RUN_MAX = 3  # more title-like lines in a row than a title, a kicker and a subtitle: a link list
 
 

@@ -67,7 +67,7 @@ def _head(text: str, page_title: str | None) -> tuple[mt.Found | None, int]:
     in, the recognisers know to ignore them. A plain-text page dump arrives with its title first
     (read.py's furniture stage put it there, a wrapped title joined into one line)."""
     head = mt.headline(_lines(text))
-    if page_title and not head:
+    if page_title and not head and furniture.kind(page_title.strip()) not in mt.NOT_TITLES:
         head = mt.Found(page_title, text.find(page_title)) if page_title in text else None
     if not (head and head.start == text.find(head.value) and head.start < 200):
         return head, 0

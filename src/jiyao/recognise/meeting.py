@@ -48,7 +48,7 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     def title_like(s: str) -> bool:
         return 4 <= len(s) <= 64 and "。" not in s and not DATE_RE.match(s) and "讯" not in s[:8] \
             and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 1 \
-            and furniture.kind(s) not in _NOT_TITLES
+            and furniture.kind(s) not in NOT_TITLES
 
     nonempty = []
     for o, line in lines:
@@ -67,8 +67,9 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     return None
 
 
-# lines that are page furniture, never a title (a scraped page that did not pass the furniture stage)
-_NOT_TITLES = ("breadcrumb", "nav", "footer", "comments", "next", "related", "toolbar", "image", "meta", "credit")
+# page furniture and the meta and credit lines are never the title (an HTML page's <title> may be the
+# site's name; a text dump the furniture stage found no article in keeps its breadcrumbs)
+NOT_TITLES = furniture.FURNITURE + ("meta", "credit")
 
 
 def _clean_name(raw: str) -> str:
