@@ -27,6 +27,7 @@ CASES = {
     "comments": ("县政府召开秋冬季森林防火工作会议", ["局长", "韦德胜", "接地气", "游客"]),
     "footer": ("街道党工委召开安全生产专题会议", ["海宁", "硖石", "隐私声明", "ICP"]),
     "portal_header": ("市委召开巡察工作动员部署会", ["兰溪信息网", "兰溪新闻网"]),
+    "menu_lines": ("白沙镇召开秸秆禁烧工作推进会", ["城东镇", "石门乡", "信息速递", "正文"]),
     "traditional": ("县委召开疫情防控工作调度会议", ["新闻中心", "县长”", "匿名"]),
 }
 
@@ -84,6 +85,14 @@ def test_a_wrapped_title_is_joined_and_grounded_on_both_lines(records):
     assert doc.original[s:e] == "镇党委召开理论学习中心组学习会 传达学习省委十二届三次全会\n精神"
     assert doc.norm.text.split("\n")[0] == rec["headline"]
     assert any("title joined from 2 lines" in w for w in rec["diagnostics"]["warnings"])
+
+
+def test_a_title_wrapped_before_a_particle_is_joined():
+    text = ("\n当前位置: 首页 > 要闻\n县委常委会召开会议 传达学习省委书记在全省经济工作会议上\n的讲话精神\n"
+            "12月3日,县委书记陈立主持召开县委常委会会议,传达学习省委书记在全省经济工作会议上的讲话精神。\n")
+    rec = Extractor("offline").extract_offline(from_text(text, "x"))
+    assert rec.headline == "县委常委会召开会议 传达学习省委书记在全省经济工作会议上的讲话精神"
+    assert text[slice(*rec.evidence["/headline"])].endswith("会议上\n的讲话精神")
 
 
 def test_a_title_over_its_subtitle_is_not_joined():

@@ -131,7 +131,7 @@ def kind(line: str) -> str:
     if len(segs) == 2 and all(len(p) <= 12 for p in segs) and re.search(r"\s[·|]\s|丨", s):
         return "banner"  # a column banner over the title: 做好疫情防控 · 有序复工复产
     tokens = s.split()
-    if len(tokens) >= 5 and all(len(t) <= 4 for t in tokens):
+    if len(tokens) >= 5 and sum(len(t) <= 4 for t in tokens) >= 0.8 * len(tokens) and not sentence:
         return "nav"  # 首 页 政务公开 互动交流 …, 即时 热门 政治 社会 …
     if n <= 40 and not sentence and _has(s, TOOLBAR_WORDS):
         return "toolbar"
@@ -189,6 +189,10 @@ def _title_run(kinds: list[str], body: int) -> list[int]:
     return titles[-1:] if len(titles) > _RUN_MAX else titles
 
 
+# a title line never starts so: the line goes on from the one above (…集体学习时 / 的重要讲话精神)
+_GOES_ON = (*"的、,和及与暨", "精神", "会议")
+
+
 def _joins(first: str, second: str, text: str) -> bool:
     """A title wrapped over two lines (not a title over its subtitle: 抓紧抓实…工作 / 夺取…双胜利):
     the second part is a short remainder (`精神`), the first ends mid-phrase (`…、`), or the page
@@ -197,7 +201,7 @@ def _joins(first: str, second: str, text: str) -> bool:
     if first == second or len(whole) > 64 or not re.search(r"[\u4e00-\u9fff]", second) \
             or re.search(r"讯$|^(?:本报|本网|记者|通讯员|\d)", second):
         return False
-    return len(second) <= 8 or first.endswith(tuple("、,和及与暨的在为对并")) or second.startswith(("暨", "精神")) \
+    return len(second) <= 8 or first.endswith(tuple("、,和及与暨的在为对并")) or second.startswith(_GOES_ON) \
         or "".join(text.split()).count(whole) >= 2
 
 
