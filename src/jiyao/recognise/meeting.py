@@ -50,20 +50,23 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
             and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 1 \
             and furniture.kind(s) not in NOT_TITLES
 
-    nonempty = []
-    for o, line in lines:
+    def bounded(o: int, line: str) -> tuple[int, str]:
         a, b = furniture.title_bounds(line)
-        if a < b:
-            nonempty.append((o + a, line[a:b]))
-    for i, (o, s) in enumerate(nonempty[:3]):
+        return o + a, line[a:b]
+
+    nonempty = [(o, line) for o, line in lines if line.strip()]
+    top = [bounded(o, line) for o, line in nonempty[:4]]
+    for i, (o, s) in enumerate(top[:3]):
         if not title_like(s):
             break
-        if ("·" in s or "|" in s) and i + 1 < len(nonempty) and title_like(nonempty[i + 1][1]):
+        if ("·" in s or "|" in s) and i + 1 < len(top) and title_like(top[i + 1][1]):
             continue  # a column banner above the real title
         return Found(s, o)
-    for o, s in nonempty:
-        if title_like(s) and len(s) <= 40 and re.search("召开|举行", s) and re.search("会议?$", s):
-            return Found(s, o)
+    for o, line in nonempty:
+        if len(line) <= 60 and re.search("召开|举行", line):
+            o, s = bounded(o, line)
+            if len(s) <= 40 and re.search("会议?$", s) and title_like(s):
+                return Found(s, o)
     return None
 
 
