@@ -57,15 +57,14 @@ _CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*")
 _NAV_SEP = re.compile(r"\s*[|丨·_]\s*")
 _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S+\.(?:jpe?g|png|gif|webp|bmp))$", re.I)
 # Before the title: `01.24 `, `2023-05-06 `, `[05-06]`; after it: ` 2023-05-06`, `(2023-05-06)`.
-_DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,2}[-./]\d{1,2}\s+|(?:0[1-9]|1[0-2])[-.](?:[0-2]\d|3[01])(?=[\u4e00-\u9fff])(?![亿万元千百个余多])|"
-                          r"[\[(【]\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,2})?[\])】]\s*)")
+_DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,2}[-./]\d{1,2}\s+"
+                          r"|(?:0[1-9]|1[0-2])[-.](?:[0-2]\d|3[01])(?=[\u4e00-\u9fff])(?![亿万元千百个余多])"  # 01.24县委…, not 10.24亿元
+                          r"|[\[(【]\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,2})?[\])】]\s*)")
 _DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}[\])]?$|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")
 _STAMP = re.compile(r"^\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*\d{1,2}:\d{2}")  # a publication stamp, not a title
 # `…_某某网`, `… - 某某人民政府`, `…|某某新闻网`: the page's <title> names the site after the article
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|]|\s[-–—]\s)\s*([^_|]{2,24})$")
 TITLE_MIN, TITLE_MAX = 6, 80
-
-
 _WORD_RES: dict[tuple[str, ...], re.Pattern] = {}
 
 
@@ -85,8 +84,7 @@ def _site_like(s: str) -> bool:
 def title_bounds(line: str) -> tuple[int, int]:
     """[start, end) of the title proper inside a title line: a leading date (`01.24 `) and a trailing
     date or site name (`_某某网`, ` - 某某县人民政府`) are not part of the headline."""
-    a, b = 0, len(line.rstrip())
-    a = len(line) - len(line.lstrip())
+    a, b = len(line) - len(line.lstrip()), len(line.rstrip())
     m = _DATE_PREFIX.match(line[a:b])
     if m and b - a - m.end() >= TITLE_MIN:
         a += m.end()
@@ -229,13 +227,13 @@ def find_article(norm: Normalised) -> Page:
     nxt = next((i for i in range(title[0] + 1, body) if kinds[i] != "blank"), None) if title else None
     if nxt is not None and kinds[nxt] in ("title", "other") and _joins(lines[title[0]][2], lines[nxt][2], text):
         title.append(nxt)
-    if title:  # a page repeats its title (<title>, then <h1>): the first copy is the title line
-        t = lines[title[0]][2]
-        title[0] = next(i for i in range(title[0] + 1) if lines[i][2] == t)
+    if len(title) == 1:  # a page repeats its title (<title>, then <h1>): the first copy is the title line
+        title[0] = next(i for i in range(title[0] + 1) if lines[i][2] == lines[title[0]][2])
     keep, dropped = _choose(lines, kinds, title, body)
-    if not dropped and title == run[:1] and (not title or title[0] == next(i for i, k in enumerate(kinds) if k != "blank")):
-        return Page(norm)
-    return Page(_select(norm, lines, title, keep), (_warning(kinds, dropped, title),))
+    first = next(i for i, k in enumerate(kinds) if k != "blank")
+    if not dropped and len(title) <= 1 and (not title or title[0] == first):
+        return Page(norm)  # a clean article: not a character moves
+    return Page(_select(norm, lines, title, keep), (_warning(dropped, title),))
 
 
 def _link_runs(kinds: list[str], lo: int, hi: int) -> set[int]:
@@ -259,7 +257,8 @@ def _same_title(a: str, b: str) -> bool:
     return a[i:j] == b[k:m]
 
 
-def _choose(lines: list[tuple[int, int, str]], kinds: list[str], title: list[int], body: int) -> tuple[list[int], list[tuple[int, str]]]:
+def _choose(lines: list[tuple[int, int, str]], kinds: list[str], title: list[int],
+            body: int) -> tuple[list[int], list[tuple[int, str]]]:
     """(lines kept besides the title, in page order; (line, kind) of the furniture dropped)."""
     n = len(kinds)
     cut = next((i for i in range(body + 1, n) if kinds[i] in _CUT), n)
@@ -300,8 +299,6 @@ def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int
     for i in keep:
         start, end, _ = lines[i]
         idx.extend(range(start, end))
-        if end == len(text) and text[end - 1:end] != "\n" and i != keep[-1]:
-            idx.append(-1)
     chars, starts, ends = [], [], []
     for j in idx:
         if j < 0:  # a line break the page lacks (the title was its last line)
@@ -311,7 +308,7 @@ def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int
     return Normalised(norm.original, "".join(chars), tuple(starts), tuple(ends))
 
 
-def _warning(kinds: list[str], dropped: list[tuple[int, str]], title: list[int]) -> str:
+def _warning(dropped: list[tuple[int, str]], title: list[int]) -> str:
     counts: dict[str, int] = {}
     for _, k in dropped:
         counts[k] = counts.get(k, 0) + 1
