@@ -28,6 +28,10 @@ CASES = {
     "footer": ("街道党工委召开安全生产专题会议", ["海宁", "硖石", "隐私声明", "ICP"]),
     "portal_header": ("市委召开巡察工作动员部署会", ["兰溪信息网", "兰溪新闻网"]),
     "menu_lines": ("白沙镇召开秸秆禁烧工作推进会", ["城东镇", "石门乡", "信息速递", "正文"]),
+    "kicker_paper": ("区委理论学习中心组召开2022年第7次集中学习会议", ["凝心聚力"]),
+    "forum_split_meta": ("县政协十一届二次会议胜利召开", ["东坡生活网", "局长", "小城故事", "聚焦两会", "Discuz", "8 Q1"]),
+    "wrapped_verb": ("县防汛抗旱指挥部召开防汛工作紧急调度会议",
+                     ["县委常委会召开会议研究防汛工作", "第9次常务会议", "主任会议", "部门动态", "08.03"]),
     "traditional": ("县委召开疫情防控工作调度会议", ["新闻中心", "县长”", "匿名"]),
 }
 
@@ -93,6 +97,16 @@ def test_a_title_wrapped_before_a_particle_is_joined():
     rec = Extractor("offline").extract_offline(from_text(text, "x"))
     assert rec.headline == "县委常委会召开会议 传达学习省委书记在全省经济工作会议上的讲话精神"
     assert text[slice(*rec.evidence["/headline"])].endswith("会议上\n的讲话精神")
+
+
+def test_meta_lines_under_the_title_are_kept_but_are_not_the_body(records):
+    # a paper's page header keeps its issue date out of the meeting date; a meta line split over two
+    # lines (发布时间: / 2024-01-18) is still the publication date and not the title
+    assert records["kicker_paper"][1]["meeting"]["date"] == "--09-13"
+    assert records["forum_split_meta"][1]["source"]["published_date"] == "2024-01-18"
+    assert records["forum_split_meta"][1]["meeting"]["date"] == "2024-01-17"
+    # a title that reports the meeting before the verb names it (X会议胜利召开)
+    assert records["forum_split_meta"][1]["meeting"]["name"] == "县政协十一届二次会议"
 
 
 def test_a_title_over_its_subtitle_is_not_joined():

@@ -46,11 +46,15 @@ _SITE_MARK = re.compile(r"[省市县区州旗镇乡]|中国|人民|政府|新闻
 COLUMN_ENDINGS = ("新闻", "要闻", "动态", "公开", "中心", "专题", "首页", "导航", "频道", "栏目", "快讯", "资讯", "头条")
 # The 来源/发布时间 line SPEC's `source` reads, and the credit lines (kept wherever they are).
 _META = re.compile(r"(?:来源|发布时间|发布日期|发稿时间|更新时间|时间|日期|作者|浏览次数|阅读次数|点击数|点击量|"
-                   r"访问量|浏览量|阅读量|信息来源|文章来源|发布者)\s*:|\d+\s*次浏览|阅读\s*:")
+                   r"访问量|浏览量|阅读量|信息来源|文章来源|发布者|摘要|导读)\s*:|\d+\s*次浏览|阅读\s*:"
+                   r"|第\s*[A-Z]?\d{1,3}\s*版")  # a digital paper's page header: 某某日报 2019年08月06日 第1版
 _CREDIT = re.compile(r"^[(\[【]?\s*(?:本条编辑|责任编辑|编辑|责编|记者|全媒体记者|融媒体记者|通讯员|摄影|审核|审稿|"
                      r"核稿|校对|监制|总监制|撰稿|文/|图/|一审|二审|三审)")
 _CREDIT_BRACKET = re.compile(r"^[(\[【].*(?:记者|编辑|通讯员|来源|摄影).*[)\]】]$")
 
+_SPACED_LABEL = re.compile(r"(?:^|\s)[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3}\s")  # 名   称 …, 发 布 机 构 …
+_COMMENT_HEAD = re.compile(r"^(?:评论|留言|回复|网友)\s*(?:\(\d+\))?\s*:?$")  # a bare 评论 / 评论(3) header
+_JAM = re.compile(r"[%*;!\"\\]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。!?;]")
 _CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*")
@@ -60,6 +64,8 @@ _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S+\.(?:jpe?g|png|gif|webp|bmp))$
 _DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,2}[-./]\d{1,2}\s+"
                           r"|(?:0[1-9]|1[0-2])[-.](?:[0-2]\d|3[01])(?=[\u4e00-\u9fff])(?![亿万元千百个余多])"  # 01.24县委…, not 10.24亿元
                           r"|[\[(【]\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,2})?[\])】]\s*)")
+_TAG_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")  # a column tag: 【聚焦两会】…
+_PICTURE_SUFFIX = re.compile(r"\s*[(\[](?:图|组图|图文|视频|多图)[)\]]$")  # …会议(图)
 _DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}[\])]?$|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")
 _STAMP = re.compile(r"^\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*\d{1,2}:\d{2}")  # a publication stamp, not a title
 # `…_某某网`, `… - 某某人民政府`, `…|某某新闻网`: the page's <title> names the site after the article
@@ -85,9 +91,13 @@ def title_bounds(line: str) -> tuple[int, int]:
     """[start, end) of the title proper inside a title line: a leading date (`01.24 `) and a trailing
     date or site name (`_某某网`, ` - 某某县人民政府`) are not part of the headline."""
     a, b = len(line) - len(line.lstrip()), len(line.rstrip())
-    m = _DATE_PREFIX.match(line[a:b])
-    if m and b - a - m.end() >= TITLE_MIN:
-        a += m.end()
+    for rx in (_DATE_PREFIX, _TAG_PREFIX):
+        m = rx.match(line[a:b])
+        if m and b - a - m.end() >= TITLE_MIN:
+            a += m.end()
+    m = _PICTURE_SUFFIX.search(line[a:b])
+    if m and m.start() >= TITLE_MIN:
+        b = a + m.start()
     while True:
         seg = line[a:b]
         m = _SITE_SUFFIX.search(seg) or _DATE_SUFFIX.search(seg)
@@ -101,12 +111,14 @@ def title_bounds(line: str) -> tuple[int, int]:
 
 def kind(line: str) -> str:
     """What a stripped, non-empty line is: meta | credit | breadcrumb | nav | banner | toolbar | footer |
-    comments | next | related | image | site | prose | title | other."""
+    comments | next | related | image | noise | site | prose | title | other."""
     s, n = line, len(line)
     sentence = bool(_SENTENCE_END.search(s))
     if _IMAGE.match(s):
         return "image"
-    if n <= 40 and _has(s, COMMENT_WORDS):
+    if n <= 40 and not _CJK.search(s) and len(_JAM.findall(s)) >= 2:
+        return "noise"  # a forum's anti-copy jammer between paragraphs: 6 F0 u" p; c2 \% D* m
+    if (n <= 40 and _has(s, COMMENT_WORDS)) or _COMMENT_HEAD.match(s):
         return "comments"
     if (n <= 40 or s.startswith(NEXT_WORDS)) and _has(s, NEXT_WORDS):
         return "next"
@@ -131,6 +143,8 @@ def kind(line: str) -> str:
     tokens = s.split()
     if len(tokens) >= 5 and sum(len(t) <= 4 for t in tokens) >= 0.8 * len(tokens) and not sentence:
         return "nav"  # 首 页 政务公开 互动交流 …, 即时 热门 政治 社会 …
+    if not sentence and _SPACED_LABEL.search(s):
+        return "meta"  # a disclosure page's table row: 名   称 某某办公室关于…的通知
     if n <= 40 and not sentence and _has(s, TOOLBAR_WORDS):
         return "toolbar"
     if ((n >= 20 and sentence) or n >= 60) and len(_CJK.findall(s)) >= 0.4 * n:
@@ -142,7 +156,7 @@ def kind(line: str) -> str:
     if _site_like(t) or (len(t) <= 8 and t.endswith(COLUMN_ENDINGS)):
         return "site"  # 某某县政务信息网, 新闻中心: the site's name or a column's, above the title
     if TITLE_MIN <= len(t) <= TITLE_MAX and not t.startswith(("——", "—", "(", "【")) and not t.endswith(":") \
-            and t.count(",") <= 2 and len(segs) <= 2:
+            and t.count(",") <= 2 and len(segs) <= 2 and len(_CJK.findall(t)) >= 0.5 * len(t):
         return "title"
     return "other"
 
@@ -150,7 +164,7 @@ def kind(line: str) -> str:
 _KEEP = ("meta", "credit")  # SPEC: the 来源/发布日期 line and the credits feed `source`, wherever they are
 _CUT = ("comments", "next", "related", "footer")  # after the body: the article is over
 # lines that are never the article, wherever they stand (a title's banner only above or below it)
-FURNITURE = ("breadcrumb", "nav", "toolbar", "footer", "image", "comments", "next", "related", "site")
+FURNITURE = ("breadcrumb", "nav", "toolbar", "footer", "image", "comments", "next", "related", "site", "noise")
 _DROP_NEAR_TITLE = FURNITURE + ("banner",)
 _RUN_MAX = 3  # more title-like lines in a row than a title, a kicker and a subtitle: a link list
 
@@ -172,14 +186,14 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
 
 
 def _title_run(kinds: list[str], body: int) -> list[int]:
-    """Indexes of the title-like lines right above the body (meta, credits, toolbars, blank lines and a
+    """Indexes of the title-like lines right above the body (meta and credit lines, furniture and a
     ——subtitle may sit between them and the body)."""
     run: list[int] = []
     for i in range(body - 1, -1, -1):
         k = kinds[i]
         if k in ("title", "banner"):
             run.insert(0, i)
-        elif k == "blank" or (not run and (k in _KEEP or k in ("toolbar", "image", "other"))):
+        elif k == "blank" or (not run and (k in _KEEP or k in FURNITURE or k == "other")):
             continue
         else:
             break
@@ -187,7 +201,10 @@ def _title_run(kinds: list[str], body: int) -> list[int]:
     return titles[-1:] if len(titles) > _RUN_MAX else titles
 
 
+_MEETING = re.compile(r"召开|举行|会议|会$|主持")
 # a title line never starts so: the line goes on from the one above (…集体学习时 / 的重要讲话精神)
+# …ends so: the line breaks off (…指挥部召开 / 防汛工作紧急会商会议)
+_OPEN_END = (*"、,和及与暨的在为对并", "召开", "举行", "研究", "部署", "传达", "学习", "听取")
 _GOES_ON = (*"的、,和及与暨", "精神", "会议")
 
 
@@ -199,7 +216,7 @@ def _joins(first: str, second: str, text: str) -> bool:
     if first == second or len(whole) > 64 or not re.search(r"[\u4e00-\u9fff]", second) \
             or re.search(r"讯$|^(?:本报|本网|记者|通讯员|\d)", second):
         return False
-    return len(second) <= 8 or first.endswith(tuple("、,和及与暨的在为对并")) or second.startswith(_GOES_ON) \
+    return len(second) <= 8 or first.endswith(_OPEN_END) or second.startswith(_GOES_ON) \
         or "".join(text.split()).count(whole) >= 2
 
 
@@ -219,11 +236,15 @@ def find_article(norm: Normalised) -> Page:
     text = norm.text
     lines = _lines(text)
     kinds = [kind(s) if s else "blank" for _, _, s in lines]
+    for i in range(len(kinds) - 1):  # `发布时间:` / `2023-05-10`, `来源:` / `某镇党政办`: one meta line over two
+        if kinds[i] == "meta" and lines[i][2].endswith(":") and kinds[i + 1] in ("title", "other", "site"):
+            kinds[i + 1] = "meta"
     body = _body_start(kinds)
     if body is None:
         return Page(norm)
     run = _title_run(kinds, body)
-    title = run[:1]
+    # a kicker above the title (以学促干 走在前列 / 全市…会议召开): the line that reports the meeting
+    title = [next((i for i in run if _MEETING.search(lines[i][2])), run[0])] if run else []
     nxt = next((i for i in range(title[0] + 1, body) if kinds[i] != "blank"), None) if title else None
     if nxt is not None and kinds[nxt] in ("title", "other") and _joins(lines[title[0]][2], lines[nxt][2], text):
         title.append(nxt)
@@ -289,10 +310,10 @@ def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int
     into one line, grounded on the span of both parts), then the kept lines in page order."""
     text = norm.text
     idx: list[int] = []
-    for i in title:
+    for i in title:  # the title proper: no list date (01.24), column tag (【聚焦…】) or site name (_某某网)
         start, end, s = lines[i]
-        a = start + text[start:end].index(s[0])
-        idx.extend(range(a, a + len(s)))
+        a, b = title_bounds(text[start:end])
+        idx.extend(range(start + a, start + b))
     if title:
         nl = lines[title[-1]][1] - 1
         idx.append(nl if text[nl:nl + 1] == "\n" else -1)

@@ -72,13 +72,14 @@ def _head(text: str, page_title: str | None) -> tuple[mt.Found | None, int]:
     if not (head and head.start == text.find(head.value) and head.start < 200):
         return head, 0
     body_start = _line_end(text, head.start)
-    # pages repeat the title (<title> and <h1>, or a scraped duplicate line)
     while True:
         nxt = text[body_start:].lstrip()
         at = len(text) - len(nxt)
         line = nxt.split("\n", 1)[0].strip()
         a, b = furniture.title_bounds(line)
-        if not nxt or line[a:b] != head.value:
+        # the title's repeats and the meta lines under it (某某日报 2021年06月02日 第A03版: its date is
+        # the paper's, not the meeting's) are not the body
+        if not nxt or (line[a:b] != head.value and furniture.kind(line) not in ("meta", "credit")):
             return head, body_start
         body_start = _line_end(text, at)
 

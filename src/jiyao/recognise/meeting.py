@@ -14,7 +14,7 @@ _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE_RE = re.compile(rf"(?:((?:\d{{4}})|(?:[〇零一二三四五六七八九]{{4}}))年)?({_NUM})月({_NUM})日(上午|下午|晚上|晚间|晚|早上|中午)?")
 _TIME_OF_DAY = {"上午": "上午", "早上": "上午", "下午": "下午", "晚上": "晚上", "晚间": "晚上", "晚": "晚上"}
 _GENERIC_NAMES = {"会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议"}
-_LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[市区县州省旗]|立即|专门|又|再次|紧急|再|了|召开|举行)+")
+_LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|\d{{4}}年(?=.)|(?:我|全|本)[市区县州省旗]|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile(r"(?:召开|举行|主持召开)(?:了)?")
 _VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:召开|举行|举办)")
@@ -47,7 +47,7 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     A date before the title (`01.24 `) and a site name after it (`_某某网`) are not the headline."""
     def title_like(s: str) -> bool:
         return 4 <= len(s) <= 64 and "。" not in s and not DATE_RE.match(s) and "讯" not in s[:8] \
-            and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 1 \
+            and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 2 \
             and furniture.kind(s) not in NOT_TITLES
 
     def bounded(o: int, line: str) -> tuple[int, str]:
@@ -127,9 +127,10 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
             if _ok_name(name):
                 return Found(name, body_start + m.start() + clause.find(name))
     if head:
-        m = re.search(r"(?:召开|举行)(.+?会议?)(?:$|\s)", head.value)
-        if m:
-            name = _clean_name(m.group(1))
+        # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
+        for rx in (r"(?:召开|举行)(.+?会议?)(?:$|\s)", r"^(.+?会议?)(?:在[^\s]{2,20}?)?(?:胜利|隆重)?(?:召开|举行|开幕)"):
+            m = re.search(rx, head.value)
+            name = _clean_name(m.group(1)) if m else ""
             if _ok_name(name):
                 return Found(name, head.start + head.value.find(name, m.start(1)))
     m = _BODY_MEETING.search(body[:600])
