@@ -128,9 +128,11 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
                 return Found(name, body_start + m.start() + clause.find(name))
     if head:
         # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
-        for rx in (r"(?:召开|举行)(.+?会议?)(?:$|\s)", r"^(.+?会议?)(?:在[^\s]{2,20}?)?(?:胜利|隆重)?(?:召开|举行|开幕)"):
+        for rx, before in ((r"(?:召开|举行)(.+?会议?)(?:$|\s)", False),
+                           (r"^(.+?会议?)(?:在[^\s]{2,20}?)?(?:胜利|隆重)?(?:召开|举行|开幕)", True)):
             m = re.search(rx, head.value)
-            name = _clean_name(m.group(1)) if m else ""
+            # before the verb, 市委常委会 is the body that convenes (市委常委会召开会议), no meeting's name
+            name = _clean_name(m.group(1) if not before else _up_to_meeting(m.group(1), True)) if m else ""
             if _ok_name(name):
                 return Found(name, head.start + head.value.find(name, m.start(1)))
     m = _BODY_MEETING.search(body[:600])
