@@ -32,6 +32,7 @@ CASES = {
     "forum_split_meta": ("县政协十一届二次会议胜利召开", ["东坡生活网", "局长", "小城故事", "聚焦两会", "Discuz", "8 Q1"]),
     "wrapped_verb": ("县防汛抗旱指挥部召开防汛工作紧急调度会议",
                      ["县委常委会召开会议研究防汛工作", "第9次常务会议", "主任会议", "部门动态", "08.03"]),
+    "forum_thread": ("县委召开经济工作会议 部署明年工作", ["局长", "骆小军", "项目攻坚", "宜州论坛", "Discuz"]),
     "traditional": ("县委召开疫情防控工作调度会议", ["新闻中心", "县长”", "匿名"]),
 }
 
@@ -97,6 +98,13 @@ def test_a_title_wrapped_before_a_particle_is_joined():
     rec = Extractor("offline").extract_offline(from_text(text, "x"))
     assert rec.headline == "县委常委会召开会议 传达学习省委书记在全省经济工作会议上的讲话精神"
     assert text[slice(*rec.evidence["/headline"])].endswith("会议上\n的讲话精神")
+
+
+def test_a_forum_threads_first_post_is_the_article_and_its_replies_are_comments(records):
+    doc, rec = records["forum_thread"]
+    assert "发表于 2023-12-21 10:02" in doc.norm.text  # the first post's header: the page's date line
+    assert "2#" not in doc.norm.text and "支持" not in doc.norm.text
+    assert [p["name"] for p in rec["people"]] == ["严国华", "柏文"]
 
 
 def test_meta_lines_under_the_title_are_kept_but_are_not_the_body(records):

@@ -108,6 +108,7 @@ def find_article(norm: Normalised) -> Page:
     body = _body_start(kinds)
     if body is None:
         return Page(norm)
+    kinds = [("meta" if i < body else "comments") if k == "post" else k for i, k in enumerate(kinds)]
     run = _title_run(kinds, body)
     # a kicker above the title (以学促干 走在前列 / 全市…会议召开): the line that reports the meeting
     title = [next((i for i in run if _MEETING.search(lines[i][2])), run[0])] if run else []

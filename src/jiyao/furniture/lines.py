@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import re
 
-BREADCRUMB_WORDS = ("当前位置", "您的位置", "您现在的位置", "你的位置", "你现在的位置", "所在位置", "现在位置")
+BREADCRUMB_WORDS = ("当前位置", "您的位置", "您现在的位置", "您当前的位置", "你的位置", "你现在的位置", "所在位置",
+                    "现在位置", "当前页面")
 COMMENT_WORDS = ("网友评论", "发表评论", "我要评论", "评论列表", "热门评论", "最新评论", "相关评论", "网友留言",
-                 "我来说两句", "查看评论", "条评论", "暂无评论", "评论区", "跟帖", "网友回复", "条回复",
-                 "发表于", "只看该作者", "楼主")  # a forum thread: the posts after the first are comments
+                 "说两句", "查看评论", "条评论", "暂无评论", "评论区", "最热评论", "跟帖", "网友回复", "条回复")
+# a forum post's header (楼主 发表于 2023-12-21 10:02 | 只看该作者): the first post's is the page's meta
+# line (its date is the publication date), every later one starts the comments
+POST_WORDS = ("发表于", "只看该作者", "楼主")
 NEXT_WORDS = ("上一篇", "下一篇", "上一条", "下一条", "上一页", "下一页", "上一则", "下一则")
 RELATED_WORDS = ("相关新闻", "相关阅读", "相关链接", "相关文章", "相关报道", "相关稿件", "延伸阅读", "推荐阅读",
                  "热门推荐", "热点推荐", "新闻推荐", "精彩推荐", "智能推荐", "热门文章", "热门专题", "热点新闻",
                  "猜你喜欢", "友情链接", "图片新闻", "最新文章", "阅读排行", "点击排行", "热门排行", "更多新闻")
 FOOTER_WORDS = ("版权所有", "copyright", "©", "icp备", "icp证", "公网安备", "网站标识码", "主办单位", "承办单位",
                 "技术支持", "关于我们", "联系我们", "网站地图", "免责声明", "不得转载", "禁止转载", "produced by",
-                "举报电话", "举报邮箱", "违法和不良信息", "建议使用", "浏览器", "分辨率")
+                "举报电话", "举报邮箱", "违法和不良信息", "建议使用", "浏览器", "分辨率", "转载请注明", "原创文章",
+                "powered by")
 TOOLBAR_WORDS = ("分享到", "分享至", "打印", "关闭窗口", "关闭本页", "字号", "字体", "收藏", "扫一扫", "返回顶部",
-                 "返回首页", "发送给好友", "微信", "微博", "qq空间", "无障碍", "长辈版", "繁体版", "简体版")
+                 "返回首页", "发送给好友", "微信", "微博", "qq空间", "无障碍", "长辈版", "长者模式", "繁体版", "简体版",
+                 "ipv6", "智能问答", "听全文", "用户登录", "立即注册", "展开详细")
 # A site's name (portal banner, outlet header) ends so; a column label (新闻中心, 时政要闻) ends so.
 SITE_ENDINGS = ("网", "网站", "门户", "客户端", "频道", "在线", "人民政府", "融媒")
 _SITE_MARK = re.compile(r"[省市县区州旗镇乡]|中国|人民|政府|新闻|信息|政务|门户|日报|在线|融媒|网站|客户端|频道")
@@ -32,11 +37,12 @@ _CREDIT = re.compile(r"^[(\[【]?\s*(?:本条编辑|责任编辑|编辑|责编|�
 _CREDIT_BRACKET = re.compile(r"^[(\[【].*(?:记者|编辑|通讯员|来源|摄影).*[)\]】]$")
 
 _SPACED_LABEL = re.compile(r"(?:^|\s)[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3}\s")  # 名   称 …, 发 布 机 构 …
-_COMMENT_HEAD = re.compile(r"^(?:评论|留言|回复|网友)\s*(?:\(\d+\))?\s*:?$")  # a bare 评论 / 评论(3) header
+# a bare 评论 / 评论(3) header; a numbered reply (2#, 3楼)
+_COMMENT_HEAD = re.compile(r"^(?:(?:评论|留言|回复|网友)\s*(?:\(\d+\))?\s*:?$|\d{1,4}\s*(?:#|楼\s))")
 _JAM = re.compile(r"[%*;!\"\\]")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。!?;]")
-_CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*")
+_CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*|\s+-\s+")
 _NAV_SEP = re.compile(r"\s*[|丨·_]\s*")
 _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S+\.(?:jpe?g|png|gif|webp|bmp))$", re.I)
 # Before the title: `01.24 `, `2023-05-06 `, `[05-06]`; after it: ` 2023-05-06`, `(2023-05-06)`.
@@ -90,7 +96,7 @@ def title_bounds(line: str) -> tuple[int, int]:
 
 def kind(line: str) -> str:
     """What a stripped, non-empty line is: meta | credit | breadcrumb | nav | banner | toolbar | footer |
-    comments | next | related | image | noise | site | prose | title | other."""
+    comments | post | next | related | image | noise | site | prose | title | other."""
     s, n = line, len(line)
     sentence = bool(_SENTENCE_END.search(s))
     if _IMAGE.match(s):
@@ -99,6 +105,8 @@ def kind(line: str) -> str:
         return "noise"  # a forum's anti-copy jammer between paragraphs: 6 F0 u" p; c2 \% D* m
     if (n <= 40 and _has(s, COMMENT_WORDS)) or _COMMENT_HEAD.match(s):
         return "comments"
+    if n <= 80 and not sentence and _has(s, POST_WORDS):
+        return "post"
     if (n <= 40 or s.startswith(NEXT_WORDS)) and _has(s, NEXT_WORDS):
         return "next"
     if _has(s, BREADCRUMB_WORDS) and n <= 120:
