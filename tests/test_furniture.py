@@ -181,3 +181,11 @@ def test_a_site_name_is_no_headline():
     text = "和平县人民政府\n4月19日上午,区长梁振华主持召开区政府常务会议,研究城市更新工作。\n"
     assert recognise(text, page_title="和平县人民政府").headline is None
     assert recognise("织密织牢疫情防控网\n" + text.split("\n", 1)[1]).headline == "织密织牢疫情防控网"
+
+
+def test_a_list_heading_inside_the_body_does_not_end_the_article():
+    text = ("区政府召开防汛工作会议\n6月1日,区长韩立主持召开防汛工作会议,部署汛期各项工作。副区长吴明出席会议。\n图片新闻\n"
+            "会议现场,各街道负责人汇报了隐患排查情况,区长韩立逐一点评并提出整改要求。\n韩立强调,要坚持“人民至上、生命至上”。\n")
+    rec = Extractor("offline").extract_offline(from_text(text, "x"))
+    assert rec.slogans == ["人民至上、生命至上"]
+    assert [p.name for p in rec.people] == ["韩立", "吴明"]

@@ -140,6 +140,14 @@ def _link_runs(kinds: list[str], lo: int, hi: int) -> set[int]:
     return out
 
 
+def _prose_follows(kinds: list[str], i: int) -> bool:
+    """A `相关新闻` line with paragraphs right after it is a caption or a heading inside the body, not
+    the start of a link list."""
+    if kinds[i] != "related":
+        return False
+    return "prose" in [k for k in kinds[i + 1:] if k != "blank"][:2]
+
+
 def _same_title(a: str, b: str) -> bool:
     (i, j), (k, m) = title_bounds(a), title_bounds(b)
     return a[i:j] == b[k:m]
@@ -149,7 +157,7 @@ def _choose(lines: list[tuple[int, int, str]], kinds: list[str], title: list[int
             body: int) -> tuple[list[int], list[tuple[int, str]]]:
     """(lines kept besides the title, in page order; (line, kind) of the furniture dropped)."""
     n = len(kinds)
-    cut = next((i for i in range(body + 1, n) if kinds[i] in _CUT), n)
+    cut = next((i for i in range(body + 1, n) if kinds[i] in _CUT and not _prose_follows(kinds, i)), n)
     last_prose = max(i for i in range(body, cut) if kinds[i] == "prose")
     links = _link_runs(kinds, last_prose + 1, cut)
     comments = next((i for i in range(cut, n) if kinds[i] == "comments"), n)
