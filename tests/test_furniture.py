@@ -184,7 +184,8 @@ def test_a_site_name_is_no_headline():
 
 
 def test_a_list_heading_inside_the_body_does_not_end_the_article():
-    text = ("区政府召开防汛工作会议\n6月1日,区长韩立主持召开防汛工作会议,部署汛期各项工作。副区长吴明出席会议。\n图片新闻\n"
+    text = ("区政府召开防汛工作会议\n6月1日,区长韩立主持召开防汛工作会议,部署汛期各项工作。副区长吴明出席会议。\n"
+            "会议通报了近期雨情水情和各街道隐患排查整改情况。\n图片新闻\n"
             "会议现场,各街道负责人汇报了隐患排查情况,区长韩立逐一点评并提出整改要求。\n韩立强调,要坚持“人民至上、生命至上”。\n")
     rec = Extractor("offline").extract_offline(from_text(text, "x"))
     assert rec.slogans == ["人民至上、生命至上"]
