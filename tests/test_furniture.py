@@ -147,6 +147,16 @@ def test_kept_characters_map_to_the_same_characters_of_the_original(records):
     for i, c in enumerate(doc.norm.text):
         if c not in "\n:":
             assert doc.original[doc.norm.starts[i]] == c, (i, c)
+    for doc, _ in records.values():  # page order kept: original offsets only grow
+        assert list(doc.norm.starts) == sorted(doc.norm.starts)
+
+
+def test_a_meta_line_above_the_title_stays_where_it_is():
+    text = "当前位置: 首页 > 要闻\n发布时间:2023-03-02  来源:石门日报\n县委召开春耕备耕工作会议\n3月1日,县委书记韦立新主持召开春耕备耕工作会议。\n"
+    doc = from_text(text, "x")
+    rec = Extractor("offline").extract_offline(doc)
+    assert doc.norm.text.startswith("发布时间:2023-03-02")
+    assert (rec.headline, rec.source.outlet, rec.source.published_date) == ("县委召开春耕备耕工作会议", "石门日报", "2023-03-02")
 
 
 @pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt"))[1:2] + sorted((HELDOUT / "dev" / "articles").glob("*.txt")))

@@ -37,7 +37,7 @@ _RUN_MAX = 3  # more title-like lines in a row than a title, a kicker and a subt
 
 @dataclass(frozen=True)
 class Page:
-    norm: Normalised  # the article: title first, then what was kept, in page order
+    norm: Normalised  # the article: what was kept, in page order, offsets into the original file
     warnings: tuple[str, ...] = ()
 
 
@@ -118,8 +118,7 @@ def find_article(norm: Normalised) -> Page:
     if len(title) == 1:  # a page repeats its title (<title>, then <h1>): the first copy is the title line
         title[0] = next(i for i in range(title[0] + 1) if lines[i][2] == lines[title[0]][2])
     keep, dropped = _choose(lines, kinds, title, body)
-    first = next(i for i, k in enumerate(kinds) if k != "blank")
-    if not dropped and len(title) <= 1 and (not title or title[0] == first):
+    if not dropped and len(title) <= 1:
         return Page(norm)  # a clean article: not a character moves
     return Page(_select(norm, lines, title, keep), (_warning(dropped, title),))
 
@@ -181,24 +180,25 @@ def _choose(lines: list[tuple[int, int, str]], kinds: list[str], title: list[int
 
 
 def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int], keep: list[int]) -> Normalised:
-    """The kept characters with their original spans: the title line(s) first (a wrapped title joined
-    into one line, grounded on the span of both parts), then the kept lines in page order."""
+    """The kept characters with their original spans, in page order (the offsets stay increasing): the
+    title proper (no list date 01.24, column tag 【聚焦…】 or site name _某某网), a wrapped title
+    joined into one line and grounded on the span of both parts, and the kept lines."""
     text = norm.text
     idx: list[int] = []
-    for i in title:  # the title proper: no list date (01.24), column tag (【聚焦…】) or site name (_某某网)
-        start, end, s = lines[i]
+    for i in sorted({*title, *keep}):
+        start, end, _ = lines[i]
+        if i not in title:
+            if not title or not title[0] < i < title[-1]:  # blank lines inside a wrapped title go
+                idx.extend(range(start, end))
+            continue
         a, b = title_bounds(text[start:end])
         idx.extend(range(start + a, start + b))
-    if title:
-        nl = lines[title[-1]][1] - 1
-        idx.append(nl if text[nl:nl + 1] == "\n" else -1)
-    for i in keep:
-        start, end, _ = lines[i]
-        idx.extend(range(start, end))
+        if i == title[-1]:
+            idx.append(end - 1 if text[end - 1:end] == "\n" else -1)
     chars, starts, ends = [], [], []
     for j in idx:
         if j < 0:  # a line break the page lacks (the title was its last line)
-            chars.append("\n"); starts.append(ends[-1] if ends else 0); ends.append(ends[-1] if ends else 0)
+            chars.append("\n"); starts.append(ends[-1]); ends.append(ends[-1])
         else:
             chars.append(text[j]); starts.append(norm.starts[j]); ends.append(norm.ends[j])
     return Normalised(norm.original, "".join(chars), tuple(starts), tuple(ends))
@@ -211,4 +211,4 @@ def _warning(dropped: list[tuple[int, str]], title: list[int]) -> str:
     what = ", ".join(f"{k} {c}" for k, c in counts.items())
     parts = [f"dropped {len(dropped)} line(s) ({what})"] if dropped else []
     parts += [f"title joined from {len(title)} lines"] if len(title) > 1 else []
-    return "page furniture: " + ("; ".join(parts) or "title moved to the first line")
+    return "page furniture: " + "; ".join(parts)

@@ -55,7 +55,8 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
         return o + a, line[a:b]
 
     nonempty = [(o, line) for o, line in lines if line.strip()]
-    top = [bounded(o, line) for o, line in nonempty[:4]]
+    # the first lines, less the 发布时间/来源 lines and disclosure rows that may sit above the title
+    top = [bounded(o, line) for o, line in nonempty[:10] if furniture.kind(line.strip()) not in _META_KINDS][:4]
     for i, (o, s) in enumerate(top[:3]):
         if not title_like(s):
             break
@@ -72,7 +73,8 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
 
 # page furniture and the meta and credit lines are never the title (an HTML page's <title> may be the
 # site's name; a text dump the furniture stage found no article in keeps its breadcrumbs)
-NOT_TITLES = furniture.FURNITURE + ("meta", "credit")
+_META_KINDS = ("meta", "credit")
+NOT_TITLES = furniture.FURNITURE + _META_KINDS
 
 
 def _clean_name(raw: str) -> str:
