@@ -6,7 +6,8 @@ A scraped page reads, top to bottom:
     某某县人民政府门户网站                      ← portal banner        (dropped)
     首页 | 政务公开 | 互动交流 | 办事服务        ← navigation           (dropped)
     当前位置: 首页 > 新闻中心 > 要闻             ← breadcrumb           (dropped)
-    县委召开疫情防控工作调度会                   ← title                (kept, first line)
+    01.24 县委召开疫情防控工作调度会             ← title                (kept, less the list date;
+                                                                        a wrapped title joined)
     来源: 某某县融媒体中心  发布时间: 2022-08-09 ← meta line            (kept: SPEC's source reads it)
     【字体: 大 中 小】 【打印】                  ← toolbar              (dropped)
     8月9日上午,县委书记…主持召开…。           ← body                 (kept)

@@ -65,7 +65,7 @@ def _head(text: str, page_title: str | None) -> tuple[mt.Found | None, int]:
     """(the headline, where the body starts). The body is everything after the title line, its
     repeats (a page gives <title> and <h1>, a dump a duplicated line) and the meta lines right under
     it; credits further down stay in, the recognisers know to ignore them. A plain-text page dump
-    arrives with its title first (read.py's furniture stage put it there, a wrapped title joined)."""
+    arrives without its furniture (read.py's furniture stage), a wrapped title joined into one line."""
     head = mt.headline(_lines(text))
     if page_title and not head and furniture.kind(page_title.strip()) not in mt.NOT_TITLES:
         head = mt.Found(page_title, text.find(page_title)) if page_title in text else None
