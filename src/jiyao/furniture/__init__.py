@@ -185,23 +185,23 @@ def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int
     title proper (no list date 01.24, column tag 【聚焦…】 or site name _某某网), a wrapped title
     joined into one line and grounded on the span of both parts, and the kept lines."""
     text = norm.text
-    idx: list[int] = []
+    spans: list[tuple[int, int]] = []  # [start, end) slices of the normalised text, in order
     for i in sorted({*title, *keep}):
         start, end, _ = lines[i]
         if i not in title:
             if not title or not title[0] < i < title[-1]:  # blank lines inside a wrapped title go
-                idx.extend(range(start, end))
+                spans.append((start, end))
             continue
         a, b = title_bounds(text[start:end])
-        idx.extend(range(start + a, start + b))
+        spans.append((start + a, start + b))
         if i == title[-1]:
-            idx.append(end - 1 if text[end - 1:end] == "\n" else -1)
+            spans.append((end - 1, end) if text[end - 1:end] == "\n" else (-1, -1))
     chars, starts, ends = [], [], []
-    for j in idx:
-        if j < 0:  # a line break the page lacks (the title was its last line)
+    for a, b in spans:
+        if a < 0:  # a line break the page lacks (the title was its last line)
             chars.append("\n"); starts.append(ends[-1]); ends.append(ends[-1])
         else:
-            chars.append(text[j]); starts.append(norm.starts[j]); ends.append(norm.ends[j])
+            chars.extend(text[a:b]); starts.extend(norm.starts[a:b]); ends.extend(norm.ends[a:b])
     return Normalised(norm.original, "".join(chars), tuple(starts), tuple(ends))
 
 

@@ -109,10 +109,12 @@ def kind(line: str) -> str:
         return "post"
     if (n <= 40 or s.startswith(NEXT_WORDS)) and _has(s, NEXT_WORDS):
         return "next"
-    if _has(s, BREADCRUMB_WORDS) and n <= 120:
+    if n <= 120 and _has(s, BREADCRUMB_WORDS):
         return "breadcrumb"
     if (n <= 80 or not sentence) and _has(s, FOOTER_WORDS):
         return "footer"
+    if n > 120 and sentence:  # a paragraph (the common case, so decided before the finer tests)
+        return "prose" if len(_CJK.findall(s)) >= 0.4 * n else "other"
     if n <= 120 and not sentence and (_META.search(s) or _STAMP.match(s)):
         return "meta"
     if n <= 80 and not sentence and (_CREDIT.match(s) or _CREDIT_BRACKET.match(s)):

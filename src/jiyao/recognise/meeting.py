@@ -56,7 +56,10 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
 
     nonempty = [(o, line) for o, line in lines if line.strip()]
     # the first lines, less the 发布时间/来源 lines and disclosure rows that may sit above the title
-    top = [bounded(o, line) for o, line in nonempty[:10] if furniture.kind(line.strip()) not in _META_KINDS][:4]
+    top: list[tuple[int, str]] = []
+    for o, line in nonempty[:10]:
+        if len(top) < 4 and furniture.kind(line.strip()) not in _META_KINDS:
+            top.append(bounded(o, line))
     for i, (o, s) in enumerate(top[:3]):
         if not title_like(s):
             break
