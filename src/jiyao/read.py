@@ -35,7 +35,7 @@ class Document:
     encoding: str = "utf-8"
     page_title: str | None = None
     page_date: str | None = None
-    warnings: tuple[str, ...] = ()  # what reading changed: page furniture dropped, decoding
+    warnings: tuple[str, ...] = ()  # decoding and page-reading doubts, carried into the record's diagnostics
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original-file span of normalised text[start:end]."""
