@@ -18,15 +18,15 @@ A scraped page reads, top to bottom:
 
 Decisions are made on the normalised text (當前位置 and 网友評論 read as 当前位置, 网友评论) and by
 structure — a line's length, its sentence punctuation, its separators (> » | ·), the furniture words
-of lines.py and its place relative to the title and the body — never by one page's wording.
+of furniture_lines.py and its place relative to the title and the body — never by one page's wording.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ..text import Normalised
-from .lines import FURNITURE, kind, title_bounds
+from .furniture_lines import FURNITURE, kind, title_bounds
+from .text import Normalised
 
 __all__ = ["FURNITURE", "Page", "find_article", "kind", "title_bounds"]
 
