@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .decode import DecodeError, decode
+from .furniture import find_article
 from .text import Normalised, normalise
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -196,7 +197,9 @@ def from_text(original: str, doc_id: str, path: str | None = None, encoding: str
         art, starts, ends, title, pdate, page_warnings = html_article(_line_ends(original))
         return Document(doc_id, path, original, normalise(art), tuple(starts), tuple(ends), encoding,
                         normalise(title).text if title else None, pdate, tuple(warnings + page_warnings))
-    return Document(doc_id, path, original, normalise(_line_ends(original)), encoding=encoding, warnings=tuple(warnings))
+    # a plain-text page dump: the article without the site's furniture, offsets still into `original`
+    page = find_article(normalise(_line_ends(original)))
+    return Document(doc_id, path, original, page.norm, encoding=encoding, warnings=(*warnings, *page.warnings))
 
 
 def read_bytes(path: Path) -> bytes:

@@ -5,6 +5,7 @@ normalised offsets each value was found at (the hybrid backend's hints).
 """
 from __future__ import annotations
 
+from .. import furniture
 from ..schema import ExtractedReport, Meeting, Person, Region
 from . import meeting as mt
 from . import people as pp
@@ -22,18 +23,7 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 
 def recognise(text: str, page_date: str | None = None, page_title: str | None = None) -> ExtractedReport:
-    lines = _lines(text)
-    head = mt.headline(lines)
-    if page_title and not head:
-        head = mt.Found(page_title, text.find(page_title)) if page_title in text else None
-    # The body is everything after the headline line(s); credits and page furniture stay in,
-    # the recognisers know to ignore them.
-    body_start = 0
-    if head and head.start == text.find(head.value) and head.start < 200:
-        body_start = head.start + len(head.value)
-        # pages repeat the title (<title> and <h1>, or a scraped duplicate line)
-        while text[body_start:].lstrip().startswith(head.value):
-            body_start = text.index(head.value, body_start) + len(head.value)
+    head, body_start = _head(text, page_title)
     body = text[body_start:]
     src = source(text, page_date)
 
@@ -63,6 +53,34 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     reporters = set(src.reporters) | set(src.photographers) | set(src.editors)
     report.people = [Person(name=p.name, titles=p.titles, roles=sorted(p.roles)) for p in people if p.name not in reporters]
     return report
+
+
+def _head(text: str, page_title: str | None) -> tuple[mt.Found | None, int]:
+    """(the headline, where the body starts). The body is everything after the title line, its
+    repeats (a page gives <title> and <h1>, a dump a duplicated line) and the meta lines right under
+    it; credits further down stay in, the recognisers know to ignore them. A plain-text page dump
+    arrives without its furniture (read.py's furniture stage), a wrapped title joined into one line."""
+    head = mt.headline(_lines(text))
+    if page_title and not head and furniture.kind(page_title.strip()) not in mt.NOT_TITLES:
+        head = mt.Found(page_title, text.find(page_title)) if page_title in text else None
+    if not (head and head.start == text.find(head.value) and head.start < 200):
+        return head, 0
+    body_start = _line_end(text, head.start)
+    while True:
+        nxt = text[body_start:].lstrip()
+        at = len(text) - len(nxt)
+        line = nxt.split("\n", 1)[0].strip()
+        a, b = furniture.title_bounds(line)
+        # the title's repeats and the meta lines under it (某某日报 2021年06月02日 第A03版: its date is
+        # the paper's, not the meeting's) are not the body
+        if not nxt or (line[a:b] != head.value and furniture.kind(line) not in ("meta", "credit")):
+            return head, body_start
+        body_start = _line_end(text, at)
+
+
+def _line_end(text: str, at: int) -> int:
+    nl = text.find("\n", at)
+    return len(text) if nl < 0 else nl
 
 
 def _mask(text: str, found: list) -> str:

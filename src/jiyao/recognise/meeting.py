@@ -7,6 +7,8 @@ from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date i
 from .found import Found
 from .lexicon import CJK, CONVENE, CONVENE_VERBS, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
 
+from .. import furniture
+
 # Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
                       r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
@@ -24,23 +26,42 @@ _RELAY = RELAY_RE
 
 
 def headline(lines: list[tuple[int, str]]) -> Found | None:
-    """The title line: the first short line that is not a banner or a body paragraph; failing that,
-    a short 召开…会议 line anywhere (scraped pages often put the title after the body)."""
+    """The title line: the first short line that is not a banner, page furniture or a body paragraph;
+    failing that, a short 召开…会议 line anywhere (scraped pages often put the title after the body).
+    A date before the title (`01.24 `) and a site name after it (`_某某网`) are not the headline."""
     def title_like(s: str) -> bool:
         return 4 <= len(s) <= 64 and "。" not in s and not DATE_RE.match(s) and "讯" not in s[:8] \
-            and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 1
+            and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 2 \
+            and furniture.kind(s) not in NOT_TITLES
 
-    nonempty = [(o + len(s) - len(s.lstrip()), s.strip()) for o, s in lines if s.strip()]
-    for i, (o, s) in enumerate(nonempty[:3]):
+    def bounded(o: int, line: str) -> tuple[int, str]:
+        a, b = furniture.title_bounds(line)
+        return o + a, line[a:b]
+
+    nonempty = [(o, line) for o, line in lines if line.strip()]
+    # the first lines, less the 发布时间/来源 lines and disclosure rows that may sit above the title
+    top: list[tuple[int, str]] = []
+    for o, line in nonempty[:10]:
+        if len(top) < 4 and furniture.kind(line.strip()) not in _META_KINDS:
+            top.append(bounded(o, line))
+    for i, (o, s) in enumerate(top[:3]):
         if not title_like(s):
             break
-        if ("·" in s or "|" in s) and i + 1 < len(nonempty) and title_like(nonempty[i + 1][1]):
+        if ("·" in s or "|" in s) and i + 1 < len(top) and title_like(top[i + 1][1]):
             continue  # a column banner above the real title
         return Found(s, o)
-    for o, s in nonempty:
-        if title_like(s) and len(s) <= 40 and re.search("召开|举行", s) and re.search("会议?$", s):
-            return Found(s, o)
+    for o, line in nonempty:
+        if len(line) <= 60 and re.search("召开|举行", line):
+            o, s = bounded(o, line)
+            if len(s) <= 40 and re.search("会议?$", s) and title_like(s):
+                return Found(s, o)
     return None
+
+
+# page furniture and the meta and credit lines are never the title (an HTML page's <title> may be the
+# site's name; a text dump the furniture stage found no article in keeps its breadcrumbs)
+_META_KINDS = ("meta", "credit")
+NOT_TITLES = furniture.FURNITURE + _META_KINDS
 
 
 def _clean_name(raw: str) -> str:
@@ -135,9 +156,12 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
     if first:
         return first
     if head:
-        m = re.search(rf"{CONVENE}(.+?会议?)(?:$|\s)", head.value)
-        if m:
-            name = _clean_name(m.group(1))
+        # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
+        for rx, before in ((rf"{CONVENE}(.+?会议?)(?:$|\s)", False),
+                           (rf"^(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}", True)):
+            m = re.search(rx, head.value)
+            # before the verb, 市委常委会 is the body that convenes (市委常委会召开会议), no meeting's name
+            name = _clean_name(m.group(1) if not before else _up_to_meeting(m.group(1), True)) if m else ""
             if _ok_name(name):
                 return Found(name, head.start + head.value.find(name, m.start(1)))
     m = _BODY_MEETING.search(body[:600])

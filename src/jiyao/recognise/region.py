@@ -229,7 +229,7 @@ def resolve(text: str, self_ref: str | None, explicit: str | None = None, outlet
 _TOWN = "|".join(TOWN_SUFFIXES)
 _TOWN_NAME = rf"[{CJK}]{{2,8}}?(?:{_TOWN})"
 _TOWN_HOLDS = re.compile(rf"(?:^|[,。;:\s])((?!各|全|我|本|该|乡镇|城乡|城镇|村镇){_TOWN_NAME})"
-                         rf"(?:党委|党工委|政府|人民政府|办事处)?(?:在[^,。;]{{2,20}}?)?(?:{CONVENE}|组织|传达|学习)")
+                         rf"(?:党委|党工委|政府|人民政府|办事处)?:?(?:在[^,。;]{{2,20}}?)?(?:{CONVENE}|组织|传达|学习)")
 
 
 def town(head: str | None, body: str, self_ref: str | None) -> Division | None:
