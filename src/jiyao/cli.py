@@ -239,5 +239,10 @@ def noisy(
     Console().print(json.dumps(counts, ensure_ascii=False))
 
 
+from .batch_cli import app as _batch_app  # noqa: E402 - registered after the commands above
+
+app.add_typer(_batch_app, name="batch")
+
+
 if __name__ == "__main__":
     app()
