@@ -10,6 +10,29 @@ from email.parser import BytesParser
 from email.policy import default as email_policy
 
 from fakeserver import FakeServer, completion
+from helpers import answer_from_gold
+
+LATE = "副区长柯望舒在会上作了补充发言。"  # a speaker only a long article's last chunk holds
+
+
+def which(gold, req) -> str | None:
+    """The seed a request is about: the one whose first two gold people are both in its article."""
+    article = req["messages"][-1]["content"].split("<article>")[-1]
+    return next((d for d, g in gold.items() if all(p["name"] in article for p in g["people"][:2])), None)
+
+
+def gold_answers(gold):
+    """A scripted model: the gold answer of whichever seed the request's article is, one late
+    speaker for a chunk that holds only filler, nothing otherwise."""
+    def answer(req):
+        doc_id = which(gold, req)
+        if doc_id:
+            return answer_from_gold(gold[doc_id])
+        article = req["messages"][-1]["content"].split("<article>")[-1]
+        if LATE in article:
+            return {"people": [{"name": "柯望舒", "titles": ["副区长"], "roles": []}]}
+        return {}
+    return answer
 
 
 class BatchServer(FakeServer):

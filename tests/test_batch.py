@@ -13,13 +13,12 @@ from jiyao.pipeline import CHUNK_CHARS, Extractor
 from jiyao.records import RecordWriter
 from jiyao.run import run
 
-from batchserver import BatchServer
+from batchserver import LATE, BatchServer, which, gold_answers as _answers
 from fakeserver import Script
 from helpers import SEEDS, answer_from_gold
 
 # Filler that makes one article long enough for several chunks; its only person is in the last chunk.
 FILLER = "会议还听取了各部门关于近期重点工作的汇报,并就下一步安排作了部署。"
-LATE = "副区长柯望舒在会上作了补充发言。"
 
 
 @pytest.fixture()
@@ -31,26 +30,6 @@ def articles(tmp_path):
     n = CHUNK_CHARS // len(FILLER) + 5
     (folder / "zz_long.txt").write_text(base + "\n" + "\n".join([FILLER] * n) + "\n" + LATE + "\n", "utf-8")
     return folder
-
-
-def _answers(gold):
-    """A scripted model: the gold answer of whichever seed the request's article is, one late
-    speaker for a chunk that holds only filler, nothing otherwise."""
-    def answer(req):
-        doc_id = _which(gold, req)
-        if doc_id:
-            return answer_from_gold(gold[doc_id])
-        article = req["messages"][-1]["content"].split("<article>")[-1]
-        if LATE in article:
-            return {"people": [{"name": "柯望舒", "titles": ["副区长"], "roles": []}]}
-        return {}
-    return answer
-
-
-def _which(gold, req) -> str | None:
-    """The seed a request is about: the one whose first two gold people are both in its article."""
-    article = req["messages"][-1]["content"].split("<article>")[-1]
-    return next((d for d, g in gold.items() if all(p["name"] in article for p in g["people"][:2])), None)
 
 
 def _cli(*args):
@@ -122,7 +101,7 @@ def test_failed_and_missing_results_are_per_article_errors_and_collect_resumes(g
                "002_b7cc8050b06c14b8": ("error", "scripted expiry")}
 
     def step(req):
-        return failing.get(_which(gold, req)) or answer(req)
+        return failing.get(which(gold, req)) or answer(req)
 
     with BatchServer(Script(default=step)) as s:
         _, results, collected = _batch(s, articles, tmp_path, "hybrid", "json_schema")
@@ -160,3 +139,15 @@ def test_an_article_edited_after_prepare_is_an_error_not_a_wrong_record(gold, ar
     _cli("batch", "collect", results, "--articles", articles, "-o", out, "--model", "scripted", "--backend", "hybrid")
     errors = [json.loads(x) for x in open(str(out) + ".errors.jsonl", encoding="utf-8")]
     assert [e["doc_id"] for e in errors] == ["004_8fd5fd1d54fa5885"] and "changed since" in errors[0]["error"]
+
+
+def test_template_syntax_in_an_article_is_sent_as_written(gold, articles, tmp_path):
+    # article text is data: `{#`, `{{ 1/0 }}` and `{% raw %}` reach the request unrendered
+    doc = articles / "003_3f6239400a319930.txt"
+    hostile = "{# 注释 {{ 1/0 }} {% raw %} {{ config }}"
+    doc.write_text(doc.read_text("utf-8") + "\n" + hostile + "\n", "utf-8")
+    with BatchServer(Script(default=_answers(gold))) as s:
+        req, _, collected = _batch(s, articles, tmp_path, "hybrid", "json_schema")
+    sent = [json.loads(x) for x in req.read_text("utf-8").splitlines() if x.startswith('{"custom_id": "003_')]
+    assert hostile in sent[0]["body"]["messages"][-1]["content"]
+    assert "003_3f6239400a319930" in _records(collected)

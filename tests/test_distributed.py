@@ -106,3 +106,18 @@ def test_cli(folder, tmp_path, plain):
     assert _records(out) == plain
     res = CliRunner().invoke(app, ["distributed", str(folder), "-o", str(out), "--backend", "llm"])
     assert res.exit_code == 2 and "endpoint" in res.output
+
+
+def test_llm_backends_run_on_the_workers_too(gold, tmp_path):
+    from batchserver import gold_answers
+    from fakeserver import FakeServer, Script
+    from jiyao.llm import EndpointConfig
+
+    with FakeServer(Script(default=gold_answers(gold))) as s:
+        cfg = EndpointConfig(model="scripted", base_url=s.base_url, api_key="sk-test", mode="json_schema")
+        online = tmp_path / "online.jsonl"
+        with RecordWriter(online) as w:
+            asyncio.run(run([SEEDS], w, Extractor("hybrid", cfg)))
+        t = dist.run([SEEDS], tmp_path / "out", dist.Options("hybrid", cfg), size=2, **LOCAL)
+    assert (t.records, t.failures) == (5, 0)
+    assert _records(tmp_path / "out") == _strip(online.read_text("utf-8").splitlines())

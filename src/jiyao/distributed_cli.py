@@ -33,12 +33,14 @@ def distributed(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any article failed."),
 ):
     """Extract on a Dask cluster: the same records as extract, one part file per partition. Needs pip install 'jiyao[dask]'."""
+    from . import distributed as dist
+    from .pipeline import ConfigError, Extractor
+
     try:
-        from . import distributed as dist
+        import dask.distributed  # noqa: F401
     except ImportError as exc:  # pragma: no cover - the extra is missing
         err.print(f"error: jiyao distributed needs dask.distributed ({exc.name}): pip install 'jiyao[dask]'", markup=False)
         raise typer.Exit(2)
-    from .pipeline import ConfigError, Extractor
 
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode)
     try:  # fail here, not on every worker, when the backend has no endpoint
@@ -49,7 +51,7 @@ def distributed(
     opts = dist.Options(backend, cfg, concurrency, str(prompts.resolve()) if prompts else None, id_column, text_column)
     try:
         totals = dist.run([str(i) for i in inputs], output, opts, scheduler, workers, partition_size, processes)
-    except (ValueError, ImportError) as exc:
+    except (ValueError, ImportError) as exc:  # another run's folder; pyarrow missing for Parquet
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2)
     summary = {k: v for k, v in vars(totals).items() if k != "parts"}
