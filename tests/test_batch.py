@@ -35,7 +35,7 @@ def articles(tmp_path):
 def _cli(*args):
     res = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    return res.output
+    return res.stdout
 
 
 def _online(server, articles, out, backend, mode):
@@ -151,3 +151,14 @@ def test_template_syntax_in_an_article_is_sent_as_written(gold, articles, tmp_pa
     sent = [json.loads(x) for x in req.read_text("utf-8").splitlines() if x.startswith('{"custom_id": "003_')]
     assert hostile in sent[0]["body"]["messages"][-1]["content"]
     assert "003_3f6239400a319930" in _records(collected)
+
+
+def test_a_large_batch_is_split_into_files_within_the_limits(gold, articles, tmp_path):
+    one, split = tmp_path / "one.jsonl", tmp_path / "split.jsonl"
+    common = ("--model", "scripted", "--base-url", "http://127.0.0.1:9/v1", "--backend", "llm")
+    _cli("batch", "prepare", articles, "-o", one, *common)
+    names = _cli("batch", "prepare", articles, "-o", split, "--max-requests", "3", *common).split()
+    lines = one.read_text("utf-8").splitlines()
+    assert len(lines) > 6 and names[0] == str(split) and names[1].endswith("split-00002.jsonl")
+    parts = [open(n, encoding="utf-8").read().splitlines() for n in names]
+    assert all(len(p) <= 3 for p in parts) and sum(parts, []) == lines

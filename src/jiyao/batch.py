@@ -29,6 +29,8 @@ from .schema import ExtractedReport
 from .walk import iter_articles
 
 URL = "/v1/chat/completions"
+MAX_REQUESTS = 50_000  # OpenAI's cap on requests per batch
+MAX_BYTES = 190 * 2**20  # under OpenAI's 200 MB per batch input file
 NO_REASK = "batch answers are not re-asked; values not in the article are dropped"
 
 
@@ -78,14 +80,41 @@ class PrepareStats:
     articles: int = 0
     requests: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
 
 
-async def prepare(paths: Iterable[str | Path], output: str | Path, extractor: Extractor) -> PrepareStats:
-    """One request line per article chunk into OUTPUT (overwritten)."""
+class _Files:
+    """OUTPUT, then OUTPUT-00002.jsonl, … whenever one file would pass a batch's limits (each file
+    is one batch; collect takes all their results together)."""
+
+    def __init__(self, output: str | Path, max_requests: int, max_bytes: int, names: list[str]):
+        self.output, self.max_requests, self.max_bytes, self.names = Path(output), max_requests, max_bytes, names
+        self.f = None
+
+    def write(self, line: str) -> None:
+        data = line.encode("utf-8")
+        if self.f is None or self.n >= self.max_requests or self.size + len(data) > self.max_bytes:
+            self.close()
+            k = len(self.names) + 1
+            path = self.output if k == 1 else self.output.with_name(f"{self.output.stem}-{k:05d}{self.output.suffix}")
+            self.f, self.n, self.size = open(path, "wb"), 0, 0
+            self.names.append(str(path))
+        self.f.write(data)
+        self.n, self.size = self.n + 1, self.size + len(data)
+
+    def close(self) -> None:
+        if self.f is not None:
+            self.f.close()
+
+
+async def prepare(paths: Iterable[str | Path], output: str | Path, extractor: Extractor,
+                  max_requests: int = MAX_REQUESTS, max_bytes: int = MAX_BYTES) -> PrepareStats:
+    """One request line per article chunk into OUTPUT (overwritten), split at a batch's limits."""
     if extractor.backend == "offline":
         raise ValueError("a batch needs the llm or hybrid backend (offline makes no requests)")
     stats = PrepareStats()
-    with open(output, "w", encoding="utf-8") as out:
+    out = _Files(output, max_requests, max_bytes, stats.files)
+    try:
         for doc_id, path in iter_articles(paths):
             try:
                 doc = read_file(path, doc_id)
@@ -101,7 +130,9 @@ async def prepare(paths: Iterable[str | Path], output: str | Path, extractor: Ex
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
                 stats.requests += 1
             stats.articles += 1
-    extractor._client = None
+    finally:
+        out.close()
+        extractor._client = None
     return stats
 
 

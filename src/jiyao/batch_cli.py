@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from . import settings
+from .batch import MAX_REQUESTS
 from .llm import EndpointConfig
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -54,16 +55,19 @@ def prepare(
     api_key: Optional[str] = _API_KEY, mode: Optional[str] = _MODE, prompts: Optional[Path] = _PROMPTS,
     temperature: float = typer.Option(settings.TEMPERATURE, help="Sampling temperature."),
     max_tokens: int = typer.Option(settings.MAX_TOKENS, help="Most tokens in one answer."),
+    max_requests: int = typer.Option(MAX_REQUESTS, help="Requests per file (one file = one batch); more go to OUTPUT-00002.jsonl, …"),
 ):
     """Write one request line per article (per chunk of a long article): the requests extract would send."""
     from .batch import prepare as run_prepare
 
     ex = _extractor(backend, model, base_url, api_key, mode, prompts, temperature, max_tokens)
-    stats = asyncio.run(run_prepare(paths, output, ex))
+    stats = asyncio.run(run_prepare(paths, output, ex, max(1, max_requests)))
     for path, why in stats.unreadable:
         err.print(f"skipped {path}: {why}", markup=False)
-    err.print(f"wrote {output}: {stats.requests} requests for {stats.articles} articles "
-              f"({len(stats.unreadable)} unreadable)", markup=False)
+    err.print(f"{stats.requests} requests for {stats.articles} articles ({len(stats.unreadable)} unreadable) in "
+              f"{len(stats.files)} file(s), one batch each:", markup=False)
+    for name in stats.files:
+        typer.echo(name)
 
 
 @app.command()
