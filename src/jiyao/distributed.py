@@ -28,7 +28,8 @@ from .walk import iter_articles, safe_doc_id
 
 PARTITION_SIZE = 500  # articles per task: large enough to amortise a task, small enough to resume cheaply
 MANIFEST = "_jiyao_partitions.json"
-TABLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet"}
+TABLE_SUFFIXES = {".jsonl": "jsonl", ".parquet": "parquet"}  # article tables, as for extract
+ID_COLUMNS = ("id", "doc_id")
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,11 @@ class Partition:
 
 @dataclass
 class Options:
-    """What every worker needs to build its own Extractor and read the rows."""
+    """What every worker needs to build its own Extractor."""
     backend: str = "offline"
     endpoint: EndpointConfig | None = None
     concurrency: int = 4
     prompts_dir: str | None = None
-    id_column: str = "id"
-    text_column: str = "text"
 
 
 def plan(inputs: Iterable[str | Path], size: int = PARTITION_SIZE) -> Iterator[Partition]:
@@ -88,25 +87,39 @@ def _line_ranges(path: Path, size: int) -> Iterator[tuple[int, int]]:
         yield start, pos
 
 
-def _documents(part: Partition, opts: Options) -> Iterator[tuple[str, str, Callable[[], Document]]]:
-    """(doc_id, where, read) per article of a partition; reading is deferred so that one bad
-    article is one error line, not a failed partition."""
+@dataclass(frozen=True)
+class Article:
+    """One article of a partition, read only where the work happens (the shape of main's
+    inputs.Item: the two merge into one)."""
+    doc_id: str
+    path: str | None = None  # an article file
+    text: str | None = None  # or a table row's text
+    table: str | None = None
+
+    @property
+    def where(self) -> str:
+        return self.path or f"{self.table}#{self.doc_id}"
+
+    def load(self) -> Document:
+        if self.path is not None:
+            return read_file(Path(self.path), self.doc_id)
+        if not isinstance(self.text, str):
+            raise ReadError("table row without a text value")
+        return from_text(self.text, self.doc_id, self.where)
+
+
+def articles(part: Partition) -> Iterator[Article]:
     if part.kind == "files":
-        for doc_id, path in part.items:
-            yield doc_id, path, lambda p=path, d=doc_id: read_file(Path(p), d)
+        yield from (Article(doc_id, path=path) for doc_id, path in part.items)
         return
-    for where, row in _rows(part, opts):
-        raw_id, text = row.get(opts.id_column), row.get(opts.text_column)
-        doc_id = safe_doc_id(str(raw_id)) if raw_id not in (None, "") else safe_doc_id(where.rsplit("/", 1)[-1])
-
-        def read(text=text, doc_id=doc_id, where=where):
-            if not isinstance(text, str):
-                raise ReadError(f"no text in column {opts.text_column!r}")
-            return from_text(text, doc_id, where)
-        yield doc_id, where, read
+    for n, row in _rows(part):
+        raw_id = next((row[c] for c in ID_COLUMNS if row.get(c) is not None), None)
+        # a row without an id (or not JSON) is still one error line: named for where it is
+        doc_id = safe_doc_id(str(raw_id)) if raw_id is not None else f"row-{part.pid}-{n}"
+        yield Article(doc_id, text=row.get("text"), table=part.items[0])
 
 
-def _rows(part: Partition, opts: Options) -> Iterator[tuple[str, dict]]:
+def _rows(part: Partition) -> Iterator[tuple[int, dict]]:
     if part.kind == "jsonl":
         path, start, end = part.items
         with open(path, "rb") as f:
@@ -119,14 +132,14 @@ def _rows(part: Partition, opts: Options) -> Iterator[tuple[str, dict]]:
                 row = json.loads(line)
             except ValueError:
                 row = {}
-            yield f"{path}@{start}+{n}", row if isinstance(row, dict) else {}
+            yield n, row if isinstance(row, dict) else {}
     else:
         import pyarrow.parquet as pq
 
         path, group = part.items
-        table = pq.ParquetFile(path).read_row_group(group, columns=[opts.id_column, opts.text_column])
-        for n, row in enumerate(table.to_pylist()):
-            yield f"{path}#rg{group}+{n}", row
+        pf = pq.ParquetFile(path)
+        cols = [c for c in (*ID_COLUMNS, "text") if c in pf.schema_arrow.names]
+        yield from enumerate(pf.read_row_group(group, columns=cols).to_pylist())
 
 
 def part_path(out: Path, pid: int) -> Path:
@@ -146,37 +159,32 @@ def process(part: Partition, out: str, opts: Options) -> dict:
     if done.exists():
         return {"pid": part.pid, "skipped_partition": True}
     with RecordWriter(part_path(out_dir, part.pid)) as writer:
-        stats = asyncio.run(_extract(_documents(part, opts), writer, opts))
+        stats = asyncio.run(_extract(articles(part), writer, opts))
     stats["pid"] = part.pid
     done.write_text(json.dumps(stats) + "\n", "utf-8")  # last: a partition killed before this is resumed
     return stats
 
 
-async def _extract(docs, writer, opts: Options) -> dict:
-    """The run loop of run.run over (doc_id, where, read) items, N requests in flight."""
+async def _extract(items: Iterator[Article], writer, opts: Options) -> dict:
+    """The run loop of run.run (resume by doc_id, one error line per failed article), N in flight."""
     from .llm import LLMError
     from .pipeline import Extractor
 
     ex = Extractor(opts.backend, opts.endpoint or EndpointConfig(), None, concurrency=opts.concurrency,
                    prompts_dir=opts.prompts_dir)
     stats = {"records": 0, "failures": 0, "skipped": 0}
-    docs = iter(docs)
 
     async def worker():
-        for doc_id, where, read in docs:
-            if doc_id in writer.done:
+        for item in items:  # one shared iterator
+            if item.doc_id in writer.done:
                 stats["skipped"] += 1
                 continue
             try:
-                writer.write(await ex.aextract(read()))
+                writer.write(await ex.aextract(item.load()))
                 stats["records"] += 1
-            except LLMError as exc:
-                s = exc.stats
-                writer.error(doc_id, where, str(exc), attempts=s.attempts if s else 0)
-                stats["failures"] += 1
             except Exception as exc:  # noqa: BLE001 - one bad article never ends the partition
-                msg = str(exc) if isinstance(exc, ReadError) else f"{type(exc).__name__}: {exc}"
-                writer.error(doc_id, where, msg)
+                plain = isinstance(exc, (ReadError, LLMError))
+                writer.error(item.doc_id, item.where, str(exc) if plain else f"{type(exc).__name__}: {exc}")
                 stats["failures"] += 1
     try:
         await asyncio.gather(*(worker() for _ in range(1 if ex.backend == "offline" else max(1, opts.concurrency))))

@@ -15,14 +15,12 @@ err = Console(stderr=True)
 
 
 def distributed(
-    inputs: list[Path] = typer.Argument(..., help="Article files or folders, or JSONL / Parquet files with an id and a text column."),
+    inputs: list[Path] = typer.Argument(..., help="Article files or folders, or article tables (.jsonl/.parquet with id and text columns)."),
     output: Path = typer.Option(..., "-o", "--output", help="Output folder: part-NNNNNN.jsonl per partition (a re-run resumes)."),
     scheduler: Optional[str] = typer.Option(None, envvar="DASK_SCHEDULER_ADDRESS", help="A running Dask scheduler, e.g. tcp://host:8786 (default: a LocalCluster on this machine)."),
     workers: Optional[int] = typer.Option(None, help="LocalCluster workers (default: all cores)."),
     processes: bool = typer.Option(True, "--processes/--threads", help="LocalCluster workers as processes (all cores) or threads of this process (quick start, one core for offline work)."),
     partition_size: int = typer.Option(500, help="Articles (JSONL lines) per partition; Parquet partitions are row groups."),
-    id_column: str = typer.Option("id", help="JSONL/Parquet column with the article id."),
-    text_column: str = typer.Option("text", help="JSONL/Parquet column with the article text (plain or HTML)."),
     backend: str = typer.Option("offline", help="offline, llm or hybrid (each worker builds its own Extractor)."),
     model: Optional[str] = typer.Option(None, envvar=settings.ENV_MODEL, help="Model name."),
     base_url: Optional[str] = typer.Option(None, envvar=settings.ENV_BASE_URL, help="OpenAI-compatible base URL."),
@@ -48,7 +46,7 @@ def distributed(
     except ConfigError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2)
-    opts = dist.Options(backend, cfg, concurrency, str(prompts.resolve()) if prompts else None, id_column, text_column)
+    opts = dist.Options(backend, cfg, concurrency, str(prompts.resolve()) if prompts else None)
     try:
         totals = dist.run([str(i) for i in inputs], output, opts, scheduler, workers, partition_size, processes)
     except (ValueError, ImportError) as exc:  # another run's folder; pyarrow missing for Parquet
