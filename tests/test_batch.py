@@ -76,7 +76,7 @@ def _batch(server, articles, tmp_path, backend, mode, endpoint=()):
     return req, results, tmp_path / "batch.jsonl"
 
 
-@pytest.mark.parametrize("backend,mode", [("hybrid", "json_schema"), ("llm", "tools"), ("hybrid", "json")])
+@pytest.mark.parametrize("backend,mode", [("hybrid", "json_schema"), ("llm", "tools"), ("hybrid", "json"), ("llm", "md_json")])
 def test_batch_round_trip_gives_the_online_records(gold, articles, tmp_path, backend, mode):
     script = Script(default=_answers(gold))
     with BatchServer(script) as s:

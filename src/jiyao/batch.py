@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -52,11 +54,37 @@ def split_custom_id(cid: str) -> tuple[str, str, str]:
 def request_body(messages: list[dict], extractor: Extractor) -> dict:
     """The body the online path sends for these messages: instructor's own request preparation for
     the mode (tools / response_format json_schema / schema in the system prompt), no templating."""
+    cfg = extractor.endpoint
+    mode = cfg.resolved_mode()
+    sampling = {"model": cfg.model, "temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
+    if messages[0]["role"] != "system":
+        return {**_prepare(mode, messages), **sampling}
+    # instructor rebuilds the JSON schema on every call (14 ms): prepare once per mode and system
+    # prompt with placeholders for the other messages, then put each request's messages in
+    shape = json.loads(_prepared(mode, messages[0]["content"], tuple(m["role"] for m in messages[1:])))
+    out = []
+    for m in shape.pop("messages"):
+        content = m.get("content")
+        slot = _SLOT.fullmatch(content) if isinstance(content, str) else None
+        if slot is None and "\\u0000slot" in json.dumps(m):  # instructor rewrote a placeholder: no shortcut
+            return {**_prepare(mode, messages), **sampling}
+        out.append({**m, "content": messages[int(slot.group(1))]["content"]} if slot else m)
+    return {**shape, "messages": out, **sampling}
+
+
+_SLOT = re.compile("\x00slot(\\d+)\x00")
+
+
+@lru_cache(maxsize=16)
+def _prepared(mode: str, system: str, roles: tuple[str, ...]) -> str:
+    slots = [{"role": "system", "content": system}] + [{"role": r, "content": f"\x00slot{i}\x00"} for i, r in enumerate(roles, 1)]
+    return json.dumps(_prepare(mode, slots))
+
+
+def _prepare(mode: str, messages: list[dict]) -> dict:
     from instructor.processing import handle_response_model
 
-    cfg = extractor.endpoint
-    _, kwargs = handle_response_model(GroundedReport, MODES[cfg.resolved_mode()], messages=messages, model=cfg.model,
-                                      temperature=cfg.temperature, max_tokens=cfg.max_tokens)
+    _, kwargs = handle_response_model(GroundedReport, MODES[mode], messages=messages)
     return kwargs
 
 
