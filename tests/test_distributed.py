@@ -122,3 +122,15 @@ def test_llm_backends_run_on_the_workers_too(gold, tmp_path):
     assert (t.records, t.failures) == (5, 0)
     by_id = lambda recs: {r["doc_id"]: r for r in recs}  # noqa: E731 - requests in flight finish in any order
     assert by_id(_records(tmp_path / "out")) == by_id(_strip(online.read_text("utf-8").splitlines()))
+
+
+def test_parquet_parts_read_as_one_table(tmp_path, plain):
+    import pyarrow.dataset as ds
+
+    out = tmp_path / "out"
+    dist.run([SEEDS], out, dist.Options(parquet=True), size=2, **LOCAL)
+    assert len(list(out.glob("part-*.parquet"))) == 3
+    rows = ds.dataset(sorted(map(str, out.glob("part-*.parquet"))), format="parquet").to_table().to_pylist()
+    assert [r["doc_id"] for r in rows] == [r["doc_id"] for r in plain]
+    for row, rec in zip(rows, plain):
+        assert dict(row["evidence"]) == rec["evidence"] and row["people"] == rec["people"] and row["meeting"] == rec["meeting"]

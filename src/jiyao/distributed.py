@@ -7,8 +7,8 @@ cluster (`dask scheduler` + `dask worker tcp://host:8786` on each machine, or da
 SLURM/PBS, dask-kubernetes), and jiyao needs only futures, not a dataflow engine.
 
 Input: article files and folders, or JSONL / Parquet files with an id and a text column.
-Output: one folder; partition k writes part-0000k.jsonl (records), part-0000k.jsonl.errors.jsonl
-and, when finished, part-0000k.done. Resume: a finished partition is not submitted again, and an
+Output: one folder; partition k writes part-0000k.jsonl (records), part-0000k.jsonl.errors.jsonl,
+optionally part-0000k.parquet, and, when finished, part-0000k.done. Resume: a finished partition is not submitted again, and an
 interrupted one skips the records its part file already holds (RecordWriter). Workers read the
 inputs and write the folder themselves, so on a real cluster both must be on a shared filesystem.
 """
@@ -46,6 +46,7 @@ class Options:
     endpoint: EndpointConfig | None = None
     concurrency: int = 4
     prompts_dir: str | None = None
+    parquet: bool = False  # also part-NNNNNN.parquet (the JSONL stays: resume reads it)
 
 
 def plan(inputs: Iterable[str | Path], size: int = PARTITION_SIZE) -> Iterator[Partition]:
@@ -161,6 +162,10 @@ def process(part: Partition, out: str, opts: Options) -> dict:
     with RecordWriter(part_path(out_dir, part.pid)) as writer:
         stats = asyncio.run(_extract(articles(part), writer, opts))
     stats["pid"] = part.pid
+    if opts.parquet:
+        from .records_parquet import jsonl_to_parquet
+
+        jsonl_to_parquet(part_path(out_dir, part.pid), part_path(out_dir, part.pid).with_suffix(".parquet"))
     done.write_text(json.dumps(stats) + "\n", "utf-8")  # last: a partition killed before this is resumed
     return stats
 

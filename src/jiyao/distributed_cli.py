@@ -28,6 +28,7 @@ def distributed(
     mode: Optional[str] = typer.Option(None, help="instructor mode (default: as for extract)."),
     concurrency: int = typer.Option(settings.CONCURRENCY, help="Requests in flight per worker."),
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="Prompt folder (as for extract); must be readable by the workers."),
+    parquet: bool = typer.Option(False, "--parquet", help="Also write each part as Parquet (nested like the JSON, one schema for all parts; needs pyarrow)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any article failed."),
 ):
     """Extract on a Dask cluster: the same records as extract, one part file per partition. Needs pip install 'jiyao[dask]'."""
@@ -46,7 +47,7 @@ def distributed(
     except ConfigError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2)
-    opts = dist.Options(backend, cfg, concurrency, str(prompts.resolve()) if prompts else None)
+    opts = dist.Options(backend, cfg, concurrency, str(prompts.resolve()) if prompts else None, parquet)
     try:
         totals = dist.run([str(i) for i in inputs], output, opts, scheduler, workers, partition_size, processes)
     except (ValueError, ImportError) as exc:  # another run's folder; pyarrow missing for Parquet
