@@ -72,13 +72,15 @@ def prepare(
 
 @app.command()
 def submit(
-    requests: Path = typer.Argument(..., help="Request file from `jiyao batch prepare`."),
+    requests: list[Path] = typer.Argument(..., help="Request file(s) from `jiyao batch prepare`: one batch each."),
     base_url: Optional[str] = _BASE_URL, api_key: Optional[str] = _API_KEY,
 ):
-    """Upload REQUESTS and create a batch; prints the batch id."""
+    """Upload each REQUESTS file and create a batch over it; prints one batch id a line."""
     from .batch_remote import submit as run_submit
 
-    typer.echo(run_submit(requests, EndpointConfig.from_env(base_url=base_url, api_key=api_key)))
+    cfg = EndpointConfig.from_env(base_url=base_url, api_key=api_key)
+    for path in requests:
+        typer.echo(run_submit(path, cfg))
 
 
 @app.command()
