@@ -228,7 +228,8 @@ def run(inputs: list[str | Path], out: str | Path, opts: Options, scheduler: str
     (the plan is a generator: a million files never sit in the client's memory as futures)."""
     from dask.distributed import Client, LocalCluster, as_completed
 
-    out = Path(out)
+    # absolute: a worker on another machine (or in another directory) must find the same files
+    inputs, out = [os.path.abspath(i) for i in inputs], Path(os.path.abspath(out))
     out.mkdir(parents=True, exist_ok=True)
     _check_manifest(out, [str(i) for i in inputs], size)
     if scheduler:
