@@ -171,14 +171,12 @@ class ResultIndex:
     def __init__(self, paths: Iterable[str | Path]):
         self.paths = [Path(p) for p in paths]
         self.at: dict[str, tuple[int, int]] = {}
-        self.docs: set[str] = set()
         for n, p in enumerate(self.paths):
             with open(p, "rb") as f:
                 pos = 0
                 for raw in f:
                     try:
-                        cid = json.loads(raw)["custom_id"]
-                        doc_id, _, digest = split_custom_id(cid)
+                        _, _, digest = split_custom_id(json.loads(raw)["custom_id"])
                     except (ValueError, KeyError, TypeError):
                         pos += len(raw)
                         continue
@@ -186,7 +184,6 @@ class ResultIndex:
                     prev = self.at.get(digest)
                     if prev is None or not _ok(self.line(*prev)):
                         self.at[digest] = (n, pos)
-                    self.docs.add(doc_id)
                     pos += len(raw)
 
     def line(self, n: int, pos: int) -> dict:
