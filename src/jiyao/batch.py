@@ -24,15 +24,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .batch_remote import MAX_BYTES, MAX_REQUESTS, URL
 from .llm import MODES, CallStats, GroundedReport, LLMError, _completion_json, _prune
 from .pipeline import Extractor, RunStats
 from .read import ReadError, read_file
 from .schema import ExtractedReport
 from .walk import iter_articles
 
-URL = "/v1/chat/completions"
-MAX_REQUESTS = 50_000  # OpenAI's cap on requests per batch
-MAX_BYTES = 190 * 2**20  # under OpenAI's 200 MB per batch input file
 NO_REASK = "batch answers are not re-asked; values not in the article are dropped"
 
 

@@ -12,8 +12,7 @@ import typer
 from rich.console import Console
 
 from . import settings
-from .batch import MAX_REQUESTS
-from .llm import EndpointConfig
+from .batch_remote import MAX_REQUESTS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   context_settings={"show_default": True},
@@ -29,12 +28,18 @@ _MODE = typer.Option(None, help="instructor mode: tools, json_schema, json or md
 _PROMPTS = typer.Option(None, "--prompts", help="Prompt folder (as for extract); prepare and collect must use the same one.")
 
 
+def _endpoint(**options):
+    from .llm import EndpointConfig  # here, not at import: `jiyao --help` loads no LLM stack
+
+    return EndpointConfig.from_env(**options)
+
+
 def _extractor(backend: str, model, base_url, api_key, mode, prompts, temperature=settings.TEMPERATURE,
                max_tokens=settings.MAX_TOKENS):
     from .pipeline import ConfigError, Extractor
 
     # a batch never calls the endpoint from here: a model name is all the Extractor needs
-    cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode,
+    cfg = _endpoint(model=model, base_url=base_url, api_key=api_key, mode=mode,
                                   temperature=temperature, max_tokens=max_tokens)
     if cfg.model and not cfg.configured:
         cfg.base_url = "https://api.openai.com/v1"
@@ -78,7 +83,7 @@ def submit(
     """Upload each REQUESTS file and create a batch over it; prints one batch id a line."""
     from .batch_remote import submit as run_submit
 
-    cfg = EndpointConfig.from_env(base_url=base_url, api_key=api_key)
+    cfg = _endpoint(base_url=base_url, api_key=api_key)
     for path in requests:
         typer.echo(run_submit(path, cfg))
 
@@ -94,7 +99,7 @@ def status(
     """Print a batch's status (JSON); with --download, fetch its results once it is done."""
     from .batch_remote import DONE, status as run_status
 
-    cfg = EndpointConfig.from_env(base_url=base_url, api_key=api_key)
+    cfg = _endpoint(base_url=base_url, api_key=api_key)
     info = run_status(batch_id, cfg, download)
     while wait and info["status"] not in DONE:
         time.sleep(poll)

@@ -1,12 +1,17 @@
-"""Sending a batch file to an OpenAI-compatible endpoint and fetching its results, through the
-`openai` client's Files and Batches APIs (OpenAI, and servers that implement the same routes)."""
+"""The Batch API's routes and limits, and sending a batch file to an OpenAI-compatible endpoint and
+fetching its results through the `openai` client's Files and Batches APIs (OpenAI, and servers
+that implement the same routes). Light to import: openai is loaded only when a batch is sent."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .batch import URL
-from .llm import EndpointConfig
+if TYPE_CHECKING:
+    from .llm import EndpointConfig
 
+URL = "/v1/chat/completions"
+MAX_REQUESTS = 50_000  # OpenAI's cap on requests per batch
+MAX_BYTES = 190 * 2**20  # under OpenAI's 200 MB per batch input file
 COMPLETION_WINDOW = "24h"  # the only window the Batch API offers
 DONE = ("completed", "failed", "expired", "cancelled")
 

@@ -21,10 +21,13 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .llm import EndpointConfig
 from .read import Document, ReadError, from_text, read_file
 from .walk import iter_articles, safe_doc_id
+
+if TYPE_CHECKING:
+    from .llm import EndpointConfig
 
 PARTITION_SIZE = 500  # articles per task: large enough to amortise a task, small enough to resume cheaply
 MANIFEST = "_jiyao_partitions.json"
@@ -172,7 +175,7 @@ def process(part: Partition, out: str, opts: Options) -> dict:
 
 async def _extract(items: Iterator[Article], writer, opts: Options) -> dict:
     """The run loop of run.run (resume by doc_id, one error line per failed article), N in flight."""
-    from .llm import LLMError
+    from .llm import EndpointConfig, LLMError
     from .pipeline import Extractor
 
     ex = Extractor(opts.backend, opts.endpoint or EndpointConfig(), None, concurrency=opts.concurrency,

@@ -10,7 +10,6 @@ from rich.console import Console
 
 from . import settings
 from .distributed import PARTITION_SIZE
-from .llm import EndpointConfig
 
 err = Console(stderr=True)
 
@@ -34,6 +33,7 @@ def distributed(
 ):
     """Extract on a Dask cluster: the same records as extract, one part file per partition. Needs pip install 'jiyao[dask]'."""
     from . import distributed as dist
+    from .llm import EndpointConfig
     from .pipeline import ConfigError, Extractor
 
     try:
