@@ -307,5 +307,12 @@ def noisy(
     Console().print(json.dumps(counts, ensure_ascii=False))
 
 
+from .batch_cli import app as _batch_app  # noqa: E402 - registered after the commands above
+from .distributed_cli import distributed as _distributed  # noqa: E402
+
+app.add_typer(_batch_app, name="batch")
+app.command("distributed")(_distributed)
+
+
 if __name__ == "__main__":
     app()

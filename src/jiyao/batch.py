@@ -1,0 +1,271 @@
+"""Batch APIs: the online path's requests written as an OpenAI Batch API file, and the batch's
+results turned into records exactly as the online path would.
+
+Why through the Extractor itself: `prepare` runs the online path with a client that records each
+request instead of sending it, and `collect` runs it again with a client that answers from the
+results file. Chunking, hybrid hints, merging, grounding and the fallback to the recognisers are
+the online code, not a copy of it, so a batch gives the records the online path gives.
+
+Request line (what vLLM's `run-batch` and the OpenAI Batch API read):
+    {"custom_id": "<doc_id>#<chunk>/<chunks>#<prompt digest>", "method": "POST",
+     "url": "/v1/chat/completions", "body": {model, messages, temperature, max_tokens, + mode params}}
+The digest is of the messages the pipeline built: at collect time a result is used only for the
+very prompt it answered, so an article or prompt edited since `prepare` is an error, not a wrong record.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .batch_remote import MAX_BYTES, MAX_REQUESTS, URL
+from .llm import MODES, CallStats, GroundedReport, LLMError, _completion_json, _prune
+from .pipeline import Extractor, RunStats
+from .read import ReadError, read_file
+from .schema import ExtractedReport
+from .walk import iter_articles
+
+NO_REASK = "batch answers are not re-asked; values not in the article are dropped"
+
+
+def prompt_digest(messages: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(messages, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def custom_id(doc_id: str, chunk: int, chunks: int, messages: list[dict]) -> str:
+    # doc_ids are plain names (walk.safe_doc_id): no '#', so the id splits back unambiguously
+    return f"{doc_id}#{chunk}/{chunks}#{prompt_digest(messages)}"
+
+
+def split_custom_id(cid: str) -> tuple[str, str, str]:
+    """(doc_id, "chunk/chunks", digest)."""
+    doc_id, part, digest = cid.rsplit("#", 2)
+    return doc_id, part, digest
+
+
+def request_body(messages: list[dict], extractor: Extractor) -> dict:
+    """The body the online path sends for these messages: instructor's own request preparation for
+    the mode (tools / response_format json_schema / schema in the system prompt), no templating."""
+    cfg = extractor.endpoint
+    mode = cfg.resolved_mode()
+    sampling = {"model": cfg.model, "temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
+    if messages[0]["role"] != "system":
+        return {**_prepare(mode, messages), **sampling}
+    # instructor rebuilds the JSON schema on every call (14 ms): prepare once per mode and system
+    # prompt with placeholders for the other messages, then put each request's messages in
+    shape = json.loads(_prepared(mode, messages[0]["content"], tuple(m["role"] for m in messages[1:])))
+    out = []
+    for m in shape.pop("messages"):
+        content = m.get("content")
+        slot = _SLOT.fullmatch(content) if isinstance(content, str) else None
+        if slot is None and "\\u0000slot" in json.dumps(m):  # instructor rewrote a placeholder: no shortcut
+            return {**_prepare(mode, messages), **sampling}
+        out.append({**m, "content": messages[int(slot.group(1))]["content"]} if slot else m)
+    return {**shape, "messages": out, **sampling}
+
+
+_SLOT = re.compile("\x00slot(\\d+)\x00")
+
+
+@lru_cache(maxsize=16)
+def _prepared(mode: str, system: str, roles: tuple[str, ...]) -> str:
+    slots = [{"role": "system", "content": system}] + [{"role": r, "content": f"\x00slot{i}\x00"} for i, r in enumerate(roles, 1)]
+    return json.dumps(_prepare(mode, slots))
+
+
+def _prepare(mode: str, messages: list[dict]) -> dict:
+    from instructor.processing import handle_response_model
+
+    _, kwargs = handle_response_model(GroundedReport, MODES[mode], messages=messages)
+    return kwargs
+
+
+class _Recorder:
+    """An LLM client that records what it is asked and answers with an empty record."""
+
+    def __init__(self, mode: str):
+        self.mode = mode
+        self.asked: list[list[dict]] = []
+
+    async def extract(self, messages: list[dict], contains=None):
+        self.asked.append(messages)
+        return ExtractedReport(), CallStats(), []
+
+    async def aclose(self) -> None:
+        pass
+
+
+@dataclass
+class PrepareStats:
+    articles: int = 0
+    requests: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+class _Files:
+    """OUTPUT, then OUTPUT-00002.jsonl, … whenever one file would pass a batch's limits (each file
+    is one batch; collect takes all their results together)."""
+
+    def __init__(self, output: str | Path, max_requests: int, max_bytes: int, names: list[str]):
+        self.output, self.max_requests, self.max_bytes, self.names = Path(output), max_requests, max_bytes, names
+        self.f = None
+
+    def write(self, line: str) -> None:
+        data = line.encode("utf-8")
+        if self.f is None or self.n >= self.max_requests or self.size + len(data) > self.max_bytes:
+            self.close()
+            k = len(self.names) + 1
+            path = self.output if k == 1 else self.output.with_name(f"{self.output.stem}-{k:05d}{self.output.suffix}")
+            self.f, self.n, self.size = open(path, "wb"), 0, 0
+            self.names.append(str(path))
+        self.f.write(data)
+        self.n, self.size = self.n + 1, self.size + len(data)
+
+    def close(self) -> None:
+        if self.f is not None:
+            self.f.close()
+
+
+async def prepare(paths: Iterable[str | Path], output: str | Path, extractor: Extractor,
+                  max_requests: int = MAX_REQUESTS, max_bytes: int = MAX_BYTES) -> PrepareStats:
+    """One request line per article chunk into OUTPUT (overwritten), split at a batch's limits."""
+    if extractor.backend == "offline":
+        raise ValueError("a batch needs the llm or hybrid backend (offline makes no requests)")
+    stats = PrepareStats()
+    out = _Files(output, max_requests, max_bytes, stats.files)
+    try:
+        for doc_id, path in iter_articles(paths):
+            try:
+                doc = read_file(path, doc_id)
+            except ReadError as exc:  # collect will report it again, per article
+                stats.unreadable.append((str(path), str(exc)))
+                continue
+            recorder = _Recorder(extractor.endpoint.resolved_mode())
+            extractor._client = recorder
+            await extractor.aextract(doc)
+            for i, messages in enumerate(recorder.asked):
+                line = {"custom_id": custom_id(doc_id, i, len(recorder.asked), messages), "method": "POST",
+                        "url": URL, "body": request_body(messages, extractor)}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                stats.requests += 1
+            stats.articles += 1
+    finally:
+        out.close()
+        extractor._client = None
+    return stats
+
+
+class ResultIndex:
+    """Where each result line is in the results file(s): digest → (file, byte offset). Offsets, not
+    answers, so a results file of millions of lines does not have to fit in memory."""
+
+    def __init__(self, paths: Iterable[str | Path]):
+        self.paths = [Path(p) for p in paths]
+        self.at: dict[str, tuple[int, int]] = {}
+        for n, p in enumerate(self.paths):
+            with open(p, "rb") as f:
+                pos = 0
+                for raw in f:
+                    try:
+                        _, _, digest = split_custom_id(json.loads(raw)["custom_id"])
+                    except (ValueError, KeyError, TypeError):
+                        pos += len(raw)
+                        continue
+                    # a failed line never hides a good one for the same prompt (a batch run again)
+                    prev = self.at.get(digest)
+                    if prev is None or not _ok(self.line(*prev)):
+                        self.at[digest] = (n, pos)
+                    pos += len(raw)
+
+    def line(self, n: int, pos: int) -> dict:
+        with open(self.paths[n], "rb") as f:
+            f.seek(pos)
+            return json.loads(f.readline())
+
+    def get(self, digest: str) -> dict | None:
+        at = self.at.get(digest)
+        return self.line(*at) if at else None
+
+
+def results_model(paths: Iterable[str | Path]) -> str | None:
+    """The model that answered, from the first result line that names one (for records' usage)."""
+    for p in paths:
+        with open(p, "rb") as f:
+            for raw in f:
+                try:
+                    model = (json.loads(raw).get("response") or {}).get("body", {}).get("model")
+                except (ValueError, AttributeError):
+                    continue
+                if model:
+                    return model
+    return None
+
+
+def _ok(line: dict) -> bool:
+    resp = line.get("response") or {}
+    return not line.get("error") and resp.get("status_code") == 200
+
+
+class _Replay:
+    """An LLM client that answers each request from the batch's results, parsed as the online path
+    parses an answer whose re-asks ran out: unknown keys pruned, then grounding drops the rest."""
+
+    def __init__(self, index: ResultIndex, mode: str):
+        self.index, self.mode = index, mode
+
+    async def extract(self, messages: list[dict], contains=None):
+        line = self.index.get(prompt_digest(messages))
+        if line is None:
+            raise LLMError("no result in the batch output for this request: the article, prompts or backend changed "
+                           "since `jiyao batch prepare`, or the batch did not finish")
+        resp = line.get("response") or {}
+        body = resp.get("body") or {}
+        if line.get("error") or resp.get("status_code") != 200:
+            err = line.get("error") or body.get("error") or {}
+            msg = err.get("message", err) if isinstance(err, dict) else err
+            raise LLMError(f"batch request failed (status {resp.get('status_code')}): {str(msg)[:300]}")
+        usage = body.get("usage") or {}
+        stats = CallStats(attempts=1, calls=1, prompt_tokens=usage.get("prompt_tokens") or 0,
+                          completion_tokens=usage.get("completion_tokens") or 0)
+        return _parse(body, contains, stats)
+
+    async def aclose(self) -> None:
+        pass
+
+
+def _parse(body: dict, contains, stats: CallStats) -> tuple[ExtractedReport, CallStats, list[str]]:
+    from openai.types.chat import ChatCompletion
+
+    try:
+        text = _completion_json(ChatCompletion.model_validate(body))
+        data = json.loads(text) if text else None
+    except (ValidationError, ValueError) as exc:
+        raise LLMError(f"batch answer is not a JSON chat completion: {str(exc)[:200]}", stats) from None
+    if not isinstance(data, dict):
+        raise LLMError("batch answer has no JSON object", stats)
+    try:  # the online path's check: schema, dates, every copied value in the article
+        return GroundedReport.model_validate(data, context={"contains": contains}), stats, []
+    except ValidationError as exc:
+        problem = str(exc)
+    try:
+        report = ExtractedReport.model_validate(_prune(data, ExtractedReport))
+    except ValidationError as exc:
+        raise LLMError(f"batch answer does not fit the schema: {str(exc)[:300]}", stats) from None
+    return report, stats, [f"{NO_REASK}: {problem[:200]}"]
+
+
+async def collect(results: Iterable[str | Path], articles: Iterable[str | Path], writer, extractor: Extractor,
+                  on_done=None) -> RunStats:
+    """Records for ARTICLES from the batch RESULTS, through the online run loop (resume, errors)."""
+    from .run import run
+
+    index = ResultIndex(results)
+    extractor._client = _Replay(index, extractor.endpoint.resolved_mode())
+    return await run(articles, writer, extractor, 1, on_done)

@@ -1,0 +1,164 @@
+"""Batch APIs: prepare → submit → status → collect through the real openai client against a scripted
+server on 127.0.0.1 gives the records the online path gives for the same answers."""
+import asyncio
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from jiyao.cli import app
+from jiyao.llm import EndpointConfig
+from jiyao.pipeline import CHUNK_CHARS, Extractor
+from jiyao.records import RecordWriter
+from jiyao.run import run
+
+from batchserver import LATE, BatchServer, which, gold_answers as _answers
+from fakeserver import Script
+from helpers import SEEDS, answer_from_gold
+
+# Filler that makes one article long enough for several chunks; its only person is in the last chunk.
+FILLER = "会议还听取了各部门关于近期重点工作的汇报,并就下一步安排作了部署。"
+
+
+@pytest.fixture()
+def articles(tmp_path):
+    """The seeds plus one long article (a seed with filler paragraphs and a late speaker)."""
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    base = (SEEDS / "003_3f6239400a319930.txt").read_text("utf-8")
+    n = CHUNK_CHARS // len(FILLER) + 5
+    (folder / "zz_long.txt").write_text(base + "\n" + "\n".join([FILLER] * n) + "\n" + LATE + "\n", "utf-8")
+    return folder
+
+
+def _cli(*args):
+    res = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res.stdout
+
+
+def _online(server, articles, out, backend, mode):
+    cfg = EndpointConfig(model="scripted", base_url=server.base_url, api_key="sk-test", mode=mode)
+    ex = Extractor(backend, cfg, None)
+
+    async def go():
+        try:
+            with RecordWriter(out) as w:
+                return await run([articles], w, ex, 4)
+        finally:
+            await ex.aclose()
+    asyncio.run(go())
+
+
+def _body(body: dict) -> str:
+    # instructor's `context=` templating (issue 13) cuts each message's final newline on the online
+    # path; the batch sends the messages untemplated. Make this strict once the online path is fixed.
+    msgs = [{**m, "content": m["content"].rstrip("\n")} for m in body["messages"]]
+    return json.dumps({**body, "messages": msgs}, sort_keys=True, ensure_ascii=False)
+
+
+def _records(path):
+    recs = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+    return {r["doc_id"]: {k: v for k, v in r.items() if k != "usage"} for r in recs}
+
+
+def _batch(server, articles, tmp_path, backend, mode, endpoint=()):
+    req = tmp_path / "requests.jsonl"
+    common = ("--model", "scripted", "--base-url", server.base_url, "--api-key", "sk-test", "--backend", backend, "--mode", mode)
+    _cli("batch", "prepare", articles, "-o", req, *common)
+    batch_id = _cli("batch", "submit", req, "--base-url", server.base_url, "--api-key", "sk-test").strip()
+    results = tmp_path / "results.jsonl"
+    first = json.loads(_cli("batch", "status", batch_id, "--download", results, "--base-url", server.base_url, "--api-key", "x"))
+    assert first["status"] == "in_progress" and not results.exists()
+    _cli("batch", "status", batch_id, "--download", results, "--wait", "--poll", "0.01", "--base-url", server.base_url, "--api-key", "x")
+    _cli("batch", "collect", results, "--articles", articles, "-o", tmp_path / "batch.jsonl", *common)
+    return req, results, tmp_path / "batch.jsonl"
+
+
+@pytest.mark.parametrize("backend,mode", [("hybrid", "json_schema"), ("llm", "tools"), ("hybrid", "json"), ("llm", "md_json")])
+def test_batch_round_trip_gives_the_online_records(gold, articles, tmp_path, backend, mode):
+    script = Script(default=_answers(gold))
+    with BatchServer(script) as s:
+        _online(s, articles, tmp_path / "online.jsonl", backend, mode)
+        online_requests = [{k: v for k, v in r.items() if k != "_auth"} for r in script.requests]
+        req, _, collected = _batch(s, articles, tmp_path, backend, mode)
+    online, batch = _records(tmp_path / "online.jsonl"), _records(collected)
+    assert len(online) == 6 and batch == online
+    assert [p["name"] for p in batch["zz_long"]["people"]][-1] == "柯望舒"  # the last chunk's answer merged
+    # each request body is the body the online path sent, chunks of the long article included
+    lines = [json.loads(x) for x in req.read_text("utf-8").splitlines()]
+    assert sorted(x["custom_id"].split("#")[1] for x in lines if x["custom_id"].startswith("zz_long#"))[-1] != "0/1"
+    assert {x["url"] for x in lines} == {"/v1/chat/completions"} and {x["method"] for x in lines} == {"POST"}
+    assert sorted(map(_body, (x["body"] for x in lines))) == sorted(map(_body, online_requests))
+    if backend == "hybrid":
+        assert "Candidates found by rule-based recognisers" in lines[0]["body"]["messages"][-1]["content"]
+
+
+def test_failed_and_missing_results_are_per_article_errors_and_collect_resumes(gold, articles, tmp_path):
+    answer = _answers(gold)
+    failing = {"000_108e1976953c9e68": ("status", 500), "001_23f819834aeefb67": ("drop",),
+               "002_b7cc8050b06c14b8": ("error", "scripted expiry")}
+
+    def step(req):
+        return failing.get(which(gold, req)) or answer(req)
+
+    with BatchServer(Script(default=step)) as s:
+        _, results, collected = _batch(s, articles, tmp_path, "hybrid", "json_schema")
+    errors = {e["doc_id"]: e["error"] for e in map(json.loads, open(str(collected) + ".errors.jsonl", encoding="utf-8"))}
+    assert set(errors) == set(failing)
+    assert "status 500" in errors["000_108e1976953c9e68"] and "scripted expiry" in errors["002_b7cc8050b06c14b8"]
+    assert "no result in the batch output" in errors["001_23f819834aeefb67"]
+    assert set(_records(collected)) == {"003_3f6239400a319930", "004_8fd5fd1d54fa5885", "zz_long"}
+    # a second collect over the same results writes nothing twice
+    _cli("batch", "collect", results, "--articles", articles, "-o", collected, "--model", "scripted", "--backend", "hybrid")
+    assert len(collected.read_text("utf-8").splitlines()) == 3
+
+
+def test_ungrounded_values_are_dropped_and_the_record_says_no_reask(gold, articles, tmp_path):
+    doc = "003_3f6239400a319930"
+    bad = answer_from_gold(gold[doc])
+    bad = {**bad, "note": "x", "people": bad["people"] + [{"name": "王小二", "titles": [], "roles": []}]}
+    for f in articles.iterdir():
+        if f.stem != doc:
+            f.unlink()
+    with BatchServer(Script(default=bad)) as s:
+        _, _, collected = _batch(s, articles, tmp_path, "llm", "json_schema")
+    rec = json.loads(collected.read_text("utf-8"))
+    assert "王小二" not in [p["name"] for p in rec["people"]] and "/people/王小二" in rec["diagnostics"]["dropped_ungrounded"]
+    assert any("not re-asked" in w for w in rec["diagnostics"]["warnings"])
+    assert rec["usage"]["attempts"] == 1 and rec["usage"]["prompt_tokens"] == 100
+
+
+def test_an_article_edited_after_prepare_is_an_error_not_a_wrong_record(gold, articles, tmp_path):
+    with BatchServer(Script(default=_answers(gold))) as s:
+        req, results, _ = _batch(s, articles, tmp_path, "hybrid", "json_schema")
+    edited = articles / "004_8fd5fd1d54fa5885.txt"
+    edited.write_text(edited.read_text("utf-8") + "\n本文发布后又补充了一句。\n", "utf-8")
+    out = tmp_path / "again.jsonl"
+    _cli("batch", "collect", results, "--articles", articles, "-o", out, "--model", "scripted", "--backend", "hybrid")
+    errors = [json.loads(x) for x in open(str(out) + ".errors.jsonl", encoding="utf-8")]
+    assert [e["doc_id"] for e in errors] == ["004_8fd5fd1d54fa5885"] and "changed since" in errors[0]["error"]
+
+
+def test_template_syntax_in_an_article_is_sent_as_written(gold, articles, tmp_path):
+    # article text is data: `{#`, `{{ 1/0 }}` and `{% raw %}` reach the request unrendered
+    doc = articles / "003_3f6239400a319930.txt"
+    hostile = "{# 注释 {{ 1/0 }} {% raw %} {{ config }}"
+    doc.write_text(doc.read_text("utf-8") + "\n" + hostile + "\n", "utf-8")
+    with BatchServer(Script(default=_answers(gold))) as s:
+        req, _, collected = _batch(s, articles, tmp_path, "hybrid", "json_schema")
+    sent = [json.loads(x) for x in req.read_text("utf-8").splitlines() if x.startswith('{"custom_id": "003_')]
+    assert hostile in sent[0]["body"]["messages"][-1]["content"]
+    assert "003_3f6239400a319930" in _records(collected)
+
+
+def test_a_large_batch_is_split_into_files_within_the_limits(gold, articles, tmp_path):
+    one, split = tmp_path / "one.jsonl", tmp_path / "split.jsonl"
+    common = ("--model", "scripted", "--base-url", "http://127.0.0.1:9/v1", "--backend", "llm")
+    _cli("batch", "prepare", articles, "-o", one, *common)
+    names = _cli("batch", "prepare", articles, "-o", split, "--max-requests", "3", *common).split()
+    lines = one.read_text("utf-8").splitlines()
+    assert len(lines) > 6 and names[0] == str(split) and names[1].endswith("split-00002.jsonl")
+    parts = [open(n, encoding="utf-8").read().splitlines() for n in names]
+    assert all(len(p) <= 3 for p in parts) and sum(parts, []) == lines
