@@ -11,6 +11,7 @@ from jiyao.cli import app
 from jiyao.llm import EndpointConfig
 from jiyao.pipeline import CHUNK_CHARS, Extractor
 from jiyao.records import RecordWriter
+from jiyao.inputs import iter_items
 from jiyao.run import run
 
 from batchserver import LATE, BatchServer, which, gold_answers as _answers
@@ -45,17 +46,14 @@ def _online(server, articles, out, backend, mode):
     async def go():
         try:
             with RecordWriter(out) as w:
-                return await run([articles], w, ex, 4)
+                return await run(iter_items([articles]), w, ex, 4)
         finally:
             await ex.aclose()
     asyncio.run(go())
 
 
 def _body(body: dict) -> str:
-    # instructor's `context=` templating (issue 13) cuts each message's final newline on the online
-    # path; the batch sends the messages untemplated. Make this strict once the online path is fixed.
-    msgs = [{**m, "content": m["content"].rstrip("\n")} for m in body["messages"]]
-    return json.dumps({**body, "messages": msgs}, sort_keys=True, ensure_ascii=False)
+    return json.dumps(body, sort_keys=True, ensure_ascii=False)
 
 
 def _records(path):
@@ -145,7 +143,10 @@ def test_template_syntax_in_an_article_is_sent_as_written(gold, articles, tmp_pa
     # article text is data: `{#`, `{{ 1/0 }}` and `{% raw %}` reach the request unrendered
     doc = articles / "003_3f6239400a319930.txt"
     hostile = "{# 注释 {{ 1/0 }} {% raw %} {{ config }}"
-    doc.write_text(doc.read_text("utf-8") + "\n" + hostile + "\n", "utf-8")
+    lines = doc.read_text("utf-8").split("\n")
+    # inside the body (a trailing line after the sign-off would be dropped as page furniture)
+    lines[2] = lines[2] + hostile
+    doc.write_text("\n".join(lines), "utf-8")
     with BatchServer(Script(default=_answers(gold))) as s:
         req, _, collected = _batch(s, articles, tmp_path, "hybrid", "json_schema")
     sent = [json.loads(x) for x in req.read_text("utf-8").splitlines() if x.startswith('{"custom_id": "003_')]

@@ -16,20 +16,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .batch_remote import MAX_BYTES, MAX_REQUESTS, URL
-from .llm import MODES, CallStats, GroundedReport, LLMError, _completion_json, _prune
+from .inputs import iter_items
+from .llm import _REASKABLE, CallStats, LLMError, _completion_json, _prune, _Request
 from .pipeline import Extractor, RunStats
-from .read import ReadError, read_file
+from .read import ReadError
 from .schema import ExtractedReport
-from .walk import iter_articles
 
 NO_REASK = "batch answers are not re-asked; values not in the article are dropped"
 
@@ -49,41 +47,10 @@ def split_custom_id(cid: str) -> tuple[str, str, str]:
     return doc_id, part, digest
 
 
-def request_body(messages: list[dict], extractor: Extractor) -> dict:
-    """The body the online path sends for these messages: instructor's own request preparation for
-    the mode (tools / response_format json_schema / schema in the system prompt), no templating."""
+def request_body(messages: list[dict], extractor: Extractor, request: _Request) -> dict:
+    """The body the online path sends for these messages: the LLM client's own request builder."""
     cfg = extractor.endpoint
-    mode = cfg.resolved_mode()
-    sampling = {"model": cfg.model, "temperature": cfg.temperature, "max_tokens": cfg.max_tokens}
-    if messages[0]["role"] != "system":
-        return {**_prepare(mode, messages), **sampling}
-    # instructor rebuilds the JSON schema on every call (14 ms): prepare once per mode and system
-    # prompt with placeholders for the other messages, then put each request's messages in
-    shape = json.loads(_prepared(mode, messages[0]["content"], tuple(m["role"] for m in messages[1:])))
-    out = []
-    for m in shape.pop("messages"):
-        content = m.get("content")
-        slot = _SLOT.fullmatch(content) if isinstance(content, str) else None
-        if slot is None and "\\u0000slot" in json.dumps(m):  # instructor rewrote a placeholder: no shortcut
-            return {**_prepare(mode, messages), **sampling}
-        out.append({**m, "content": messages[int(slot.group(1))]["content"]} if slot else m)
-    return {**shape, "messages": out, **sampling}
-
-
-_SLOT = re.compile("\x00slot(\\d+)\x00")
-
-
-@lru_cache(maxsize=16)
-def _prepared(mode: str, system: str, roles: tuple[str, ...]) -> str:
-    slots = [{"role": "system", "content": system}] + [{"role": r, "content": f"\x00slot{i}\x00"} for i, r in enumerate(roles, 1)]
-    return json.dumps(_prepare(mode, slots))
-
-
-def _prepare(mode: str, messages: list[dict]) -> dict:
-    from instructor.processing import handle_response_model
-
-    _, kwargs = handle_response_model(GroundedReport, MODES[mode], messages=messages)
-    return kwargs
+    return request.kwargs(messages, model=cfg.model, temperature=cfg.temperature, max_tokens=cfg.max_tokens)
 
 
 class _Recorder:
@@ -93,7 +60,7 @@ class _Recorder:
         self.mode = mode
         self.asked: list[list[dict]] = []
 
-    async def extract(self, messages: list[dict], contains=None):
+    async def extract(self, messages: list[dict], contains=None, allowance=None):
         self.asked.append(messages)
         return ExtractedReport(), CallStats(), []
 
@@ -140,19 +107,21 @@ async def prepare(paths: Iterable[str | Path], output: str | Path, extractor: Ex
         raise ValueError("a batch needs the llm or hybrid backend (offline makes no requests)")
     stats = PrepareStats()
     out = _Files(output, max_requests, max_bytes, stats.files)
+    request = _Request(extractor.endpoint.resolved_mode())
     try:
-        for doc_id, path in iter_articles(paths):
+        for item in iter_items(paths):
+            doc_id = item.doc_id
             try:
-                doc = read_file(path, doc_id)
+                doc = item.load()
             except ReadError as exc:  # collect will report it again, per article
-                stats.unreadable.append((str(path), str(exc)))
+                stats.unreadable.append((item.where, str(exc)))
                 continue
             recorder = _Recorder(extractor.endpoint.resolved_mode())
             extractor._client = recorder
             await extractor.aextract(doc)
             for i, messages in enumerate(recorder.asked):
                 line = {"custom_id": custom_id(doc_id, i, len(recorder.asked), messages), "method": "POST",
-                        "url": URL, "body": request_body(messages, extractor)}
+                        "url": URL, "body": request_body(messages, extractor, request)}
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
                 stats.requests += 1
             stats.articles += 1
@@ -218,9 +187,9 @@ class _Replay:
     parses an answer whose re-asks ran out: unknown keys pruned, then grounding drops the rest."""
 
     def __init__(self, index: ResultIndex, mode: str):
-        self.index, self.mode = index, mode
+        self.index, self.mode, self.request = index, mode, _Request(mode)
 
-    async def extract(self, messages: list[dict], contains=None):
+    async def extract(self, messages: list[dict], contains=None, allowance=None):
         line = self.index.get(prompt_digest(messages))
         if line is None:
             raise LLMError("no result in the batch output for this request: the article, prompts or backend changed "
@@ -234,29 +203,27 @@ class _Replay:
         usage = body.get("usage") or {}
         stats = CallStats(attempts=1, calls=1, prompt_tokens=usage.get("prompt_tokens") or 0,
                           completion_tokens=usage.get("completion_tokens") or 0)
-        return _parse(body, contains, stats)
+        return _parse(self.request, body, contains, stats)
 
     async def aclose(self) -> None:
         pass
 
 
-def _parse(body: dict, contains, stats: CallStats) -> tuple[ExtractedReport, CallStats, list[str]]:
+def _parse(request: _Request, body: dict, contains, stats: CallStats) -> tuple[ExtractedReport, CallStats, list[str]]:
     from openai.types.chat import ChatCompletion
 
     try:
-        text = _completion_json(ChatCompletion.model_validate(body))
-        data = json.loads(text) if text else None
-    except (ValidationError, ValueError) as exc:
-        raise LLMError(f"batch answer is not a JSON chat completion: {str(exc)[:200]}", stats) from None
-    if not isinstance(data, dict):
-        raise LLMError("batch answer has no JSON object", stats)
-    try:  # the online path's check: schema, dates, every copied value in the article
-        return GroundedReport.model_validate(data, context={"contains": contains}), stats, []
+        response = ChatCompletion.model_validate(body)
     except ValidationError as exc:
+        raise LLMError(f"batch answer is not a chat completion: {str(exc)[:200]}", stats) from None
+    try:  # the online path's parser and check: schema, dates, every copied value in the article
+        return request.parse(response, contains), stats, []
+    except _REASKABLE as exc:
         problem = str(exc)
-    try:
-        report = ExtractedReport.model_validate(_prune(data, ExtractedReport))
-    except ValidationError as exc:
+    try:  # as the online path does once its re-asks ran out: leniently, unknown keys pruned
+        text = _completion_json(response)
+        report = ExtractedReport.model_validate(_prune(json.loads(text or ""), ExtractedReport))
+    except (ValidationError, ValueError) as exc:
         raise LLMError(f"batch answer does not fit the schema: {str(exc)[:300]}", stats) from None
     return report, stats, [f"{NO_REASK}: {problem[:200]}"]
 
@@ -268,4 +235,4 @@ async def collect(results: Iterable[str | Path], articles: Iterable[str | Path],
 
     index = ResultIndex(results)
     extractor._client = _Replay(index, extractor.endpoint.resolved_mode())
-    return await run(articles, writer, extractor, 1, on_done)
+    return await run(iter_items(articles), writer, extractor, 1, on_done)

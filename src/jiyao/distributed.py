@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .read import Document, ReadError, from_text, read_file
-from .walk import iter_articles, safe_doc_id
+from .inputs import ID_COLUMNS, InputError, Item, _row_item, iter_items
 
 if TYPE_CHECKING:
     from .llm import EndpointConfig
@@ -32,14 +31,13 @@ if TYPE_CHECKING:
 PARTITION_SIZE = 500  # articles per task: large enough to amortise a task, small enough to resume cheaply
 MANIFEST = "_jiyao_partitions.json"
 TABLE_SUFFIXES = {".jsonl": "jsonl", ".parquet": "parquet"}  # article tables, as for extract
-ID_COLUMNS = ("id", "doc_id")
 
 
 @dataclass(frozen=True)
 class Partition:
     pid: int
     kind: str  # files | jsonl | parquet
-    items: tuple  # files: ((doc_id, path), ...); jsonl: (path, first byte, end byte); parquet: (path, row group)
+    items: tuple  # files: (Item, ...); jsonl: (path, first byte, end byte); parquet: (path, row group)
 
 
 @dataclass
@@ -58,8 +56,8 @@ def plan(inputs: Iterable[str | Path], size: int = PARTITION_SIZE) -> Iterator[P
     pid = itertools.count()
     inputs = [Path(i) for i in inputs]
     files = [p for p in inputs if p.suffix.lower() not in TABLE_SUFFIXES]
-    for run in _batched(iter_articles(files), size):
-        yield Partition(next(pid), "files", tuple((d, str(p)) for d, p in run))
+    for run in _batched(iter_items(files), size):
+        yield Partition(next(pid), "files", tuple(run))
     for inp in inputs:
         kind = TABLE_SUFFIXES.get(inp.suffix.lower())
         if kind == "jsonl":
@@ -91,36 +89,16 @@ def _line_ranges(path: Path, size: int) -> Iterator[tuple[int, int]]:
         yield start, pos
 
 
-@dataclass(frozen=True)
-class Article:
-    """One article of a partition, read only where the work happens (the shape of main's
-    inputs.Item: the two merge into one)."""
-    doc_id: str
-    path: str | None = None  # an article file
-    text: str | None = None  # or a table row's text
-    table: str | None = None
-
-    @property
-    def where(self) -> str:
-        return self.path or f"{self.table}#{self.doc_id}"
-
-    def load(self) -> Document:
-        if self.path is not None:
-            return read_file(Path(self.path), self.doc_id)
-        if not isinstance(self.text, str):
-            raise ReadError("table row without a text value")
-        return from_text(self.text, self.doc_id, self.where)
-
-
-def articles(part: Partition) -> Iterator[Article]:
+def articles(part: Partition) -> Iterator[Item]:
     if part.kind == "files":
-        yield from (Article(doc_id, path=path) for doc_id, path in part.items)
+        yield from part.items
         return
+    path = Path(part.items[0])
     for n, row in _rows(part):
-        raw_id = next((row[c] for c in ID_COLUMNS if row.get(c) is not None), None)
-        # a row without an id (or not JSON) is still one error line: named for where it is
-        doc_id = safe_doc_id(str(raw_id)) if raw_id is not None else f"row-{part.pid}-{n}"
-        yield Article(doc_id, text=row.get("text"), table=part.items[0])
+        try:
+            yield _row_item(row, path, n)
+        except InputError as exc:  # one bad row is one error line, not a failed partition
+            yield Item(f"row-{part.pid}-{n}", f"{path}#row-{part.pid}-{n}", error=str(exc))
 
 
 def _rows(part: Partition) -> Iterator[tuple[int, dict]]:
@@ -173,32 +151,19 @@ def process(part: Partition, out: str, opts: Options) -> dict:
     return stats
 
 
-async def _extract(items: Iterator[Article], writer, opts: Options) -> dict:
-    """The run loop of run.run (resume by doc_id, one error line per failed article), N in flight."""
-    from .llm import EndpointConfig, LLMError
+async def _extract(items: Iterator[Item], writer, opts: Options) -> dict:
+    """run.run over one partition, with this worker's own Extractor."""
+    from .llm import EndpointConfig
     from .pipeline import Extractor
+    from .run import run as run_items
 
     ex = Extractor(opts.backend, opts.endpoint or EndpointConfig(), None, concurrency=opts.concurrency,
                    prompts_dir=opts.prompts_dir)
-    stats = {"records": 0, "failures": 0, "skipped": 0}
-
-    async def worker():
-        for item in items:  # one shared iterator
-            if item.doc_id in writer.done:
-                stats["skipped"] += 1
-                continue
-            try:
-                writer.write(await ex.aextract(item.load()))
-                stats["records"] += 1
-            except Exception as exc:  # noqa: BLE001 - one bad article never ends the partition
-                plain = isinstance(exc, (ReadError, LLMError))
-                writer.error(item.doc_id, item.where, str(exc) if plain else f"{type(exc).__name__}: {exc}")
-                stats["failures"] += 1
     try:
-        await asyncio.gather(*(worker() for _ in range(1 if ex.backend == "offline" else max(1, opts.concurrency))))
+        s = await run_items(items, writer, ex, opts.concurrency)
     finally:
         await ex.aclose()
-    return stats
+    return {"records": s.records, "failures": s.failures, "skipped": s.skipped}
 
 
 @dataclass
