@@ -1,8 +1,9 @@
 """The one core under the CLI and the Python API: document → record, with a chosen backend.
 
-offline: recognisers only.  llm: the model alone.  hybrid: recogniser candidates go into the
-prompt as hints; the model confirms, corrects and completes them.  Every backend's answer is
-grounded the same way (ground.to_record).
+offline: recognisers only.  llm: the model alone.  hybrid: the recognisers' candidates and the
+model's answer (one whole-record prompt with the candidates as hints, or focused questions about
+what the rules are unsure of), fused value by value by the agent (agent.py) under a policy
+(policy.py).  Every backend's answer is grounded the same way (ground.to_record).
 """
 from __future__ import annotations
 
@@ -10,15 +11,19 @@ import asyncio
 import json
 import time
 
+from .agent import ModelView, arbitrate, confidence
 from .cache import Cache, cache_key
+from .evidence import Evidence
 from .ground import Locator, ground, to_record
 from .llm import EndpointConfig, LLMClient, LLMError, RetryBudget
+from .policy import Policy
 from .prompting import load as load_prompts
 from .read import Document
 from .recognise import recognise
 from .schema import ExtractedReport, MeetingReport, Usage
 
 BACKENDS = ("auto", "offline", "llm", "hybrid")
+STRATEGIES = ("oneshot", "focused")  # hybrid: one whole-record prompt, or short questions (questions.py)
 CHUNK_CHARS = 6000  # longer articles go to the model in paragraph-aligned chunks
 
 
@@ -35,10 +40,15 @@ class RunStats(Usage):
 
 class Extractor:
     def __init__(self, backend: str = "auto", endpoint: EndpointConfig | None = None, cache: Cache | None = None,
-                 concurrency: int = 4, retry_budget: int = 200, prompts_dir: str | None = None):
+                 concurrency: int = 4, retry_budget: int = 200, prompts_dir: str | None = None,
+                 policy: Policy | None = None, strategy: str = "oneshot"):
         self.endpoint = endpoint or EndpointConfig.from_env()
         if backend not in BACKENDS:
             raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        if strategy not in STRATEGIES:
+            raise ConfigError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
+        self.policy = policy or Policy.default()
+        self.strategy = strategy
         if backend == "auto":
             backend = "hybrid" if self.endpoint.configured else "offline"
         if backend in ("llm", "hybrid") and not self.endpoint.configured:
@@ -72,29 +82,43 @@ class Extractor:
     async def aextract(self, doc: Document) -> MeetingReport:
         if self.backend == "offline":
             return self.extract_offline(doc)
-        loc = Locator(doc)
-        hints = candidates = None
         if self.backend == "hybrid":
-            # grounded once: the same candidates are the prompt's hints and the fallback values
-            candidates = ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report
-            hints = _hints(candidates, loc)
-        answers, usage, warnings = [], Usage(backend=self.backend, model=self.endpoint.model,
-                                             prompt_hash=self.prompts.hash), []
-        for chunk in _chunks(doc.norm.text):
-            answers.append(await self._ask(chunk, hints, loc, usage, warnings))
-        merged = _merge(answers)
-        model_dropped = []
-        if candidates is not None:
-            merged, model_dropped = _fall_back(merged, candidates, doc, warnings)
+            return await self._hybrid(doc)
+        loc = Locator(doc)
+        usage, warnings = self._usage(), []
+        answers = [await self._ask(self.prompts.messages(chunk), loc, usage, warnings) for chunk in _chunks(doc.norm.text)]
         usage.latency_s = round(usage.latency_s, 3)
-        record = to_record(doc, merged, usage, warnings)
-        # diagnostics count what the model said that the text lacks, replaced or not
+        return to_record(doc, _merge(answers), usage, warnings)
+
+    def _usage(self) -> Usage:
+        return Usage(backend=self.backend, model=self.endpoint.model, prompt_hash=self.prompts.hash)
+
+    async def _hybrid(self, doc: Document) -> MeetingReport:
+        """The recognisers' grounded candidates and the model's grounded answer, fused by the
+        agent (agent.py) under the policy; the record says per value where it came from."""
+        loc = Locator(doc)
+        rules = ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report
+        usage, warnings = self._usage(), []
+        if self.strategy == "focused":
+            from .questions import ask_focused
+            view, dropped = await ask_focused(self, doc, rules, loc, usage, warnings)
+        else:
+            hints = _hints(rules, loc)
+            answers = [await self._ask(self.prompts.messages(chunk, hints), loc, usage, warnings)
+                       for chunk in _chunks(doc.norm.text)]
+            g = ground(_merge(answers), doc)
+            view, dropped = ModelView(g.report), g.dropped
+        fusion = arbitrate(rules, view, Evidence(doc), self.policy)
+        usage.latency_s = round(usage.latency_s, 3)
+        record = to_record(doc, fusion.report, usage, warnings)
         d = record.diagnostics
-        d.dropped_ungrounded = list(dict.fromkeys(model_dropped + d.dropped_ungrounded))
+        # diagnostics count what the model said that the text lacks
+        d.dropped_ungrounded = list(dict.fromkeys(dropped + d.dropped_ungrounded))
+        d.overrides = fusion.overrides
+        record.confidence = confidence(record, fusion, self.policy)
         return record
 
-    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage, warnings: list[str]) -> ExtractedReport:
-        messages = self.prompts.messages(text, hints)
+    async def _ask(self, messages: list[dict], loc: Locator, usage: Usage, warnings: list[str]) -> ExtractedReport:
         key = cache_key(model=self.endpoint.model, messages=messages, schema=_SCHEMA_HASH, mode=self.client.mode,
                         temperature=self.endpoint.temperature, max_tokens=self.endpoint.max_tokens,
                         validation_retries=self.endpoint.validation_retries)
@@ -135,54 +159,6 @@ def _hints(candidates: ExtractedReport, loc: Locator) -> str:
             spans[p.name] = list(hit)
     data["offsets_of_people"] = spans
     return json.dumps(data, ensure_ascii=False)
-
-
-def _fall_back(answer: ExtractedReport, cand: ExtractedReport, doc: Document,
-               warnings: list[str]) -> tuple[ExtractedReport, list[str]]:
-    """Hybrid: where the model gave a value the text does not contain (it will be dropped), use the
-    recognisers' grounded candidate for that field instead. A field the model left empty stays
-    empty: that may be a correction."""
-    g = ground(answer, doc)
-    dropped, grounded = g.dropped, g.report
-    if not dropped:
-        return answer, []
-    out = answer.model_copy(deep=True)
-    filled = []
-
-    def fill_list(have: list, extra: list) -> None:
-        have.extend(x for x in extra if x not in have)
-
-    for ptr in dropped:
-        parts = ptr.strip("/").split("/")
-        if ptr == "/headline" and cand.headline:
-            out.headline = cand.headline
-        elif parts[0] == "source" and parts[1] == "outlet":
-            out.source.outlet = cand.source.outlet
-        elif parts[0] == "source" and parts[1] in ("reporters", "photographers", "editors"):
-            fill_list(getattr(out.source, parts[1]), getattr(cand.source, parts[1]))
-        elif parts[0] == "meeting" and out.meeting is not None and cand.meeting is not None:
-            name = parts[1]
-            setattr(out.meeting, name, getattr(cand.meeting, name))
-            if name == "date":
-                out.meeting.time_of_day = out.meeting.time_of_day or cand.meeting.time_of_day
-        elif parts[0] == "people" and len(parts) == 4:  # /people/<i>/titles/<title>: i counts grounded people
-            name = grounded.people[int(parts[1])].name
-            mine = next(p for p in out.people if p.name == name)
-            theirs = next((p for p in cand.people if p.name == name), None)
-            if theirs is None:
-                continue
-            mine.titles = theirs.titles
-        elif parts[0] == "people":
-            have = {p.name for p in out.people}
-            out.people.extend(p for p in cand.people if p.name not in have)
-        elif parts[0] in ("upstream_meetings", "slogans"):
-            fill_list(getattr(out, parts[0]), getattr(cand, parts[0]))
-        else:
-            continue
-        filled.append(ptr)
-    if filled:
-        warnings.append("ungrounded model values replaced by offline candidates: " + "; ".join(filled))
-    return out, dropped
 
 
 def _chunks(text: str) -> list[str]:
