@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 
 from .eval.score import FIELDS, key
 from .evidence import Evidence
+from .ground import to_record
 from .policy import Policy
-from .schema import Confidence, ExtractedReport, Meeting, MeetingReport, Override, Person, Source
+from .read import Document
+from .schema import Confidence, ExtractedReport, Meeting, MeetingReport, Override, Person, Source, Usage
 
 ALL_FIELDS = frozenset(FIELDS)
 _MEETING_SCALARS = ("name", "date", "time_of_day", "format", "venue", "region", "organizer")
@@ -138,6 +140,16 @@ def arbitrate(rules: ExtractedReport, view: ModelView | None, ev: Evidence, poli
     return out
 
 
+def fused_record(doc: Document, rules: ExtractedReport, view: ModelView | None, policy: Policy,
+                 usage: Usage | None = None, warnings: list[str] | None = None) -> tuple[MeetingReport, Fusion]:
+    """The grounded record of the fusion, with per-value confidence and the overrides."""
+    fusion = arbitrate(rules, view, Evidence(doc), policy)
+    record = to_record(doc, fusion.report, usage, warnings)
+    record.diagnostics.overrides = fusion.overrides
+    record.confidence = confidence(record, fusion, policy)
+    return record, fusion
+
+
 def _meeting(arb: _Arbiter, r: Meeting | None, m: Meeting | None, check) -> Meeting | None:
     if r is None and m is None:
         return None
@@ -186,13 +198,18 @@ def _people(arb: _Arbiter, r: list[Person], m: list[Person], credits: set[str]) 
 
 def confidence(record: MeetingReport, fusion: Fusion, policy: Policy) -> dict[str, Confidence]:
     """JSON pointer → source and score, for every value of the final record the fusion decided."""
-    out: dict[str, Confidence] = {}
+    return {ptr: Confidence(source=source, score=policy.score(f, source, contested))
+            for ptr, (f, source, contested) in pointer_sources(record, fusion).items()}
+
+
+def pointer_sources(record: MeetingReport, fusion: Fusion) -> dict[str, tuple[str, str, bool]]:
+    """JSON pointer → (eval field, source, contested) for every value of the final record."""
+    out: dict[str, tuple[str, str, bool]] = {}
 
     def put(pointer: str, f: str, tkey: tuple) -> None:
         got = fusion.sources.get(tkey)
         if got is not None:
-            source, contested = got
-            out[pointer] = Confidence(source=source, score=policy.score(f, source, contested))
+            out[pointer] = (f, *got)
 
     put("/headline", "headline", ("headline",))
     put("/source/outlet", "source.outlet", ("source.outlet",))

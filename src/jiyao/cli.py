@@ -13,8 +13,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .cache import Cache
+from .calibrate import calibrate_cmd
 from .llm import MODES, EndpointConfig
 from .pipeline import ConfigError, Extractor
+from .policy import Policy, PolicyError
 from .records import OutputLocked, RecordWriter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="jiyao (纪要): grounded records of Chinese meeting reports.")
@@ -38,6 +40,8 @@ def extract(
     temperature: float = typer.Option(0.0),
     max_tokens: int = typer.Option(2048),
     strict: bool = typer.Option(False, "--strict", help="Exit non-zero when any file failed."),
+    policy: Optional[Path] = typer.Option(None, help="Hybrid fusion policy (JSON, from `jiyao calibrate`) (default: trust the rules; the model fills gaps with evidence)."),
+    strategy: str = typer.Option("oneshot", help="Hybrid: oneshot (one whole-record prompt) | focused (short questions where the rules are unsure)."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode,
@@ -47,9 +51,10 @@ def extract(
     try:
         db = None if no_cache or (backend == "offline" or (backend == "auto" and not cfg.configured)) else \
             Cache(cache or output.with_name(output.name + ".cache.sqlite"))
-        extractor = Extractor(backend, cfg, db, concurrency=concurrency, retry_budget=retry_budget)
+        extractor = Extractor(backend, cfg, db, concurrency=concurrency, retry_budget=retry_budget,
+                              policy=Policy.load(policy) if policy else None, strategy=strategy)
         writer = RecordWriter(output)
-    except (ConfigError, OutputLocked) as exc:
+    except (ConfigError, OutputLocked, PolicyError) as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(2)
 
@@ -135,6 +140,9 @@ def noisy(
     ids = {p.stem for p in gold.glob("*.json")} if gold else None
     counts = make(articles, output, ids)
     Console().print(json.dumps(counts, ensure_ascii=False))
+
+
+app.command("calibrate")(calibrate_cmd)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,8 @@ import asyncio
 import json
 import time
 
-from .agent import ModelView, arbitrate, confidence
+from .agent import ModelView, fused_record
 from .cache import Cache, cache_key
-from .evidence import Evidence
 from .ground import Locator, ground, to_record
 from .llm import EndpointConfig, LLMClient, LLMError, RetryBudget
 from .policy import Policy
@@ -96,27 +95,28 @@ class Extractor:
     async def _hybrid(self, doc: Document) -> MeetingReport:
         """The recognisers' grounded candidates and the model's grounded answer, fused by the
         agent (agent.py) under the policy; the record says per value where it came from."""
-        loc = Locator(doc)
         rules = ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report
         usage, warnings = self._usage(), []
-        if self.strategy == "focused":
-            from .questions import ask_focused
-            view, dropped = await ask_focused(self, doc, rules, loc, usage, warnings)
-        else:
-            hints = _hints(rules, loc)
-            answers = [await self._ask(self.prompts.messages(chunk, hints), loc, usage, warnings)
-                       for chunk in _chunks(doc.norm.text)]
-            g = ground(_merge(answers), doc)
-            view, dropped = ModelView(g.report), g.dropped
-        fusion = arbitrate(rules, view, Evidence(doc), self.policy)
+        view, dropped = await self.model_view(doc, rules, usage, warnings)
         usage.latency_s = round(usage.latency_s, 3)
-        record = to_record(doc, fusion.report, usage, warnings)
+        record, _ = fused_record(doc, rules, view, self.policy, usage, warnings)
         d = record.diagnostics
         # diagnostics count what the model said that the text lacks
         d.dropped_ungrounded = list(dict.fromkeys(dropped + d.dropped_ungrounded))
-        d.overrides = fusion.overrides
-        record.confidence = confidence(record, fusion, self.policy)
         return record
+
+    async def model_view(self, doc: Document, rules: ExtractedReport, usage: Usage,
+                         warnings: list[str]) -> tuple[ModelView, list[str]]:
+        """The model's grounded answer (and the pointers grounding dropped) under this strategy."""
+        loc = Locator(doc)
+        if self.strategy == "focused":
+            from .questions import ask_focused
+            return await ask_focused(self, doc, rules, loc, usage, warnings)
+        hints = _hints(rules, loc)
+        answers = [await self._ask(self.prompts.messages(chunk, hints), loc, usage, warnings)
+                   for chunk in _chunks(doc.norm.text)]
+        g = ground(_merge(answers), doc)
+        return ModelView(g.report), g.dropped
 
     async def _ask(self, messages: list[dict], loc: Locator, usage: Usage, warnings: list[str]) -> ExtractedReport:
         key = cache_key(model=self.endpoint.model, messages=messages, schema=_SCHEMA_HASH, mode=self.client.mode,
