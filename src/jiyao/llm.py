@@ -202,8 +202,10 @@ class LLMClient:
         base = self.cfg.backoff_initial_s * (2 ** (retry_state.attempt_number - 1))
         return min(self.cfg.backoff_max_s, base) * (0.5 + random.random())  # full jitter around the base
 
-    async def extract(self, messages: list[dict], contains=None) -> tuple[ExtractedReport, CallStats, list[str]]:
-        """(answer, stats, warnings). Raises LLMError when no answer could be had."""
+    async def extract(self, messages: list[dict], contains=None,
+                      answer_model: type[BaseModel] | None = None) -> tuple[ExtractedReport, CallStats, list[str]]:
+        """(answer, stats, warnings). Raises LLMError when no answer could be had. answer_model: a
+        smaller answer schema (the focused questions'); default the whole grounded record."""
         stats = CallStats()
         warnings: list[str] = []
         t0 = time.monotonic()
@@ -215,7 +217,7 @@ class LLMClient:
             async for attempt in AsyncRetrying(stop=stop_after_attempt(self.cfg.api_retries + 1), wait=self._wait,
                                                retry=retry_if_exception(should_retry), reraise=True):
                 with attempt:
-                    result = await self._once(messages, contains, stats, warnings)
+                    result = await self._once(messages, contains, stats, warnings, answer_model)
         except LLMError:
             raise
         except Exception as exc:  # noqa: BLE001 - every failure becomes a per-article error
@@ -225,7 +227,7 @@ class LLMClient:
         stats.latency_s = time.monotonic() - t0
         return result, stats, warnings
 
-    async def _once(self, messages, contains, stats: CallStats, warnings: list[str]) -> ExtractedReport:
+    async def _once(self, messages, contains, stats: CallStats, warnings: list[str], answer_model=None) -> ExtractedReport:
         ic = instructor.from_openai(self.openai, mode=MODES[self.mode])
 
         def on_kwargs(*_a, **_k):
@@ -242,7 +244,7 @@ class LLMClient:
         ic.on("completion:response", on_response)
         try:
             return await ic.chat.completions.create(
-                model=self.cfg.model, messages=messages, response_model=GroundedReport,
+                model=self.cfg.model, messages=messages, response_model=answer_model or GroundedReport,
                 max_retries=self.cfg.validation_retries, context={"contains": contains},
                 temperature=self.cfg.temperature, max_tokens=self.cfg.max_tokens,
             )
@@ -255,7 +257,8 @@ class LLMClient:
             text = _completion_json(last)
             if text is not None:
                 try:  # leniently: unknown keys pruned, as for a validated answer
-                    report = ExtractedReport.model_validate(_prune(json.loads(text), ExtractedReport))
+                    lenient = answer_model or ExtractedReport
+                    report = lenient.model_validate(_prune(json.loads(text), lenient))
                     warnings.append(f"validation retries exhausted: {str(_root(exc))[:200]}")
                     return report
                 except Exception:  # noqa: BLE001

@@ -10,6 +10,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from functools import lru_cache
+
+from pydantic import BaseModel
 
 from .agent import ModelView, fused_record
 from .cache import Cache, cache_key
@@ -118,18 +121,22 @@ class Extractor:
         g = ground(_merge(answers), doc)
         return ModelView(g.report), g.dropped
 
-    async def _ask(self, messages: list[dict], loc: Locator, usage: Usage, warnings: list[str]) -> ExtractedReport:
-        key = cache_key(model=self.endpoint.model, messages=messages, schema=_SCHEMA_HASH, mode=self.client.mode,
+    async def _ask(self, messages: list[dict], loc: Locator, usage: Usage, warnings: list[str],
+                   answer_model: type[BaseModel] = ExtractedReport) -> BaseModel:
+        """One answer, from the cache or the endpoint; answer_model: a focused question's smaller schema."""
+        key = cache_key(model=self.endpoint.model, messages=messages, schema=_schema_hash(answer_model), mode=self.client.mode,
                         temperature=self.endpoint.temperature, max_tokens=self.endpoint.max_tokens,
                         validation_retries=self.endpoint.validation_retries)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
                 usage.cache_hits += 1
-                return ExtractedReport.model_validate(hit)
+                return answer_model.model_validate(hit)
         async with self.semaphore:
             try:
-                answer, stats, warn = await self.client.extract(messages, contains=lambda v: loc.find(v) is not None)
+                answer, stats, warn = await self.client.extract(
+                    messages, contains=lambda v: loc.find(v) is not None,
+                    answer_model=None if answer_model is ExtractedReport else answer_model)
             except LLMError as exc:
                 if exc.stats:
                     usage.add(exc.stats)
@@ -141,12 +148,10 @@ class Extractor:
         return answer
 
 
-def _schema_hash() -> str:
+@lru_cache(maxsize=16)
+def _schema_hash(model: type[BaseModel]) -> str:
     import hashlib
-    return hashlib.sha256(json.dumps(ExtractedReport.model_json_schema(), sort_keys=True).encode()).hexdigest()[:12]
-
-
-_SCHEMA_HASH = _schema_hash()
+    return hashlib.sha256(json.dumps(model.model_json_schema(), sort_keys=True).encode()).hexdigest()[:12]
 
 
 def _hints(candidates: ExtractedReport, loc: Locator) -> str:

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from .agent import ModelView
 from .evidence import ATTEND_RE
 from .ground import Locator, ground
@@ -25,7 +27,7 @@ from .recognise.mentions import _TRIGGER as RELAY_CUE  # the recognisers' word l
 from .recognise.people import split_name
 from .recognise.source import _NOT_OUTLETS as NOT_OUTLETS
 from .recognise.source import _ROLE_OF as CREDIT_OF
-from .schema import ExtractedReport, Usage
+from .schema import ExtractedReport, Meeting, Person, Source, Usage
 
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 _TITLE_WORD = re.compile("|".join(map(re.escape, TITLE_ENDINGS)))
@@ -40,11 +42,34 @@ MAX_SENTENCES = 8  # per question: a longer excerpt is a whole-article prompt ag
 _PEOPLE = frozenset({"people.name", "people.titles", "people.roles"})
 
 
+class _Answer(BaseModel):
+    """A question's answer schema: only the asked part of the record (a few hundred characters of
+    schema in the prompt instead of the whole record's thousands); unknown keys are ignored."""
+    model_config = ConfigDict(extra="ignore")
+
+
+class PeopleAnswer(_Answer):
+    people: list[Person] = Field(default_factory=list)
+
+
+class MeetingAnswer(_Answer):
+    meeting: Meeting | None = None
+
+
+class UpstreamAnswer(_Answer):
+    upstream_meetings: list[str] = Field(default_factory=list, description=ExtractedReport.model_fields["upstream_meetings"].description)
+
+
+class SourceAnswer(_Answer):
+    source: Source = Field(default_factory=Source)
+
+
 @dataclass(frozen=True)
 class Question:
     fields: frozenset[str]  # the eval fields the answer is taken for
     ask: str
     sentences: tuple[str, ...]
+    answer: type[_Answer]
 
     @property
     def excerpt(self) -> str:
@@ -64,7 +89,7 @@ def plan(rules: ExtractedReport, doc: Document) -> list[Question]:
                                      "sentences (chair, speak or attend)? For each give the full name, every title as "
                                      "written before the name (县委副书记、县长高志强 → [县委副书记, 县长]) and roles "
                                      "(chair = 主持; speaker = 讲话/指出/强调/要求/部署). Not reporters, not cited leaders. "
-                                     "Answer in `people`.", tuple(unsure)))
+                                     "Answer in `people`.", tuple(unsure), PeopleAnswer))
     m = rules.meeting
     if m is None or m.name is None or m.date is None:
         held = [s for s in sentences if _HELD.search(s) and "会" in s][:3]
@@ -75,13 +100,13 @@ def plan(rules: ExtractedReport, doc: Document) -> list[Question]:
             out.append(Question(fields, "Question: what meeting does this report describe? Give in `meeting` its name "
                                         "as written (without 我市/我区 and the date), its date (YYYY-MM-DD, or --MM-DD "
                                         "when no year is written), time of day, venue and convening body.",
-                                head + tuple(held)))
+                                head + tuple(held), MeetingAnswer))
     relay = [s for s in sentences if any(not _GENERIC.match(_LEADING_CUES.sub("", m.group(1))) for m in _RELAY.finditer(s))
              and not any(u in s for u in rules.upstream_meetings)]
     if relay:
         out.append(Question(frozenset({"upstream_meetings"}), "Question: which named meetings of higher bodies are "
                             "relayed, studied or implemented in these sentences (传达学习…会议精神)? Answer in "
-                            "`upstream_meetings`, names exactly as written.", tuple(relay)))
+                            "`upstream_meetings`, names exactly as written.", tuple(relay), UpstreamAnswer))
     out += _source_question(rules, sentences)
     return out
 
@@ -106,7 +131,7 @@ def _source_question(rules: ExtractedReport, sentences: list[str]) -> list[Quest
         return []
     return [Question(frozenset(fields), "Question: who are the reporters (记者/通讯员), photographers (摄影) and editors "
                                         "(编辑) credited here, and which media outlet is named before 讯? Answer in "
-                                        "`source`.", tuple(lines))]
+                                        "`source`.", tuple(lines), SourceAnswer)]
 
 
 async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Locator, usage: Usage,
@@ -117,7 +142,9 @@ async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Loc
     questions = plan(rules, doc)
     if not questions:
         return ModelView(ExtractedReport(), frozenset()), []
-    answers = [await extractor._ask(extractor.prompts.ask(q.ask, q.excerpt), loc, usage, warnings) for q in questions]
+    answers = [ExtractedReport.model_validate((await extractor._ask(extractor.prompts.ask(q.ask, q.excerpt), loc, usage,
+                                                                    warnings, q.answer)).model_dump())
+               for q in questions]
     # each answer is read only for the fields its question asked
     kept = [_only(a, q.fields) for a, q in zip(answers, questions)]
     g = ground(_merge(kept), doc)
