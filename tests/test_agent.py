@@ -5,6 +5,7 @@ with an oracle model it is ≥ 0.98 overall; values carry their source and confi
 are recorded; article text can never close its data tags.
 """
 import asyncio
+import json
 
 import pytest
 
@@ -111,10 +112,11 @@ def test_model_person_name_with_a_slash_does_not_crash(gold):
     docs, gold = docs_of(*ALL_SETS["seeds"])
     doc = docs["003_3f6239400a319930"]
     g = gold[doc.doc_id]
-    ans = {**answer_from_gold(g), "people": answer_from_gold(g)["people"] + [{"name": "张/三", "titles": ["区长/副书记"], "roles": []}]}
+    extra = [{"name": "张/三/丰", "titles": ["区长/副书记"], "roles": []}]
+    ans = {**answer_from_gold(g), "people": answer_from_gold(g)["people"] + extra}
     rec = _extract({doc.doc_id: doc}, "hybrid", Script(default=ans))[doc.doc_id]
     assert [p["name"] for p in rec["people"]] == [p["name"] for p in g["people"]]
-    assert any("张/三" in d for d in rec["diagnostics"]["dropped_ungrounded"])
+    assert any("张/三/丰" in d for d in rec["diagnostics"]["dropped_ungrounded"])
 
 
 def test_focused_asks_nothing_when_the_rules_are_sure_and_only_the_sentences_that_matter(gold):
@@ -197,3 +199,25 @@ def test_calibrate_writes_a_policy_that_extract_uses(tmp_path):
     bad.write_text('{"policy_version": 1, "fields": {"slogans": {"mode": "sometimes"}}}', "utf-8")
     res = CliRunner().invoke(app, ["extract", str(articles), "-o", str(tmp_path / "r2.jsonl"), "--backend", "offline", "--policy", str(bad)])
     assert res.exit_code == 2 and "sometimes" in res.output
+
+
+def test_eval_report_shows_accuracy_by_source_and_confidence_band(tmp_path):
+    from jiyao.eval import report as rp
+
+    articles, gold_dir = ALL_SETS["seeds"]
+    docs, gold = docs_of(articles, gold_dir)
+    recs = _extract(docs, "hybrid", _scripted("wrong", docs, gold))
+    # one value made wrong on purpose, with a high score: the table must count it as wrong
+    rec = recs["003_3f6239400a319930"]
+    rec["people"][0]["titles"] = ["不对的职务"]
+    rec["confidence"]["/people/0/titles/0"] = {"source": "both", "score": 0.95}
+    pred = tmp_path / "p.jsonl"
+    pred.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs.values()), "utf-8")
+    rep = rp.build(gold_dir, [pred])
+    table = rep["systems"][0]["reliability"]
+    both = table["people.titles"]["by_source"]["both"]
+    assert both["right"] == both["n"] - 1
+    assert table["headline"]["by_source"]["rules"]["accuracy"] == 1.0  # the rules' headlines beat the wrong model's
+    assert table["people.name"]["by_band"]["0.9–1.0"]["n"] > 0
+    md = rp.to_markdown(rep)
+    assert "accuracy by source and by band" in md and "| people.titles |" in md
