@@ -93,13 +93,7 @@ class _Arbiter:
         for x in extra:
             if x not in ok:
                 self.note(f, x, None, None, "model value rejected: " + ("policy: rules" if mode == "rules" else "no evidence in the text"))
-        if mode in ("rules", "union") or (mode == "rules_first" and r) or (mode == "intersection" and silent):
-            kept_r, kept_m = list(r), ok if mode in ("union", "rules_first") and not (mode == "rules_first" and r) else []
-        elif mode == "rules_first":
-            kept_r, kept_m = [], ok
-        else:  # intersection, or model with an answer: rules' items the model left out go
-            kept_r = [x for x in r if key(x) in mk or (mode == "model" and silent)]
-            kept_m = ok if mode == "model" else []
+        kept_r, kept_m = _select(mode, r, ok, mk, silent)
         for x in r:
             if x not in kept_r:
                 self.note(f, x, None, "model", f"policy {mode}: the model left it out")
@@ -113,6 +107,18 @@ class _Arbiter:
             for x in ok:
                 self.note(f, x, None, "rules", "policy rules_first: the rules have values")
         return kept_r + kept_m
+
+
+def _select(mode: str, r: list[str], ok: list[str], mk: set[str], silent: bool) -> tuple[list[str], list[str]]:
+    """The rules' items and the supported model items a list mode keeps."""
+    if mode == "rules" or (silent and mode in ("intersection", "model")):
+        return list(r), []
+    if mode == "union":
+        return list(r), ok
+    if mode == "rules_first":
+        return (list(r), []) if r else ([], ok)
+    agreed = [x for x in r if key(x) in mk]  # intersection, or model: the rules' items the model left out go
+    return agreed, ok if mode == "model" else []
 
 
 def arbitrate(rules: ExtractedReport, view: ModelView | None, ev: Evidence, policy: Policy) -> Fusion:
