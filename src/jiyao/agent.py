@@ -36,6 +36,8 @@ class ModelView:
     hybrid; only the questioned ones for focused hybrid: the others are no opinion, not omissions)."""
     answer: ExtractedReport
     asked: frozenset[str] = ALL_FIELDS
+    # focused answers saw only a few sentences: a list item they lack is not one they left out
+    partial: bool = False
 
 
 @dataclass
@@ -47,8 +49,10 @@ class Fusion:
 
 
 class _Arbiter:
-    def __init__(self, ev: Evidence, policy: Policy, asked: frozenset[str], fusion: Fusion):
-        self.ev, self.policy, self.asked, self.fusion = ev, policy, asked, fusion
+    def __init__(self, ev: Evidence, policy: Policy, view: ModelView | None, fusion: Fusion):
+        self.ev, self.policy, self.fusion = ev, policy, fusion
+        self.asked = view.asked if view is not None else frozenset()
+        self.partial = view is not None and view.partial
 
     def note(self, f: str, value, kept, winner: str | None, reason: str) -> None:
         self.fusion.overrides.append(Override(field=f, value=None if value is None else str(value),
@@ -87,7 +91,7 @@ class _Arbiter:
         asked = f in self.asked
         m = m if asked else []
         rk, mk = {key(x) for x in r}, {key(x) for x in m}
-        silent = not m  # a model that gives nothing is lazy or unasked, not a correction
+        silent = not m or self.partial  # a model that gives nothing is lazy or unasked, not a correction
         extra = [x for x in dict.fromkeys(m) if key(x) not in rk]
         ok = [x for x in extra if mode != "rules" and supported(x)]
         for x in extra:
@@ -125,7 +129,7 @@ def arbitrate(rules: ExtractedReport, view: ModelView | None, ev: Evidence, poli
     """Fuse the recognisers' grounded candidates with the model's grounded answer."""
     model = view.answer if view is not None else ExtractedReport()
     out = Fusion(ExtractedReport(directives=list(model.directives)))
-    arb = _Arbiter(ev, policy, view.asked if view is not None else frozenset(), out)
+    arb = _Arbiter(ev, policy, view, out)
     rep = out.report
     check = lambda f: (lambda v: ev.scalar(f, v, rules.upstream_meetings))  # noqa: E731
     rep.headline = arb.scalar("headline", rules.headline, model.headline, check("headline"))

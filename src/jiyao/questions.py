@@ -148,7 +148,7 @@ async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Loc
     # each answer is read only for the fields its question asked
     kept = [_only(a, q.fields) for a, q in zip(answers, questions)]
     g = ground(_merge(kept), doc)
-    return ModelView(g.report, frozenset().union(*(q.fields for q in questions))), g.dropped
+    return ModelView(g.report, frozenset().union(*(q.fields for q in questions)), partial=True), g.dropped
 
 
 def _only(answer: ExtractedReport, fields: frozenset[str]) -> ExtractedReport:
