@@ -39,11 +39,16 @@ class Extractor:
 
     def __init__(self, backend: str = "auto", *, model: str | None = None, base_url: str | None = None,
                  api_key: str | None = None, mode: str | None = None, cache: str | Path | None = None,
-                 concurrency: int = CONCURRENCY, prompts: str | Path | None = None, **endpoint):
+                 concurrency: int = CONCURRENCY, prompts: str | Path | None = None,
+                 policy: str | Path | None = None, strategy: str = "oneshot", **endpoint):
+        """policy: a fusion policy file from `jiyao calibrate`; strategy: oneshot | focused (hybrid)."""
+        from .policy import Policy
+
         cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode, **endpoint)
         self.concurrency = max(1, concurrency)
         self.core = _Core(backend, cfg, Cache(cache) if cache else None, concurrency=self.concurrency,
-                          prompts_dir=str(prompts) if prompts else None)
+                          prompts_dir=str(prompts) if prompts else None,
+                          policy=Policy.load(policy) if policy else None, strategy=strategy)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
 

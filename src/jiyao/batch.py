@@ -60,7 +60,8 @@ class _Recorder:
         self.mode = mode
         self.asked: list[list[dict]] = []
 
-    async def extract(self, messages: list[dict], contains=None, allowance=None):
+    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None):
+        _oneshot_only(answer_model)
         self.asked.append(messages)
         return ExtractedReport(), CallStats(), []
 
@@ -189,7 +190,8 @@ class _Replay:
     def __init__(self, index: ResultIndex, mode: str):
         self.index, self.mode, self.request = index, mode, _Request(mode)
 
-    async def extract(self, messages: list[dict], contains=None, allowance=None):
+    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None):
+        _oneshot_only(answer_model)
         line = self.index.get(prompt_digest(messages))
         if line is None:
             raise LLMError("no result in the batch output for this request: the article, prompts or backend changed "
@@ -207,6 +209,13 @@ class _Replay:
 
     async def aclose(self) -> None:
         pass
+
+
+def _oneshot_only(answer_model) -> None:
+    """A batch carries whole-record requests; the focused strategy's follow-up questions depend
+    on the rules' answer article by article, so they are asked online."""
+    if answer_model is not None:
+        raise LLMError("batch runs use the oneshot strategy; use `jiyao extract --strategy focused` online")
 
 
 def _parse(request: _Request, body: dict, contains, stats: CallStats) -> tuple[ExtractedReport, CallStats, list[str]]:

@@ -30,6 +30,7 @@ log = logging.getLogger("jiyao")
 
 Backend = Enum("Backend", {b: b for b in settings.BACKENDS}, type=str)
 Mode = Enum("Mode", {m: m for m in settings.MODES}, type=str)
+Strategy = Enum("Strategy", {s: s for s in settings.STRATEGIES}, type=str)
 
 
 def _version(value: bool) -> None:
@@ -73,6 +74,8 @@ def extract(
     files_from: Optional[str] = typer.Option(None, "--files-from", help="A file listing article paths, one per line (- for stdin)."),
     shard: Optional[str] = typer.Option(None, "--shard", help="i/N: only the articles whose id falls in shard i of N (split a corpus across machines)."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symlinks that lead out of a given folder."),
+    policy: Optional[Path] = typer.Option(None, help="Hybrid fusion policy (JSON, from `jiyao calibrate`) (default: trust the rules; the model fills gaps with evidence)."),
+    strategy: Strategy = typer.Option("oneshot", help="Hybrid: oneshot (one whole-record prompt) or focused (short questions where the rules are unsure)."),
 ):
     """Extract one record per article into OUTPUT (JSONL); per-file errors go to OUTPUT.errors.jsonl."""
     import asyncio
@@ -82,6 +85,7 @@ def extract(
     from .cache import Cache
     from .inputs import InputError, iter_items, parse_shard
     from .pipeline import ConfigError, Extractor
+    from .policy import Policy, PolicyError
     from .records import OutputError, OutputLocked, RecordWriter, StreamWriter
     from .run import run_offline
     from .walk import stdin_article
@@ -111,8 +115,9 @@ def extract(
         except (sqlite3.Error, OSError) as exc:
             raise OutputError(f"cannot open the response cache {cache_path}: {exc} (delete it, or use --no-cache)") from None
         extractor = Extractor(chosen, cfg, db, concurrency=concurrency, retry_budget=retry_budget,
-                              prompts_dir=str(prompts) if prompts else None)
-    except (ConfigError, OutputLocked, OutputError) as exc:
+                              prompts_dir=str(prompts) if prompts else None,
+                              policy=Policy.load(policy) if policy else None, strategy=strategy.value)
+    except (ConfigError, OutputLocked, OutputError, PolicyError) as exc:
         if writer is not None:
             writer.close()
         _fail(str(exc))
@@ -310,8 +315,11 @@ def noisy(
 from .batch_cli import app as _batch_app  # noqa: E402 - registered after the commands above
 from .distributed_cli import distributed as _distributed  # noqa: E402
 
+from .calibrate_cli import calibrate_cmd  # noqa: E402
+
 app.add_typer(_batch_app, name="batch")
 app.command("distributed")(_distributed)
+app.command("calibrate")(calibrate_cmd)
 
 
 if __name__ == "__main__":

@@ -124,9 +124,10 @@ class _Request:
     renders the answer's JSON schema (milliseconds a call); only the messages after the system
     prompt differ from article to article."""
 
-    def __init__(self, mode: str):
+    def __init__(self, mode: str, answer_model: type[BaseModel] = None):
         self.handlers = mode_registry.get_handlers(Provider.OPENAI, MODES[mode])
-        self.model = prepare_response_model(GroundedReport)
+        self.answer_model = answer_model or GroundedReport
+        self.model = prepare_response_model(self.answer_model)
         self._by_system: dict[str, tuple[dict, int, list[str]]] = {}
 
     def kwargs(self, messages: list[dict], **params) -> dict:
@@ -163,7 +164,7 @@ class LLMClient:
         self.limits = RateLimits(cfg.rpm, cfg.tpm)
         self.breaker = Breaker(cfg.dead_after, cfg.dead_after_s)
         self.fatal: EndpointFatal | None = None
-        self._request = _Request(self.mode)
+        self._requests: dict[type, _Request] = {}  # one per answer schema (the focused questions' are small)
         # openai's own retries are off: this layer owns them, so attempts are counted and bounded.
         self.openai = openai.AsyncOpenAI(base_url=cfg.base_url, api_key=cfg.api_key or "not-needed",
                                          timeout=cfg.timeout_s, max_retries=0)
@@ -175,17 +176,25 @@ class LLMClient:
         base = self.cfg.backoff_initial_s * (2 ** (retry_state.attempt_number - 1))
         return min(self.cfg.backoff_max_s, base) * (0.5 + random.random())  # full jitter around the base
 
-    async def extract(self, messages: list[dict], contains=None,
-                      allowance: Allowance | None = None) -> tuple[ExtractedReport, CallStats, list[str]]:
+    def _request_for(self, answer_model: type[BaseModel] | None) -> _Request:
+        key = answer_model or GroundedReport
+        if key not in self._requests:
+            self._requests[key] = _Request(self.mode, key)
+        return self._requests[key]
+
+    async def extract(self, messages: list[dict], contains=None, allowance: Allowance | None = None,
+                      answer_model: type[BaseModel] | None = None) -> tuple[ExtractedReport, CallStats, list[str]]:
         """(answer, stats, warnings). Raises LLMError when no answer could be had, EndpointFatal
-        when no answer can be had for any article."""
+        when no answer can be had for any article. answer_model: a smaller answer schema (the
+        focused questions'); default the whole grounded record."""
         stats, warnings, t0 = CallStats(), [], time.monotonic()
         retrying = AsyncRetrying(stop=stop_after_attempt(self.cfg.api_retries + 1), wait=self._wait, reraise=True,
                                  retry=retry_if_exception(lambda exc: _is_fault(exc) and self.budget.take()))
         try:
             async for attempt in retrying:
                 with attempt:
-                    answer = await self._validated(messages, contains, stats, warnings, allowance)
+                    answer = await self._validated(messages, contains, stats, warnings, allowance,
+                                                   self._request_for(answer_model))
             return answer, stats, warnings
         except LLMError as exc:
             exc.stats = exc.stats or stats
@@ -204,28 +213,30 @@ class LLMClient:
         return LLMError(message, stats)
 
     async def _validated(self, messages, contains, stats: CallStats, warnings: list[str],
-                         allowance: Allowance | None) -> ExtractedReport:
+                         allowance: Allowance | None, request: _Request) -> ExtractedReport:
         """One answer, re-asked while it fails validation. Faults propagate to extract()."""
-        kwargs = self._request.kwargs(messages, model=self.cfg.model, temperature=self.cfg.temperature,
+        kwargs = request.kwargs(messages, model=self.cfg.model, temperature=self.cfg.temperature,
                                       max_tokens=self.cfg.max_tokens)
         for attempt in range(self.cfg.validation_retries + 1):
             response = await self._send(kwargs, stats, allowance)
             try:
                 # off the event loop: validation grounds every value in the article (CPU)
-                return await asyncio.to_thread(self._request.parse, response, contains)
+                return await asyncio.to_thread(request.parse, response, contains)
             except _REASKABLE as exc:
                 last_exc = exc
                 if attempt < self.cfg.validation_retries:
-                    kwargs = self._request.reask(kwargs, response, exc)
-        return self._lenient(response, last_exc, stats, warnings)
+                    kwargs = request.reask(kwargs, response, exc)
+        return self._lenient(response, last_exc, stats, warnings, request.answer_model)
 
-    def _lenient(self, response, exc: Exception, stats: CallStats, warnings: list[str]) -> ExtractedReport:
+    def _lenient(self, response, exc: Exception, stats: CallStats, warnings: list[str],
+                 answer_model: type[BaseModel]) -> BaseModel:
         """Out of re-asks: keep the last answer if it parses; grounding then drops whatever is
         still not in the article."""
+        lenient = ExtractedReport if answer_model is GroundedReport else answer_model
         text = _completion_json(response)
         if text is not None:
             try:  # leniently: unknown keys pruned, as for a validated answer
-                report = ExtractedReport.model_validate(_prune(json.loads(text), ExtractedReport))
+                report = lenient.model_validate(_prune(json.loads(text), lenient))
                 warnings.append(self.cfg.redact(f"validation retries exhausted: {str(exc)[:200]}"))
                 return report
             except Exception:  # noqa: BLE001

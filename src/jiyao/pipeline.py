@@ -1,8 +1,9 @@
 """The one core under the CLI and the Python API: document → record, with a chosen backend.
 
-offline: recognisers only.  llm: the model alone.  hybrid: recogniser candidates go into the
-prompt as hints; the model confirms, corrects and completes them.  Every backend's answer is
-grounded the same way (ground.to_record).
+offline: recognisers only.  llm: the model alone.  hybrid: the recognisers' candidates and the
+model's answer (one whole-record prompt with the candidates as hints, or focused questions about
+what the rules are unsure of), fused value by value by the agent (agent.py) under a policy
+(policy.py).  Every backend's answer is grounded the same way (ground.to_record).
 """
 from __future__ import annotations
 
@@ -12,15 +13,19 @@ import json
 import time
 import typing
 
+from pydantic import BaseModel
+
+from .agent import ModelView, fused_record
 from .cache import Cache, cache_key
 from .endpoint import EndpointConfig, EndpointFatal, LLMError
 from .ground import Locator, ground, to_record
 from .limits import Allowance, RetryBudget
+from .policy import Policy
 from .prompting import load as load_prompts
 from .read import Document
 from .recognise import recognise
 from .schema import ExtractedReport, MeetingReport, Usage
-from .settings import BACKENDS, CONCURRENCY, RETRY_BUDGET, resolve_backend
+from .settings import BACKENDS, CONCURRENCY, RETRY_BUDGET, STRATEGIES, resolve_backend
 
 if typing.TYPE_CHECKING:
     from .llm import LLMClient
@@ -43,11 +48,16 @@ class RunStats(Usage):
 
 class Extractor:
     def __init__(self, backend: str = "auto", endpoint: EndpointConfig | None = None, cache: Cache | None = None,
-                 concurrency: int = CONCURRENCY, retry_budget: int | None = RETRY_BUDGET, prompts_dir: str | None = None):
-        """retry_budget: fault retries for the whole run; None = scales with the run (limits.RetryBudget)."""
+                 concurrency: int = CONCURRENCY, retry_budget: int | None = RETRY_BUDGET, prompts_dir: str | None = None,
+                 policy: Policy | None = None, strategy: str = "oneshot"):
+        """retry_budget: fault retries for the whole run; None = scales with the run (limits.RetryBudget).
+        policy / strategy: how the hybrid agent fuses rules and model (policy.py), and whether it asks
+        one whole-record question or focused ones (questions.py)."""
         self.endpoint = endpoint or EndpointConfig.from_env()
         if backend not in BACKENDS:
             raise ConfigError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        if strategy not in STRATEGIES:
+            raise ConfigError(f"unknown strategy {strategy!r}; choose one of {', '.join(STRATEGIES)}")
         backend = resolve_backend(backend, self.endpoint.configured)
         if backend in ("llm", "hybrid") and not self.endpoint.configured:
             raise ConfigError(
@@ -55,6 +65,8 @@ class Extractor:
                 "(or --api-key), or set JIYAO_MODEL with OPENAI_BASE_URL / OPENAI_API_KEY; "
                 "or use --backend offline")
         self.backend = backend
+        self.policy = policy or Policy.default()
+        self.strategy = strategy
         self.cache = cache
         self.semaphore = asyncio.Semaphore(max(1, concurrency))
         self.prompts = load_prompts(prompts_dir) if backend != "offline" else None
@@ -78,70 +90,85 @@ class Extractor:
         usage = Usage(backend="offline", latency_s=round(time.perf_counter() - t0, 6))
         return to_record(doc, found, usage)
 
+    def _usage(self) -> Usage:
+        return Usage(backend=self.backend, model=self.endpoint.model, prompt_hash=self.prompts.hash)
+
     async def aextract(self, doc: Document) -> MeetingReport:
         if self.backend == "offline":
             return self.extract_offline(doc)
+        self._budget.grow()
+        usage, warnings = self._usage(), []
+        # per-article CPU (recognisers, grounding) runs off the event loop, which keeps the
+        # requests of the other articles moving
+        loc = await asyncio.to_thread(Locator, doc)
+        if self.backend == "hybrid":
+            return await self._hybrid(doc, loc, usage, warnings)
+        answers = await self._ask_chunks(doc, loc, None, usage, warnings)
+        usage.latency_s = round(usage.latency_s, 3)
+        return await asyncio.to_thread(to_record, doc, _merge(answers), usage, warnings)
+
+    async def _hybrid(self, doc: Document, loc: Locator, usage: Usage, warnings: list[str]) -> MeetingReport:
+        """The recognisers' grounded candidates and the model's grounded answer, fused by the
+        agent (agent.py) under the policy; the record says per value where it came from."""
+        rules = await asyncio.to_thread(lambda: ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report)
+        view, dropped = await self.model_view(doc, rules, usage, warnings, loc)
+        usage.latency_s = round(usage.latency_s, 3)
+        record, _ = await asyncio.to_thread(fused_record, doc, rules, view, self.policy, usage, warnings)
+        d = record.diagnostics
+        # diagnostics count what the model said that the text lacks
+        d.dropped_ungrounded = list(dict.fromkeys(dropped + d.dropped_ungrounded))
+        return record
+
+    async def model_view(self, doc: Document, rules: ExtractedReport, usage: Usage, warnings: list[str],
+                         loc: Locator | None = None) -> tuple[ModelView, list[str]]:
+        """The model's grounded answer (and the pointers grounding dropped) under this strategy."""
+        loc = loc or Locator(doc)
+        if self.strategy == "focused":
+            from .questions import ask_focused
+            return await ask_focused(self, doc, rules, loc, usage, warnings)
+        hints = await asyncio.to_thread(_hints, rules, loc)
+        answers = await self._ask_chunks(doc, loc, hints, usage, warnings)
+        g = await asyncio.to_thread(ground, _merge(answers), doc)
+        return ModelView(g.report), g.dropped
+
+    async def _ask_chunks(self, doc: Document, loc: Locator, hints: str | None, usage: Usage,
+                          warnings: list[str]) -> list[ExtractedReport]:
+        """Every chunk's answer. Chunks are asked concurrently (the semaphore bounds requests in
+        flight); answers and warnings stay in article order."""
         chunks = _chunks(doc.norm.text)
         allowance = Allowance(self.endpoint.max_calls)
         if len(chunks) > allowance.total:
             raise LLMError(f"article too long for the model: {len(doc.norm.text):,} characters need {len(chunks)} "
                            f"calls, over the per-article cap of {allowance.total} (--max-calls)")
-        self._budget.grow()
-        # per-article CPU (recognisers, grounding) runs off the event loop, which keeps the
-        # requests of the other articles moving
-        loc, hints, candidates = await asyncio.to_thread(self._prepare, doc)
-        usage = Usage(backend=self.backend, model=self.endpoint.model, prompt_hash=self.prompts.hash)
-        # chunks are asked concurrently (the semaphore bounds requests in flight); answers and
-        # warnings stay in article order
         per_chunk: list[list[str]] = [[] for _ in chunks]
         try:
             async with asyncio.TaskGroup() as tg:  # one chunk failing cancels the others
-                tasks = [tg.create_task(self._ask(c, hints, loc, usage, w, allowance)) for c, w in zip(chunks, per_chunk)]
+                tasks = [tg.create_task(self._ask(self.prompts.messages(c, hints), loc, usage, w, allowance=allowance))
+                         for c, w in zip(chunks, per_chunk)]
         except ExceptionGroup as group:  # the article's error, a run-ending one first
             errors = sorted(group.exceptions, key=lambda e: not isinstance(e, EndpointFatal))
             raise errors[0] from None
-        answers = [t.result() for t in tasks]
-        warnings = [w for ws in per_chunk for w in ws]
-        usage.latency_s = round(usage.latency_s, 3)
-        return await asyncio.to_thread(self._finish, doc, answers, candidates, usage, warnings)
+        warnings.extend(w for ws in per_chunk for w in ws)
+        return [t.result() for t in tasks]
 
-    def _prepare(self, doc: Document) -> tuple[Locator, str | None, ExtractedReport | None]:
-        loc = Locator(doc)
-        hints = candidates = None
-        if self.backend == "hybrid":
-            # grounded once: the same candidates are the prompt's hints and the fallback values
-            candidates = ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report
-            hints = _hints(candidates, loc)
-        return loc, hints, candidates
-
-    def _finish(self, doc: Document, answers: list[ExtractedReport], candidates: ExtractedReport | None,
-                usage: Usage, warnings: list[str]) -> MeetingReport:
-        merged = _merge(answers)
-        model_dropped = []
-        if candidates is not None:
-            merged, model_dropped = _fall_back(merged, candidates, doc, warnings)
-        record = to_record(doc, merged, usage, warnings)
-        # diagnostics count what the model said that the text lacks, replaced or not
-        d = record.diagnostics
-        d.dropped_ungrounded = list(dict.fromkeys(model_dropped + d.dropped_ungrounded))
-        return record
-
-    async def _ask(self, text: str, hints: str | None, loc: Locator, usage: Usage, warnings: list[str],
-                   allowance: Allowance | None = None) -> ExtractedReport:
-        """One chunk's answer, from the cache or the endpoint; its warnings are added to `warnings`."""
-        messages = self.prompts.messages(text, hints)
-        key = cache_key(model=self.endpoint.model, messages=messages, schema=_schema_hash(), mode=self.client.mode,
-                        temperature=self.endpoint.temperature, max_tokens=self.endpoint.max_tokens,
-                        validation_retries=self.endpoint.validation_retries)
+    async def _ask(self, messages: list[dict], loc: Locator, usage: Usage, warnings: list[str],
+                   answer_model: type[BaseModel] = ExtractedReport, allowance: Allowance | None = None) -> BaseModel:
+        """One answer, from the cache or the endpoint; answer_model: a focused question's smaller
+        schema. Its warnings are added to `warnings`."""
+        key = cache_key(model=self.endpoint.model, messages=messages, schema=_schema_hash(answer_model),
+                        mode=self.client.mode, temperature=self.endpoint.temperature,
+                        max_tokens=self.endpoint.max_tokens, validation_retries=self.endpoint.validation_retries)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:
                 usage.cache_hits += 1
-                return ExtractedReport.model_validate(hit)
+                return answer_model.model_validate(hit)
         async with self.semaphore:
             try:
                 # the Locator itself: its explain() tells the model why a value was not found
-                answer, stats, warn = await self.client.extract(messages, contains=loc, allowance=allowance)
+                answer, stats, warn = await self.client.extract(
+                    messages, contains=loc, allowance=allowance,
+                    answer_model=None if answer_model is ExtractedReport else answer_model)
             except LLMError as exc:
                 if exc.stats:
                     usage.add(exc.stats)
@@ -153,10 +180,10 @@ class Extractor:
         return answer
 
 
-@functools.cache
-def _schema_hash() -> str:
+@functools.lru_cache(maxsize=16)
+def _schema_hash(model: type[BaseModel]) -> str:
     import hashlib
-    return hashlib.sha256(json.dumps(ExtractedReport.model_json_schema(), sort_keys=True).encode()).hexdigest()[:12]
+    return hashlib.sha256(json.dumps(model.model_json_schema(), sort_keys=True).encode()).hexdigest()[:12]
 
 
 def _hints(candidates: ExtractedReport, loc: Locator) -> str:
@@ -169,54 +196,6 @@ def _hints(candidates: ExtractedReport, loc: Locator) -> str:
             spans[p.name] = list(hit)
     data["offsets_of_people"] = spans
     return json.dumps(data, ensure_ascii=False)
-
-
-def _fall_back(answer: ExtractedReport, cand: ExtractedReport, doc: Document,
-               warnings: list[str]) -> tuple[ExtractedReport, list[str]]:
-    """Hybrid: where the model gave a value the text does not contain (it will be dropped), use the
-    recognisers' grounded candidate for that field instead. A field the model left empty stays
-    empty: that may be a correction."""
-    g = ground(answer, doc)
-    dropped, grounded = g.dropped, g.report
-    if not dropped:
-        return answer, []
-    out = answer.model_copy(deep=True)
-    filled = []
-
-    def fill_list(have: list, extra: list) -> None:
-        have.extend(x for x in extra if x not in have)
-
-    for ptr in dropped:
-        parts = ptr.strip("/").split("/")
-        if ptr == "/headline" and cand.headline:
-            out.headline = cand.headline
-        elif parts[0] == "source" and parts[1] == "outlet":
-            out.source.outlet = cand.source.outlet
-        elif parts[0] == "source" and parts[1] in ("reporters", "photographers", "editors"):
-            fill_list(getattr(out.source, parts[1]), getattr(cand.source, parts[1]))
-        elif parts[0] == "meeting" and out.meeting is not None and cand.meeting is not None:
-            name = parts[1]
-            setattr(out.meeting, name, getattr(cand.meeting, name))
-            if name == "date":
-                out.meeting.time_of_day = out.meeting.time_of_day or cand.meeting.time_of_day
-        elif parts[0] == "people" and len(parts) == 4:  # /people/<i>/titles/<title>: i counts grounded people
-            name = grounded.people[int(parts[1])].name
-            mine = next(p for p in out.people if p.name == name)
-            theirs = next((p for p in cand.people if p.name == name), None)
-            if theirs is None:
-                continue
-            mine.titles = theirs.titles
-        elif parts[0] == "people":
-            have = {p.name for p in out.people}
-            out.people.extend(p for p in cand.people if p.name not in have)
-        elif parts[0] in ("upstream_meetings", "slogans"):
-            fill_list(getattr(out, parts[0]), getattr(cand, parts[0]))
-        else:
-            continue
-        filled.append(ptr)
-    if filled:
-        warnings.append("ungrounded model values replaced by offline candidates: " + "; ".join(filled))
-    return out, dropped
 
 
 def _chunks(text: str) -> list[str]:

@@ -92,9 +92,27 @@ class Usage(_Model):
             setattr(self, f, getattr(self, f) + (getattr(other, f, 0) or 0))
 
 
+ValueSource = Literal["rules", "model", "both"]
+
+
+class Override(_Model):
+    """One disagreement between the recognisers and the model, and how the agent settled it."""
+    field: str = Field(description="The eval field (people.name, meeting.venue…).")
+    value: str | None = Field(None, description="The value that was set aside.")
+    kept: str | None = Field(None, description="The value that stands instead (null: none).")
+    winner: Literal["rules", "model"] | None = Field(None, description="Whose value stands; null when neither is kept.")
+    reason: str
+
+
+class Confidence(_Model):
+    source: ValueSource
+    score: float = Field(ge=0, le=1)
+
+
 class Diagnostics(_Model):
     dropped_ungrounded: list[str] = Field(default_factory=list, description="JSON pointers of values dropped because they were not found in the text.")
     warnings: list[str] = Field(default_factory=list)
+    overrides: list[Override] = Field(default_factory=list, description="Hybrid: every value of one source set aside for the other's, with the reason.")
 
 
 class Origin(_Model):
@@ -116,6 +134,7 @@ class MeetingReport(_Model):
     evidence: dict[str, list[int]] = Field(default_factory=dict, description="JSON pointer → [start, end] character offsets into the original file text.")
     usage: Usage | None = None
     diagnostics: Diagnostics | None = None
+    confidence: dict[str, Confidence] | None = Field(None, description="Hybrid: JSON pointer → where the value came from and how likely it is right.")
     origin: Origin | None = None
 
 

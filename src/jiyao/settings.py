@@ -9,6 +9,7 @@ ENV_API_KEY = "OPENAI_API_KEY"
 
 BACKENDS = ("auto", "offline", "llm", "hybrid")
 MODES = ("tools", "json_schema", "json", "md_json")  # instructor modes, by the names users type
+STRATEGIES = ("oneshot", "focused")  # hybrid: one whole-record prompt, or short questions (questions.py)
 
 CONCURRENCY = 4  # requests in flight
 RETRY_BUDGET: int | None = None  # fault retries for a whole run; None = scales with the run (limits.RetryBudget)

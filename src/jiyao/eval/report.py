@@ -14,6 +14,8 @@ from ..schema import COST_COUNTERS
 from ..text import normalise
 from .inputs import MAX_LISTED, EvalInputError, load_gold, read_predictions  # noqa: F401 - EvalInputError, load_gold: this module's API too
 from .metrics import paired_difference, summary
+from .reliability import reliability
+from .reliability import to_markdown as reliability_markdown
 from .score import FIELDS, key, score_set
 
 REPORT_VERSION = 1
@@ -105,6 +107,7 @@ def build(gold_dir: str | Path, preds: list[str | Path], articles: str | Path | 
             "grounding": grounding({d: r for d, r in records.items() if d in gold}, articles),
             "usage": usage_totals({d: r for d, r in records.items() if d in gold}),
             "fields": summary(per), "articles": _diffs(per),
+            "reliability": reliability(records, gold),
         })
     comparisons = [{"a": str(preds[0]), "b": str(preds[i]), "fields": paired_difference(scored[0], scored[i])}
                    for i in range(1, len(preds))]
@@ -152,6 +155,7 @@ def to_markdown(rep: dict) -> str:
             else:
                 out.append(f"| {f} | {st['precision']:.3f} | {st['recall']:.3f} | {st['f1']:.3f} | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | "
                            f"{m['partial']['f1']:.3f} | {m['macro_f1'] if m['macro_f1'] is not None else '-'} | {m['n_gold']} | {m['n_pred']} |")
+        out += reliability_markdown(s.get("reliability") or {})
         out.append("\n### Per-article misses and spurious values\n")
         for doc, fields in s["articles"].items():
             if not fields:

@@ -1,0 +1,63 @@
+"""`jiyao calibrate` on the command line; the work (and its heavy imports) is in calibrate.py."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import settings
+
+Strategy = Enum("Strategy", {s: s for s in settings.STRATEGIES}, type=str)
+Mode = Enum("Mode", {m: m for m in settings.MODES}, type=str)
+
+
+def calibrate_cmd(
+    gold: Path = typer.Option(..., help="Folder of gold <doc_id>.json records."),
+    articles: Path = typer.Option(..., help="Folder of the labelled articles."),
+    output: Path = typer.Option(..., "-o", "--output", help="Policy file to write (JSON), for `jiyao extract --policy`."),
+    strategy: Strategy = typer.Option("oneshot", help="Hybrid strategy to calibrate."),
+    model: Optional[str] = typer.Option(None, envvar=settings.ENV_MODEL, help="Model name."),
+    base_url: Optional[str] = typer.Option(None, envvar=settings.ENV_BASE_URL, help="OpenAI-compatible base URL."),
+    api_key: Optional[str] = typer.Option(None, envvar=settings.ENV_API_KEY, help="API key.", show_default=False),
+    mode: Optional[Mode] = typer.Option(None, help="instructor mode."),
+    timeout: float = typer.Option(settings.TIMEOUT_S, help="Per-request timeout, seconds (total)."),
+    max_tokens: int = typer.Option(settings.MAX_TOKENS, help="Most tokens in one answer."),
+    temperature: float = typer.Option(settings.TEMPERATURE, help="Sampling temperature."),
+    cache: Optional[Path] = typer.Option(None, help="SQLite response cache (a re-run costs no calls)."),
+):
+    """Measure on a labelled set how to fuse the rules and a model; write a fusion policy."""
+    from . import calibrate
+    from .cache import Cache
+    from .endpoint import EndpointConfig
+    from .pipeline import ConfigError, Extractor
+
+    err = Console(stderr=True)
+    cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
+                                  timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
+    try:
+        extractor = Extractor("hybrid", cfg, Cache(cache) if cache else None, strategy=strategy.value)
+        policy = calibrate.run(gold, articles, output, extractor, err)
+    except (ConfigError, FileNotFoundError, ValueError) as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2)
+    if policy is None:
+        err.print(f"error: no article in {articles} has a gold record in {gold}", markup=False)
+        raise typer.Exit(2)
+    _print(policy, output)
+
+
+def _print(policy, output: Path) -> None:
+    modes = ("rules", "rules_first", "model_first", "union", "intersection", "model")
+    t = Table(title=f"jiyao calibrate → {output}")
+    for col in ("field", "chosen", *("F1 " + m for m in modes)):
+        t.add_column(col)
+    for f, m in policy.measured["fields"].items():
+        t.add_row(f, m["chosen"], *(f"{m['f1_by_mode'][x]:.3f}" if x in m["f1_by_mode"] else "" for x in modes))
+    Console().print(t)
+    o = policy.measured["overall_f1"]
+    Console().print(f"overall F1: offline {o['offline']:.3f} · fused {o['fused']:.3f} · model failures "
+                    f"{policy.measured['model_failures']}", markup=False)
