@@ -16,7 +16,7 @@ import asyncio
 from pathlib import Path
 
 
-from .agent import ModelView, fused_record, pointer_sources
+from .agent import ModelView, fused_record, pointer_sources  # noqa: F401 - ModelView names the Sample type
 from .eval.metrics import paired_difference
 from .eval.reliability import is_right
 from .eval.report import load_gold

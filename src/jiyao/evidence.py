@@ -16,10 +16,10 @@ import re
 
 from .read import Document
 from .recognise import region
-from .recognise.lexicon import CHAIR_RE, CREDIT_WORDS, RELAY_VERBS, SPEAKER_RE  # the recognisers' word lists, defined once
+from .recognise.lexicon import CHAIR_RE, CREDIT_WORDS, RELAY, SPEAKER_RE  # the recognisers' word lists, defined once
 from .recognise.mentions import slogans as quoted_slogans
 
-RELAY_CUE = "(?:" + "|".join(RELAY_VERBS) + ")"
+
 from .text import normalise_value
 
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
@@ -35,7 +35,7 @@ _CREDIT_TAIL = {f: re.compile("(?:" + "|".join(map(re.escape, words + (("文/", 
                 for f, words in CREDIT_WORDS.items()}
 _ANY_CREDIT = re.compile("|".join(p.pattern for p in _CREDIT_TAIL.values()))
 _MEETING_END = re.compile(r"(?:会议|全会|大会|例会|[进度署谈频题公代]会|[一二三四五六七八九十]大)$")
-_RELAY_BEFORE = re.compile(RELAY_CUE + r"[^,。;]{0,40}$")
+_RELAY_BEFORE = re.compile(RELAY + r"[^,。;]{0,40}$")
 _VIDEO_CUE = re.compile(r"视频|电视电话|分会场")
 _IN_PERSON_CUE = re.compile(r"现场|线下")
 

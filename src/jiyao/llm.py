@@ -35,7 +35,7 @@ from instructor.core.exceptions import AsyncValidationError, ResponseParsingErro
 from pydantic import BaseModel, ValidationError, ValidationInfo, model_validator
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
-from .endpoint import MODE_NAMES, CallStats, EndpointConfig, EndpointFatal, LLMError, redact  # noqa: F401 - re-exported
+from .endpoint import MODE_NAMES, CallStats, EndpointConfig, EndpointFatal, LLMError  # noqa: F401 - re-exported
 from .limits import Allowance, Breaker, RateLimits, RetryBudget
 from .answer_check import answer_problems
 from .schema import ISO_DATE, MEETING_DATE, ExtractedReport

@@ -22,18 +22,18 @@ from .agent import ModelView
 from .evidence import ATTEND_RE
 from .ground import Locator, ground
 from .read import Document
-from .recognise.lexicon import CREDIT_WORDS, NOT_OUTLETS, RELAY_VERBS, TITLE_ENDINGS  # defined once there
+from .recognise.lexicon import CREDIT_WORDS, NOT_OUTLETS, RELAY, TITLE_ENDINGS  # defined once there
 from .recognise.people import split_name
 
-RELAY_CUE = "(?:" + "|".join(RELAY_VERBS) + ")"
+
 CREDIT_OF = [w for words in CREDIT_WORDS.values() for w in words]
 from .schema import ExtractedReport, Meeting, Person, Source, Usage
 
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 _TITLE_WORD = re.compile("|".join(map(re.escape, TITLE_ENDINGS)))
 # a relay cue, a meeting's name, then 精神 or 后: 传达学习省委常委会(扩大)会议精神
-_RELAY = re.compile(RELAY_CUE + r"了?([^,。;]{4,60}?(?:会议|全会|大会|例会|会|[一二三四五六七八九十]大))(?:精神|后)")
-_LEADING_CUES = re.compile(rf"^(?:{RELAY_CUE}|了|好)+")
+_RELAY = re.compile(RELAY + r"了?([^,。;]{4,60}?(?:会议|全会|大会|例会|会|[一二三四五六七八九十]大))(?:精神|后)")
+_LEADING_CUES = re.compile(rf"^(?:{RELAY}|了|好)+")
 _GENERIC = re.compile(r"^(?:此次|本次|这次|上述|该|有关|相关|会议|各级)")
 _DATELINE = re.compile(r"([\u4e00-\u9fff]{2,12})讯")
 _CREDIT = re.compile("|".join(sorted(map(re.escape, CREDIT_OF), key=len, reverse=True)))

@@ -59,7 +59,8 @@ TOWN_SUFFIXES = ("街道", "镇", "乡")
 
 # Verbs that relay or study another body's meeting (收听收看…会议, 传达学习…会议精神).
 RELAY_VERBS = ("学习贯彻", "贯彻落实", "传达学习", "收听收看", "收看", "收听", "传达", "学习", "贯彻", "落实", "领会")
-RELAY_RE = re.compile("|".join(RELAY_VERBS))
+RELAY = "(?:" + "|".join(RELAY_VERBS) + ")"
+RELAY_RE = re.compile(RELAY)
 # Verbs that hold a meeting (召开…会议, …会议在…举行), and that attend one.
 CONVENE_VERBS = ("主持召开", "召开", "举行", "开幕", "闭幕")
 CONVENE = "(?:" + "|".join(CONVENE_VERBS[1:]) + ")"

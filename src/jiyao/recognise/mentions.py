@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 
 from . import region
-from .lexicon import ATTEND_VERBS, CONGRESS, CONVENE_VERBS, DEICTIC, MEETING_END, RELAY_VERBS, UNNAMED_MEETINGS
+from .lexicon import ATTEND_VERBS, CONGRESS, CONVENE_VERBS, DEICTIC, MEETING_END, RELAY, UNNAMED_MEETINGS
 from .meeting import DATE_RE, Found, held_before
 
-_TRIGGER = "(?:" + "|".join(RELAY_VERBS) + ")"
+_TRIGGER = RELAY
 _ITEM = rf"[^,。;:!?“”]{{4,120}}?{MEETING_END}"
 _JOIN = r"(?:、|和|及|以及|与)"
 # …会议和市分会场精神: the list may end with a relayed thing that is no meeting
