@@ -93,6 +93,10 @@ CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporte
 OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "网", "报", "台")
 OUTLET_SUFFIX = "(?:" + "|".join(sorted(OUTLET_SUFFIXES, key=len, reverse=True)) + ")"
 NOT_OUTLETS = ("本报", "本网", "本台", "本刊")
+# A page's meta line (its date is the page's, never the meeting's): 来源/发布时间/浏览 lines, a forum's
+# 发布者/查看/评论 line, a digital paper's 第A03版 line.
+PAGE_META_RE = re.compile(r"来源[::]|作者[::]|发布(?:时间|日期|者)|责任编辑|浏览|阅读|查看[::]|点击|发表于|上\s?载\s?日\s?期"
+                          r"|第[A-Z\d]{1,4}版")
 # ---- people lists (recognise/people.py, recognise/names.py) ----
 # More titles met in real pages' participant lists (全国人大常委会副委员长…, 大会执行主席 ends in 主席).
 PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委")

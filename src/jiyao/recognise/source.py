@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..schema import Source
-from .lexicon import CJK, CREDIT_SLASHED, CREDIT_WORDS, NOT_OUTLETS, OUTLET_SUFFIX
+from .lexicon import CJK, CREDIT_SLASHED, CREDIT_WORDS, NOT_OUTLETS, OUTLET_SUFFIX, PAGE_META_RE
 from .people import is_name
 
 _ROLES_OF: dict[str, tuple[str, ...]] = {w: (field,) for field, words in CREDIT_WORDS.items() for w in words}
@@ -30,7 +30,20 @@ _META = re.compile(r"来源[::]|发布(?:时间|日期)[::]")
 _NAME = re.compile(f"^(?:[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}})$")
 _DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})讯")
 _SOURCE_LINE = re.compile(rf"来源[::]\s*([{CJK}]{{2,14}}?{OUTLET_SUFFIX})(?=[\s)）|]|$)")
-_PUBDATE = re.compile(r"(?:发布日期|发布时间|发稿时间|日期|时间)[::]\s*(\d{4})[-年/.](\d{1,2})[-月/.](\d{1,2})")
+# A date on the page: 2022-5-18, 2022/05/18, 2022.5.18, 2022年05月18日.
+_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)"
+# A labelled page date: 发布日期/发布时间/发表于 (forums)/上载日期 (disclosure pages)…, the label's
+# characters perhaps padded apart (上 载 日 期) and the colon perhaps missing. Not a document's own
+# 发文日期/成文日期 (the disclosure page's upload date is the page's, README labelling decisions).
+_PUB_LABELS = ("发布日期", "发布时间", "发稿时间", "发表于", "发表时间", "上载日期", "更新时间")
+
+
+def _label(words) -> str:
+    return "|".join(_spaced(w) for w in words)
+
+
+# bare 日期/时间 only where no word runs into it (会议时间 is no page date, 发 文 日 期 is the document's)
+_PUBDATE = re.compile(rf"(?:{_label(_PUB_LABELS)}|(?<![{CJK}])(?<![{CJK}][ \t])(?:{_label(('日期', '时间'))}))[::]?\s*{_DATE}")
 _OUTLET_STEM = re.compile(rf"^(.*?){OUTLET_SUFFIX}$")
 
 
@@ -99,13 +112,13 @@ def outlet(text: str) -> str | None:
     return None
 
 
-# An unlabelled date on a meta line: 2021-11-08 15:14:10  来源:县融媒体中心  责任编辑:
-_META_DATE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
-_META_LINE = re.compile(r"来源[::]|作者[::]|责任编辑|浏览|阅读")
+# An unlabelled date on a meta line: `2021-11-08 15:14:10  来源:县融媒体中心  责任编辑:`, a forum's
+# `2022-5-18 07:52| 发布者: 某某| 查看: 968| 评论: 3`, a digital paper's `某某晚报 2021年06月02日 第A03版`.
+_META_DATE = re.compile(rf"(?<!\d){_DATE}")
 
 
 def published_date(text: str, page_date: str | None = None) -> str | None:
-    m = _PUBDATE.search(text) or next((d for ln in text.split("\n") if _META_LINE.search(ln)
+    m = _PUBDATE.search(text) or next((d for ln in text.split("\n") if len(ln) <= 120 and PAGE_META_RE.search(ln)
                                         for d in [_META_DATE.search(ln)] if d), None)
     if m:
         y, mo, d = map(int, m.groups())
