@@ -39,3 +39,39 @@ def test_yesterday_counts_back_from_a_date_first_meta_line():
             "    本报讯 昨日下午,全市统计工作会议召开。副市长苗建华出席并讲话。")
     m = _rec(text).meeting
     assert (m.date, m.time_of_day) == ("2021-03-09", "下午")
+
+
+# --- meeting.name and organizer ------------------------------------------------------------------
+
+def test_an_ordinal_name_is_read_in_full_with_its_body():
+    # the headline says 第七次常务会议; the body names the whole meeting (year inside the name kept)
+    text = ("县政府召开2024年第7次常务会议\n发布日期:2024-04-11\n"
+            "    4月10日上午,县委副书记、县长骆明川主持召开县政府2024年第7次常务会议。副县长葛一鸣出席会议。\n"
+            "    会议传达学习了某某市政府2024年第7次常务会议精神。")
+    m = _rec(text).meeting
+    assert (m.name, m.organizer) == ("县政府2024年第7次常务会议", "县政府")
+
+
+def test_a_session_s_preparatory_meeting_keeps_the_session_name():
+    text = ("县政协九届二次会议举行预备会议\n"
+            "    1月8日下午,政协沁县第九届委员会第二次会议预备会议召开。县政协主席郝文彬主持会议。")
+    m = _rec(text).meeting
+    assert (m.name, m.organizer) == ("政协沁县第九届委员会第二次会议预备会议", "政协沁县第九届委员会")
+
+
+def test_organizer_of_combined_and_termed_meetings():
+    m = _rec("  3月2日,县长路云峰主持召开县政府党组会议暨理论学习中心组学习会议。副县长葛一鸣出席会议。").meeting
+    assert m.organizer == "县政府党组"
+    m = _rec("  5月6日,县委书记尚立军主持召开十四届县委第12次常委会会议。县委副书记葛一鸣出席会议。").meeting
+    assert m.organizer == "县委"
+    m = _rec("  1月5日上午,某乡第十八届人民代表大会第三次会议开幕。主席团常务主席宁海波主持会议。"
+             .replace("某乡", "龙华乡")).meeting
+    assert m.organizer == "龙华乡第十八届人民代表大会"
+
+
+def test_organizer_convening_at_a_venue_and_named_in_full_later():
+    m = _rec("  6月3日下午,城关街道党工委在二楼会议室召开安全生产推进会。街道党工委书记米晓东主持会议。").meeting
+    assert m.organizer == "城关街道党工委"
+    text = ("区党工委理论学习中心组召开集中学习会议\n"
+            "    本报讯 3月1日,高新区党工委理论学习中心组召开集中学习会议,区党工委书记龚立平主持会议。")
+    assert _rec(text).meeting.organizer == "高新区党工委理论学习中心组"
