@@ -3,6 +3,7 @@ real places): page dates in their many shapes, meeting dates beside a page's met
 organizers, regions, upstream meetings, people and credits."""
 from jiyao.pipeline import Extractor
 from jiyao.read import from_text
+from jiyao.recognise.meeting import meeting_name
 from jiyao.recognise.source import published_date
 
 
@@ -50,6 +51,15 @@ def test_an_ordinal_name_is_read_in_full_with_its_body():
             "    会议传达学习了某某市政府2024年第7次常务会议精神。")
     m = _rec(text).meeting
     assert (m.name, m.organizer) == ("县政府2024年第7次常务会议", "县政府")
+
+
+def test_a_bare_ordinal_name_is_completed_from_a_later_mention():
+    # a scraped title line read as the first sentence: 召开第7次常务会议 says not whose meeting it is
+    body = ("县政府召开第7次常务会议\n    4月10日上午,县长骆明川主持召开县政府第7次常务会议。\n"
+            "    会议传达学习了某某市政府第7次常务会议精神。")
+    assert meeting_name(body, 0, None).value == "县政府第7次常务会议"
+    body = "县政协举行预备会议\n    1月8日下午,政协沁县第九届委员会第二次会议预备会议召开。"
+    assert meeting_name(body, 0, None).value == "政协沁县第九届委员会第二次会议预备会议"
 
 
 def test_a_session_s_preparatory_meeting_keeps_the_session_name():
