@@ -85,3 +85,33 @@ def test_organizer_convening_at_a_venue_and_named_in_full_later():
     text = ("区党工委理论学习中心组召开集中学习会议\n"
             "    本报讯 3月1日,高新区党工委理论学习中心组召开集中学习会议,区党工委书记龚立平主持会议。")
     assert _rec(text).meeting.organizer == "高新区党工委理论学习中心组"
+    # an ordinal session of a body the name does not state is nobody's
+    m = _rec("  9月13日,龙华乡召开第十二届人民代表大会第四次会议。乡党委书记宁海波主持会议。").meeting
+    assert m.organizer is None
+
+
+# --- region --------------------------------------------------------------------------------------
+
+def _region(text: str):
+    r = _rec(text).meeting.region
+    return (r.name, r.admin_code) if r else None
+
+
+def test_region_of_a_city_body_that_holds_the_meeting():
+    text = "  6月20日傍晚,兴义市防汛抗旱指挥部召开防汛会商会议。市防汛抗旱指挥部指挥长班立新主持会议。"
+    assert _region(text) == ("兴义市", "522301")
+
+
+def test_region_of_a_town_whose_session_it_is():
+    text = "  1月5日上午,龙华乡第十八届人民代表大会第三次会议在乡政府会议室开幕。主席团常务主席宁海波主持会议。"
+    assert _region(text) == ("龙华乡", None)
+
+
+def test_region_the_one_division_of_the_body_s_level_the_text_names():
+    # 区政府 and no 我区, no outlet: the one district the text names in full; the relayed city meeting
+    # names the city, which is not this meeting's
+    text = ("  5月22日下午,区长司马立主持召开区政府第9次常务会议。副区长韦一丹出席会议。\n"
+            "  会议传达学习了南宁市政府第10次常务会议精神,研究了青秀区老旧小区改造等工作。")
+    assert _region(text) == ("青秀区", "450103")
+    # two districts named: which one is not said
+    assert _region(text.replace("等工作", "和兴宁区供水等工作")) is None

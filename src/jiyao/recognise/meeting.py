@@ -5,7 +5,7 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import CJK, CONVENE, CONVENE_VERBS, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
+from .lexicon import CJK, CONVENE, CONVENE_VERBS, ORGANIZER_END, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
 
 # Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
@@ -15,11 +15,11 @@ _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
 _VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:{CONVENE}|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
-_ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|党工委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组|人民代表大会)"
+_ORGANIZER_END = ORGANIZER_END
 _ORGANIZER_ENDS = re.compile(_ORGANIZER_END)
 # A term number before a party committee (十五届县委第41次常委会会议): the body is 县委. Inside a
 # 政协/人大 session's name the term stays (政协某县第十届委员会, README labelling decisions).
-_TERM = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届")
+_TERM = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[省市区县州旗镇乡]委)")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
 _IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
 _RELAY = RELAY_RE
@@ -203,7 +203,8 @@ def _leading_body(name: str) -> str | None:
     best = None
     for m in _ORGANIZER_ENDS.finditer(name[:40]):
         body = _TERM.sub("", name[: m.end()])
-        if "会议" in name[: m.end()] or "暨" in body or not re.fullmatch(f"[{CJK}]+", body):
+        # 第十二届人民代表大会 (乡召开第十二届…) says not whose body it is
+        if "会议" in name[: m.end()] or "暨" in body or not re.fullmatch(f"[{CJK}]+", body) or body.startswith("第"):
             break
         best = body
     return best
