@@ -115,3 +115,36 @@ def test_region_the_one_division_of_the_body_s_level_the_text_names():
     assert _region(text) == ("青秀区", "450103")
     # two districts named: which one is not said
     assert _region(text.replace("等工作", "和兴宁区供水等工作")) is None
+
+
+# --- upstream meetings ---------------------------------------------------------------------------
+
+def _up(text: str):
+    return _rec(text).upstream_meetings
+
+
+def test_upstream_meetings_each_with_its_own_spirit():
+    text = ("  1月12日上午,县委书记孟立新主持召开县委常委会会议,传达学习中央政治局常务委员会会议精神和"
+            "省委常委会扩大会议精神。县委副书记石岩出席会议。")
+    assert _up(text) == ["中央政治局常务委员会会议", "省委常委会扩大会议"]
+
+
+def test_the_own_combined_name_relays_nothing():
+    # 理论学习中心组学习会议 inside the article's own name is no 学习 of a meeting
+    text = ("  3月27日,县长韦立主持召开县政府党组会议暨理论学习中心组学习会议,传达学习州政府党组"
+            "理论学习中心组学习会议精神。副县长吴一峰出席会议。")
+    assert _up(text) == ["州政府党组理论学习中心组学习会议"]
+
+
+def test_a_speech_at_a_collective_study_session():
+    text = ("  8月5日上午,市委理论学习中心组集体学习会在市委常委会议室召开。市委书记黄立坚主持会议。"
+            "会议集中学习了习近平总书记在中央政治局第十五次集体学习时的重要讲话精神。")
+    assert _up(text) == ["中央政治局第十五次集体学习"]
+
+
+def test_the_meeting_held_before_is_named_in_a_title_line():
+    # the title names the provincial meeting right before 后; the body only says 会议结束后
+    text = ("今天上午,全省森林防火视频调度会后,我市随即召开森林防火工作调度会\n"
+            "  本报讯 今天上午,全省森林防火视频调度会召开。市长段立在分会场参加会议。"
+            "会议结束后,我市随即召开森林防火工作调度会,副市长成一军主持。")
+    assert _up(text) == ["全省森林防火视频调度会"]

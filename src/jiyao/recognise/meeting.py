@@ -103,7 +103,7 @@ def _first_held(body: str, body_start: int) -> Found | None:
 # another one (SPEC v1.1 "Two meetings in one report"); an unnamed continuation
 # (视频会议结束后…作出工作部署, seed 004) does not match.
 _THEN_OWN = re.compile(rf"(?:会议?结束后|会议?后|召开后)[,\s]*(?:{SELF_REF}|[{CJK}]{{2,10}}?[{SELF_REF_LEVELS}])?"
-                       rf"(?:随即|立即|紧接着|接着|随后|又){CONVENE}了?([^,。;]{{4,60}}?会议?)(?=[,。;]|$)")
+                       rf"(?:随即|立即|紧接着|接着|随后|又){CONVENE}了?([^,。;\n]{{4,60}}?会议?)(?=[,。;\n]|$)")
 
 
 def _then_own(body: str, body_start: int) -> Found | None:
@@ -116,16 +116,19 @@ def _then_own(body: str, body_start: int) -> Found | None:
 
 
 def held_before(body: str, own_name: str | None) -> list[Found]:
-    """Meetings held before the article's own one in the same report (they are upstream)."""
-    then = _then_own(body, 0)
-    if not then or then.value != own_name:
-        return []
-    first = _first_held(body[: then.start], 0)
-    if not first:
-        return []
-    # the level word is part of a higher meeting's name (全省防汛抗旱工作电视电话会议)
-    lead = re.search(r"(?:全|本)[省市区县州旗]$", body[: first.start])
-    return [Found(lead.group() + first.value, lead.start())] if lead else [first]
+    """Meetings held before the article's own one in the same report (they are upstream): the one
+    named right before 后 (全省…视频调度会后,我市随即召开…, a title line), else the first held."""
+    for then in _THEN_OWN.finditer(body[:1200]):
+        if _clean_name(then.group(1)) != own_name:
+            continue
+        end = then.start() + len(re.match(r"会?议?", then.group()).group())
+        name = _clean_name(re.split(r"[,。;\n]", body[:end])[-1])
+        first = Found(name, end - len(name)) if _ok_name(name) else _first_held(body[: then.start()], 0)
+        if first and first.value != own_name:
+            # the level word is part of a higher meeting's name (全省防汛抗旱工作电视电话会议)
+            lead = re.search(r"(?:全|本)[省市区县州旗]$", body[: first.start])
+            return [Found(lead.group() + first.value, lead.start())] if lead else [first]
+    return []
 
 
 # A name that does not say whose meeting it is (第十二次常务会议, 预备会议, read after 召开 in
