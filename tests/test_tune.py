@@ -4,6 +4,7 @@ organizers, regions, upstream meetings, people and credits."""
 from jiyao.pipeline import Extractor
 from jiyao.read import from_text
 from jiyao.recognise.meeting import meeting_name
+from jiyao.recognise.people import find_people
 from jiyao.recognise.source import published_date
 
 
@@ -148,3 +149,31 @@ def test_the_meeting_held_before_is_named_in_a_title_line():
             "  本报讯 今天上午,全省森林防火视频调度会召开。市长段立在分会场参加会议。"
             "会议结束后,我市随即召开森林防火工作调度会,副市长成一军主持。")
     assert _up(text) == ["全省森林防火视频调度会"]
+
+
+# --- people and roles ----------------------------------------------------------------------------
+
+def _people(text: str):
+    return {p.name: (p.titles, p.roles) for p in _rec(text).people}
+
+
+def test_a_title_after_the_name_then_a_verb():
+    text = ("  5月17日下午,市长潘志远主持召开市政府常务会议。副市长霍一华出席会议。\n"
+            "  潘志远市长强调,要对老旧管网开展排查。霍一华副市长就农机调度作了安排。")
+    got = _people(text)
+    assert got["潘志远"][1] == ["chair", "speaker"] and got["霍一华"][1] == ["speaker"]
+    # the title-and-name reading 潘志远市长 + 强调 is no person
+    assert [p.name for p in find_people("潘志远市长强调,燃气安全事关千家万户,要开展排查。", use_ner=False)] == []
+
+
+def test_a_group_heading_is_no_title():
+    text = ("  8月5日,市委书记黄立坚主持召开市委理论学习中心组学习会。\n"
+            "  会议要求,各级领导班子要以学促改,对照检视问题。")
+    assert set(_people(text)) == {"黄立坚"}
+
+
+def test_a_comma_list_of_titled_names_shares_the_predicate():
+    text = ("  4月18日,县委书记柯立斌主持召开县委理论学习中心组学习会议。"
+            "县委常委、县纪委书记晏一飞,县委常委、常务副县长宋家佳作交流发言。")
+    got = _people(text)
+    assert got["晏一飞"][1] == ["speaker"] and got["宋家佳"][1] == ["speaker"]

@@ -47,6 +47,7 @@ _NER_BUDGET = 3000  # characters the model reads per text at most (about 0.2 s)
 _MAX_POST_TITLE = 6  # 会长, 副书记, 县委书记: the titles written after a name are short
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
+_GROUP_LEADS = ("各", *GROUP_WORDS)
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
 _CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
 
@@ -92,10 +93,12 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
     ends = sorted({m.start() + len(m.group(1)) for m in _TITLE_AT.finditer(seg, 0, _MAX_TITLE)}, reverse=True)
     for k in ends:
         title = seg[:k]
-        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS):
+        # 各级领导班子要…: a group's heading (各级, 全体…) is no person's title
+        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS) or title.startswith(_GROUP_LEADS):
             continue
         got = split_name(seg[k:], names, start + k)
-        if got:
+        # 高志远市长强调: a verb after a name and its title is no name
+        if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS:
             return title, got[0], got[1]
     return None
 
