@@ -177,3 +177,13 @@ def test_a_comma_list_of_titled_names_shares_the_predicate():
             "县委常委、县纪委书记晏一飞,县委常委、常务副县长宋家佳作交流发言。")
     got = _people(text)
     assert got["晏一飞"][1] == ["speaker"] and got["宋家佳"][1] == ["speaker"]
+
+
+def test_lecturers_and_study_leaders_attend():
+    # 作专题辅导 and 领学 take part without a role (labelling decisions); 讲话精神 studied is no speech
+    text = ("  4月18日,县委书记柯立斌主持召开县委理论学习中心组学习会议。\n"
+            "  会上,县委常委、宣传部部长伍一琪领学了省委书记在省委全会上的讲话精神;"
+            "市委党校教授范立君就中心组学习的组织方式作专题辅导。")
+    got = _people(text)
+    assert got["伍一琪"] == (["县委常委", "宣传部部长"], [])
+    assert got["范立君"] == (["市委党校教授"], [])

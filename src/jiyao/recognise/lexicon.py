@@ -20,7 +20,7 @@ TITLE_ENDINGS = sorted("""
 省长 副省长 州长 镇长 乡长 旗长 盟长 部长 副部长 厅长 局长 副局长 处长 科长 组长 副组长 指挥长
 总指挥长 副指挥长 总指挥 副总指挥 执行总指挥长 院长 检察长 庭长 司令员 政委 政治委员 领导
 党组书记 督察长 总经济师 总工程师 巡视员 调研员 助理 校长 董事长 总经理 经理 所长 站长 队长
-会长 理事长 专员 行长 社长 总编辑 台长 主任委员 负责人 成员 代表
+会长 理事长 专员 行长 社长 总编辑 台长 主任委员 负责人 成员 代表 教授 副教授 讲师
 """.split(), key=len, reverse=True)
 _TITLE_END_RE = re.compile("(?:" + "|".join(map(re.escape, TITLE_ENDINGS)) + ")$")
 
@@ -31,7 +31,7 @@ NAME_FOLLOWERS = tuple(sorted("""
 """.split(), key=len, reverse=True))
 
 CHAIR_RE = re.compile(r"主持")
-SPEAKER_RE = re.compile(r"讲话|指出|强调|要求|发言|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
+SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发言|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Words that look like titles or names but are not people's titles.
@@ -104,16 +104,16 @@ PAGE_META_RE = re.compile(r"来源[::]|作者[::]|发布(?:时间|日期|者)|�
 # More titles met in real pages' participant lists (全国人大常委会副委员长…, 大会执行主席 ends in 主席).
 PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
-PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 还 再次 首先 随后 一同 共同 列席 参会 "
+PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 再次 首先 随后 一同 共同 列席 参会 "
                                 "来到 前往 深入 看望 调研 检查 督导 察看 走访".split(),
                                 key=len, reverse=True))
 # A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
 # 在分会场参加会议 / 同志主持 / 应邀出席.
 PARTAKE = ("(?:同志)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
-           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明))")
+           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导))")
 # Every clause holding a participant has one of these words or a title word (a cheap first look).
-PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明"
+PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明|领学|辅导"
 # Dots inside minority names (阿依古丽·买买提), as pages type them.
 NAME_DOTS = "·•・‧"
 # Words that start with a surname character but name a group, not a person.
