@@ -187,3 +187,25 @@ def test_lecturers_and_study_leaders_attend():
     got = _people(text)
     assert got["伍一琪"] == (["县委常委", "宣传部部长"], [])
     assert got["范立君"] == (["市委党校教授"], [])
+
+
+# --- credits -------------------------------------------------------------------------------------
+
+def test_credits_on_lines_of_their_own_and_empty_labels():
+    from jiyao.recognise.source import credits
+    # a byline line before a second report and a 本版 editor at the bottom
+    text = ("  本报讯 6月1日,区委召开会议。\n(辛明远 井小禾)\n  又讯 同日,区政府召开会议。\n本版责任编辑:欧阳兰")
+    assert credits(text) == {"reporters": ["辛明远", "井小禾"], "photographers": [], "editors": ["欧阳兰"]}
+    # the writer's unit before the name and 供稿 after it, furniture below
+    text = "  会议要求做好防汛。\n(市水务局 岑一玲 供稿)\n06.19 市政府召开常务会议"
+    assert credits(text)["reporters"] == ["岑一玲"]
+    # an empty 作者 slot: the next label (时间) is no name
+    assert credits("来源:上饶日报  作者:  时间:2022-11-25 06:30:00  点击:")["reporters"] == []
+
+
+def test_a_credited_participant_stays_a_person():
+    text = ("  6月16日下午,湖滨街道党工委召开推进会。街道党工委副书记、办事处主任孔一嘉,"
+            "街道纪工委书记上官清出席会议。\n审核领导:孔一嘉 编辑:骆晨")
+    got = _people(text)
+    assert got["孔一嘉"] == (["街道党工委副书记", "办事处主任"], [])
+    assert _rec(text).source.editors == ["孔一嘉", "骆晨"]

@@ -25,7 +25,7 @@ _ROLE_RE = re.compile("|".join(_spaced(w) for w in sorted(_ROLES_OF, key=len, re
 _BRACKETED = re.compile(r"[(\[【]([^()\[\]【】\n]{2,80})[)\]】]")
 # A sign-off line starts with a credit word, perhaps after the outlet (县融媒体中心记者:…);
 # a meta line holds 来源/发布 with credits among them (来源:某某网 | 作者:张三 | 发布时间:…).
-_SIGN_OFF = re.compile(rf"^[ \t]*(?:[{CJK}]{{0,12}}?{OUTLET_SUFFIX})?(?:{_ROLE_RE.pattern})")
+_SIGN_OFF = re.compile(rf"^[ \t]*(?:[{CJK}]{{0,12}}?{OUTLET_SUFFIX}|本版|本期)?(?:{_ROLE_RE.pattern})")
 _META = re.compile(r"来源[::]|发布(?:时间|日期)[::]")
 _NAME = re.compile(f"^(?:[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}})$")
 _DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})讯")
@@ -47,8 +47,13 @@ _PUBDATE = re.compile(rf"(?:{_label(_PUB_LABELS)}|(?<![{CJK}])(?<![{CJK}][ \t])(
 _OUTLET_STEM = re.compile(rf"^(.*?){OUTLET_SUFFIX}$")
 
 
+_NEXT_LABEL = re.compile(rf"(?<=\s)[{CJK}]{{2,6}}[::]")
+
+
 def _names(seg: str) -> list[str]:
-    """The names in a credit's slot; single characters padded apart are joined (赵 鑫 → 赵鑫)."""
+    """The names in a credit's slot; single characters padded apart are joined (赵 鑫 → 赵鑫). The
+    slot ends at the next label (作者:  时间:2022-11-25: an empty author, 时间 is no name)."""
+    seg = _NEXT_LABEL.split(seg, maxsplit=1)[0]
     tokens = [t for t in re.split(r"[\s、,:;/|]+", seg) if t]
     out, i = [], 0
     while i < len(tokens):
@@ -78,24 +83,33 @@ def credits(text: str) -> dict[str, list[str]]:
             seg = block[h.end(): hits[i + 1].start() if i + 1 < len(hits) else len(block)]
             for field in _ROLES_OF[re.sub(r"[ \t]", "", h.group())]:
                 out[field] += [n for n in _names(seg) if n not in out[field]]
-    if not any(out.values()):
-        out["reporters"] = _byline(text)
+    if not out["reporters"]:
+        out["reporters"] = [n for n in _byline(text) if n not in out["editors"] and n not in out["photographers"]]
     return out
 
 
+_UNIT = r"(?:局|办|委|部|中心|镇|乡|街道|政府|办公室|所|站|队)"
 # The article's last line may be its byline with no credit word: (王海), (朱小旭 李得春), 张三 李四 报道.
 _BYLINE = re.compile(rf"(?:^|[。!?])\s*[(\[【]([{CJK}·\s]{{2,30}})[)\]】]$|^([{CJK}·\s]{{2,30}}?)\s*报道$")
+
+
+# A byline on a line of its own anywhere (pages put furniture after it, or a second report): (甲 乙),
+# with the writer's unit before the names and 供稿 after them: (市水务局 某某 供稿).
+_BYLINE_LINE = re.compile(rf"^[(\[【]\s*((?:[{CJK}]{{2,12}}?{_UNIT}\s+)?)([{CJK}·\s]{{2,30}}?)\s*(?:供稿)?\s*[)\]】]$")
 
 
 def _byline(text: str) -> list[str]:
     lines = [ln.strip() for ln in text.strip().split("\n") if ln.strip()]
     m = _BYLINE.search(lines[-1]) if lines else None
-    if not m:
-        return []
-    seg = m.group(1) or m.group(2)
-    names = _names(seg)
-    # every word of it a name, or it is no byline (…(扩大)…, (草案))
-    return names if names and len("".join(names)) == len(re.sub(r"\s", "", seg)) else []
+    segs = [m.group(1) or m.group(2)] if m else []
+    segs += [b.group(2) for ln in lines[:-1] if (b := _BYLINE_LINE.match(ln))]
+    out: list[str] = []
+    for seg in segs:
+        names = _names(seg)
+        # every word of it a name, or it is no byline (…(扩大)…, (草案))
+        if names and len("".join(names)) == len(re.sub(r"\s", "", seg)):
+            out += [n for n in names if n not in out]
+    return out
 
 
 def _named(outlet: str) -> bool:
