@@ -209,3 +209,16 @@ def test_a_credited_participant_stays_a_person():
     got = _people(text)
     assert got["孔一嘉"] == (["街道党工委副书记", "办事处主任"], [])
     assert _rec(text).source.editors == ["孔一嘉", "骆晨"]
+
+
+# --- slogans and venue ---------------------------------------------------------------------------
+
+def test_a_quoted_event_is_no_slogan():
+    text = ("  3月27日,县长韦立主持召开县政府常务会议,传达学习全国“两会”精神。副县长吴一峰出席会议。\n"
+            "  会议要求,要紧盯“四新”主攻“四化”,确保一季度“开门红”。")
+    assert _rec(text).slogans == ["四新", "四化", "开门红"]
+
+
+def test_an_adverb_before_the_verb_is_not_the_venue():
+    text = "  1月6日上午,龙华乡第十八届人民代表大会第三次会议在乡政府大会议室隆重开幕。主席团常务主席宁海波主持会议。"
+    assert _rec(text).meeting.venue == "乡政府大会议室"

@@ -96,6 +96,9 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
 
 _QUOTE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’\n]{1,60})’|『([^『』\n]{1,60})』")
 _HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清明|元宵|七一|八一|六一|三八|双十一|双节|两节|五四|国庆节|春节期间|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日)$")
+# A quoted event is no slogan (README labelling decisions): “两会”, “进博会”, “亚运会” — short names of
+# meetings, fairs and games all end in 会.
+_EVENT = re.compile(r"^[^,、]{1,3}会$")
 _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
 
 
@@ -104,7 +107,8 @@ def slogans(text: str) -> list[Found]:
     for m in _QUOTE.finditer(text):
         idx = next(i for i in range(1, 5) if m.group(i) is not None)
         term, start = m.group(idx).strip(), m.start(idx)
-        if len(term) < 2 or len(term) > 40 or re.search(r"[。!?]", term) or _HOLIDAY.match(term) or DATE_RE.fullmatch(term):
+        if len(term) < 2 or len(term) > 40 or re.search(r"[。!?]", term) or _HOLIDAY.match(term) or DATE_RE.fullmatch(term) \
+                or _EVENT.match(term):
             continue
         if term.endswith("牌") or _APP_AFTER.match(text[m.end():]) or region.lookup(term) or re.match(r"^[A-Za-z]", term):
             continue  # brands, apps, places
