@@ -222,3 +222,19 @@ def test_a_quoted_event_is_no_slogan():
 def test_an_adverb_before_the_verb_is_not_the_venue():
     text = "  1月6日上午,龙华乡第十八届人民代表大会第三次会议在乡政府大会议室隆重开幕。主席团常务主席宁海波主持会议。"
     assert _rec(text).meeting.venue == "乡政府大会议室"
+
+
+def test_a_second_report_gives_no_people_or_roles():
+    text = ("  本报讯 6月1日,开发区党工委理论学习中心组召开集中学习会议,区党工委书记晏东立主持会议。"
+            "区党工委副书记桑一丽,党工委委员鄢志强分别领学了有关篇目。\n"
+            "  又讯 同日,开发区党工委领导小组召开第三次会议。区党工委副书记桑一丽主持会议并讲话,"
+            "区党工委委员鄢志强通报了推进情况。")
+    got = _people(text)
+    assert got["桑一丽"] == (["区党工委副书记"], [])
+    assert got["鄢志强"] == (["党工委委员"], [])
+
+
+def test_outlet_from_a_reprint_notice():
+    text = ("  6月16日下午,湖滨街道党工委召开推进会。街道党工委书记贝一凡主持会议。\n"
+            "《湖滨街道召开推进会》由浙江新闻网提供,转载请注明出处,谢谢合作!")
+    assert _rec(text).source.outlet == "浙江新闻网"

@@ -38,7 +38,7 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     src = source(text, page_date)
 
     name = mt.meeting_name(body, body_start, head)
-    people = pp.find_people(body)
+    people = pp.find_people(mt.first_report(body))
     report = ExtractedReport(headline=head.value if head else None, source=src)
     # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
     upstream = upstream_meetings(body, body_start, name.value if name else None)

@@ -181,6 +181,16 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
     return None
 
 
+# A second report on the same page starts a paragraph with 又讯/另讯 (README labelling decisions:
+# only the first report is the record; the second one's people and roles are not its).
+_NEXT_REPORT = re.compile(r"\n[ \t\u3000]*(?:又讯|另讯)")
+
+
+def first_report(body: str) -> str:
+    m = _NEXT_REPORT.search(body)
+    return body[: m.start()] if m else body
+
+
 def meeting_format(text: str) -> str | None:
     """video / in_person as stated for this meeting; a 视频会议 in a clause that relays one
     (收听收看…视频会议, 传达…视频会议精神, 我市在分会场收听收看) is another meeting's format."""

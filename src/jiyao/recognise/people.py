@@ -47,7 +47,7 @@ _NER_BUDGET = 3000  # characters the model reads per text at most (about 0.2 s)
 _MAX_POST_TITLE = 6  # 会长, 副书记, 县委书记: the titles written after a name are short
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
-_GROUP_LEADS = ("各", *GROUP_WORDS)
+_GROUP_LEADS = ("各", "全体", "有关", "相关", "部分", "广大", "其他", "其余")  # quantifiers of a group
 # 审核领导:某某 is a credit label, not a title
 _CREDIT_LEADS = tuple(w for words in CREDIT_WORDS.values() for w in words)
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear

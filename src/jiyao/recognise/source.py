@@ -29,7 +29,9 @@ _SIGN_OFF = re.compile(rf"^[ \t]*(?:[{CJK}]{{0,12}}?{OUTLET_SUFFIX}|本版|本�
 _META = re.compile(r"来源[::]|发布(?:时间|日期)[::]")
 _NAME = re.compile(f"^(?:[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}})$")
 _DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})讯")
-_SOURCE_LINE = re.compile(rf"来源[::]\s*([{CJK}]{{2,14}}?{OUTLET_SUFFIX})(?=[\s)）|]|$)")
+_SOURCE_LINE = re.compile(rf"来源[::]\s*([{CJK}]{{2,14}}?{OUTLET_SUFFIX})(?=[\s)）|]|$)"
+                          # a reprint notice: 《…》由某某新闻网提供,转载请注明出处
+                          rf"|》由([{CJK}]{{2,14}}?{OUTLET_SUFFIX})提供")
 # A date on the page: 2022-5-18, 2022/05/18, 2022.5.18, 2022年05月18日.
 _DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)"
 # A labelled page date: 发布日期/发布时间/发表于 (forums)/上载日期 (disclosure pages)…, the label's
@@ -121,8 +123,9 @@ def _named(outlet: str) -> bool:
 def outlet(text: str) -> str | None:
     for rx in (_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
-            if _named(m.group(1)):
-                return m.group(1)
+            got = next(g for g in m.groups() if g)
+            if _named(got):
+                return got
     return None
 
 
