@@ -199,6 +199,9 @@ def test_credits_on_lines_of_their_own_and_empty_labels():
     # the writer's unit before the name and 供稿 after it, furniture below
     text = "  会议要求做好防汛。\n(市水务局 岑一玲 供稿)\n06.19 市政府召开常务会议"
     assert credits(text)["reporters"] == ["岑一玲"]
+    # credits on a meta line of any shape (no 来源, the line opens with a date)
+    line = "|| 2022-03-23 11:18:04 编辑: 柳言 审核人:叶一玲 阅读次数:2236 |\n会议要求做好工作。"
+    assert credits(line)["editors"] == ["柳言", "叶一玲"]
     # an empty 作者 slot: the next label (时间) is no name
     assert credits("来源:上饶日报  作者:  时间:2022-11-25 06:30:00  点击:")["reporters"] == []
 

@@ -72,7 +72,8 @@ def _names(seg: str) -> list[str]:
 def _blocks(text: str) -> list[str]:
     lines = text.split("\n")
     blocks = [m.group(1) for m in _BRACKETED.finditer(text)]
-    blocks += [ln for ln in lines if len(ln) <= 120 and (_SIGN_OFF.match(ln) or _META.search(ln))]
+    # meta lines in any shape: `|| 2022-03-23 11:18 编辑: 某某 审核人:某某 阅读次数:2236 |`
+    blocks += [ln for ln in lines if len(ln) <= 120 and (_SIGN_OFF.match(ln) or _META.search(ln) or PAGE_META_RE.search(ln))]
     return blocks
 
 
