@@ -241,3 +241,11 @@ def test_outlet_from_a_reprint_notice():
     text = ("  6月16日下午,湖滨街道党工委召开推进会。街道党工委书记贝一凡主持会议。\n"
             "《湖滨街道召开推进会》由浙江新闻网提供,转载请注明出处,谢谢合作!")
     assert _rec(text).source.outlet == "浙江新闻网"
+
+
+def test_a_party_committee_named_with_中共_and_a_term():
+    text = "  1月5日,区委书记赵一岭主持召开中共临河区第十四届委员会第16次常委会。区委副书记安一哲参加会议。"
+    m = _rec(text).meeting
+    assert (m.organizer, m.region.name) == ("中共临河区第十四届委员会", "临河区")
+    m = _rec("  3月20日,二届市委召开第108次常委会会议。市委书记余一祥主持会议并讲话。").meeting
+    assert m.organizer == "市委"

@@ -235,7 +235,7 @@ def organizer(name: str | None, body: str, head: str | None = None) -> str | Non
         if b and not b.startswith(("我", "全")) and (len(b) >= 3 or b[0] in "省市区县州旗镇乡"):
             return b
     for text in (body[:600], head or ""):
-        found = [m.group(1) for m in _CONVENES.finditer(text) if not m.group(1).startswith(("我", "全"))]
+        found = [_TERM.sub("", m.group(1)) for m in _CONVENES.finditer(text) if not m.group(1).startswith(("我", "全"))]
         if found:
             # the same body named in full later (区党工委… in a title, 开发区党工委… in the body)
             return max((f for f in found if f.endswith(found[0])), key=len)

@@ -254,7 +254,9 @@ def town(head: str | None, body: str, self_ref: str | None, name: str | None = N
 
 
 def _explicit_place(name: str) -> str | None:
-    """A county-or-higher place name the meeting's own name starts with (兴隆台区…会议)."""
+    """A county-or-higher place name the meeting's own name starts with (兴隆台区…会议, 中共某某区
+    第十四届委员会第16次常委会: the party's name before the place)."""
+    name = name[2:] if name.startswith("中共") else name
     for length in range(min(12, len(name) - 2), 1, -1):
         if lookup(name[:length]) and name[:length][-1] in "省市区县州旗盟":
             return name[:length]
