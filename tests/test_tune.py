@@ -249,3 +249,10 @@ def test_a_party_committee_named_with_中共_and_a_term():
     assert (m.organizer, m.region.name) == ("中共临河区第十四届委员会", "临河区")
     m = _rec("  3月20日,二届市委召开第108次常委会会议。市委书记余一祥主持会议并讲话。").meeting
     assert m.organizer == "市委"
+
+
+def test_a_relayed_list_goes_on_over_commas():
+    text = ("  2月28日上午,县长王一卿主持召开县政府常务会议。副县长邱一枫参加会议。\n"
+            "  会议传达学习了全省农业农村工作会议精神,2月19日省委常委会会议精神及2月20日市委农村工作会议精神,"
+            "研究了春耕生产工作。")
+    assert _up(text) == ["全省农业农村工作会议", "省委常委会会议", "市委农村工作会议"]

@@ -25,6 +25,10 @@ _SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_
                      rf"|在([^,。;:!?“”在]{{2,30}}?第[一二三四五六七八九十百\d]{{1,4}}次集体学习)时(?:的|所作的|发表的)(?:重要)?讲话"
                      rf"|{_TRIGGER}[^。;]*?在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
                      r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话")
+# A relayed list goes on over commas, one 精神 per clause, without repeating the verb:
+# 传达学习了…会议精神,2月19日省委常委会会议精神及2月20日省委农村工作会议精神。
+_SENTENCE = re.compile(r"[^。;\n]+")
+_LIST_CLAUSE = re.compile(rf"((?:{_ITEM})(?:{_BETWEEN}{_ITEM})*)精神$")
 _ITEM_SPLIT = re.compile(rf"{MEETING_END}({_BETWEEN})")
 _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
@@ -75,12 +79,32 @@ def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[
     return [f for f in out if not re_mention(f)]
 
 
+def _continued(body: str) -> list[tuple[str, int]]:
+    """Items of a relayed list in the comma clauses after its verb (not the verb's own clause)."""
+    out = []
+    for sm in _SENTENCE.finditer(body):
+        trig = re.search(_TRIGGER, sm.group())
+        if not trig:
+            continue
+        clauses = list(re.finditer(r"[^,]+", sm.group()[trig.end():]))
+        for c in clauses[1:]:
+            clause = c.group().strip()
+            if re.search(_TRIGGER, clause) or clause.startswith("要"):
+                break  # a clause with a verb of its own (要求学习领会…精神) ends the list
+            lm = _LIST_CLAUSE.fullmatch(clause)
+            if lm and "在" not in lm.group(1):
+                base = sm.start() + trig.end() + c.start() + c.group().find(lm.group(1))
+                out += _items(lm.group(1), base)
+    return out
+
+
 def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out: list[Found] = []
     found = [(raw, pos) for rx in (_UPSTREAM, _OBJECT) for m in rx.finditer(body)
              for raw, pos in _items(m.group(1), m.start(1))]
     found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2, 3) if m.group(g)]
     found += [(f.value, f.start) for f in held_before(body, own_name)]
+    found += _continued(body)
     # a trigger word inside the article's own meeting name (…暨理论学习中心组学习会议) relays nothing
     own = [(m.start(), m.end()) for m in re.finditer(re.escape(own_name), body)] if own_name else []
     for raw, pos in sorted(found, key=lambda x: x[1]):
