@@ -28,7 +28,7 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     src = source(text, page_date)
 
     name = mt.meeting_name(body, body_start, head)
-    people = pp.find_people(body)
+    people = pp.find_people(mt.first_report(body))
     report = ExtractedReport(headline=head.value if head else None, source=src)
     # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
     upstream = upstream_meetings(body, body_start, name.value if name else None)
@@ -51,7 +51,10 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
         organizer=mt.organizer(name_text, body, head.value if head else None),
     )
     reporters = set(src.reporters) | set(src.photographers) | set(src.editors)
-    report.people = [Person(name=p.name, titles=p.titles, roles=sorted(p.roles)) for p in people if p.name not in reporters]
+    # a credited name is a participant too where the body gives it a title or a role (街道党工委副书记、
+    # 办事处主任某某 … 审核领导:某某)
+    report.people = [Person(name=p.name, titles=p.titles, roles=sorted(p.roles)) for p in people
+                     if p.name not in reporters or p.titles or p.roles]
     return report
 
 

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import cn2an
 
 from .found import Found
-from .lexicon import CONVENE
+from .lexicon import CONVENE, PAGE_META_RE
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
@@ -75,9 +75,16 @@ def _absolute(y: str | None, m: str, d: str, published: str | None, sentence: st
     return f"{year:04d}-{month:02d}-{day:02d}" if year else f"--{month:02d}-{day:02d}"
 
 
+def _without_meta(text: str) -> str:
+    """The text with its page meta lines blanked (same length): `发布时间:2023年06月21日` or
+    `2021年11月26日 08:12  来源:金华日报` above the body dates the page, not the meeting."""
+    return re.sub(r"[^\n]+", lambda ln: " " * len(ln.group()) if len(ln.group()) <= 120 and "。" not in ln.group()
+                  and PAGE_META_RE.search(ln.group()) else ln.group(), text)
+
+
 def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str | None, str | None, Found | None]:
     """(ISO or --MM-DD date, time of day, the mention) of the first date in the body."""
-    m = _WHEN.search(body[:600])
+    m = _WHEN.search(_without_meta(body[:600]))
     if not m:
         return None, None, None
     tod = TIME_OF_DAY.get(m.group("tod") or "")

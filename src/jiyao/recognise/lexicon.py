@@ -20,7 +20,7 @@ TITLE_ENDINGS = sorted("""
 省长 副省长 州长 镇长 乡长 旗长 盟长 部长 副部长 厅长 局长 副局长 处长 科长 组长 副组长 指挥长
 总指挥长 副指挥长 总指挥 副总指挥 执行总指挥长 院长 检察长 庭长 司令员 政委 政治委员 领导
 党组书记 督察长 总经济师 总工程师 巡视员 调研员 助理 校长 董事长 总经理 经理 所长 站长 队长
-会长 理事长 专员 行长 社长 总编辑 台长 主任委员 负责人 成员 代表
+会长 理事长 专员 行长 社长 总编辑 台长 主任委员 负责人 成员 代表 教授 副教授 讲师
 """.split(), key=len, reverse=True)
 _TITLE_END_RE = re.compile("(?:" + "|".join(map(re.escape, TITLE_ENDINGS)) + ")$")
 
@@ -31,7 +31,7 @@ NAME_FOLLOWERS = tuple(sorted("""
 """.split(), key=len, reverse=True))
 
 CHAIR_RE = re.compile(r"主持")
-SPEAKER_RE = re.compile(r"讲话|指出|强调|要求|发言|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
+SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发言|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Words that look like titles or names but are not people's titles.
@@ -64,6 +64,9 @@ RELAY_RE = re.compile(RELAY)
 # Verbs that hold a meeting (召开…会议, …会议在…举行), and that attend one.
 CONVENE_VERBS = ("主持召开", "召开", "举行", "开幕", "闭幕")
 CONVENE = "(?:" + "|".join(CONVENE_VERBS[1:]) + ")"
+# A convening body ends with one of these (市防汛抗旱指挥部, 街道党工委, 某乡第十七届人民代表大会).
+ORGANIZER_END = (r"(?:指挥部|领导小组|委员会|常委会|政府|党委|党工委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组"
+                 r"|人民代表大会)")
 ATTEND_VERBS = ("出席", "参加", "列席", "主持")
 # Words for a meeting that name none (此次会议, 其他各项会议, 有关会议): never a meeting's name.
 UNNAMED_MEETINGS = ("会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议",
@@ -94,20 +97,24 @@ CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporte
 OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "网", "报", "台")
 OUTLET_SUFFIX = "(?:" + "|".join(sorted(OUTLET_SUFFIXES, key=len, reverse=True)) + ")"
 NOT_OUTLETS = ("本报", "本网", "本台", "本刊")
+# A page's meta line (its date is the page's, never the meeting's): 来源/发布时间/浏览 lines, a forum's
+# 发布者/查看/评论 line, a digital paper's 第A03版 line.
+PAGE_META_RE = re.compile(r"来源[::]|作者[::]|发布(?:时间|日期|者)|责任编辑|浏览|阅读|查看[::]|点击|发表于|上\s?载\s?日\s?期"
+                          r"|第[A-Z\d]{1,4}版")
 # ---- people lists (recognise/people.py, recognise/names.py) ----
 # More titles met in real pages' participant lists (全国人大常委会副委员长…, 大会执行主席 ends in 主席).
 PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
-PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 还 再次 首先 随后 一同 共同 列席 参会 "
+PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 再次 首先 随后 一同 共同 列席 参会 "
                                 "来到 前往 深入 看望 调研 检查 督导 察看 走访".split(),
                                 key=len, reverse=True))
 # A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
 # 在分会场参加会议 / 同志主持 / 应邀出席.
 PARTAKE = ("(?:同志)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
-           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明))")
+           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导))")
 # Every clause holding a participant has one of these words or a title word (a cheap first look).
-PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明"
+PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明|领学|辅导"
 # Dots inside minority names (阿依古丽·买买提), as pages type them.
 NAME_DOTS = "·•・‧"
 # Words that start with a surname character but name a group, not a person.

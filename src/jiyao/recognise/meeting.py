@@ -5,7 +5,7 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import CJK, CONVENE, CONVENE_VERBS, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
+from .lexicon import CJK, CONVENE, CONVENE_VERBS, ORGANIZER_END, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
 
 from .. import furniture
 
@@ -14,12 +14,15 @@ _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当
                       r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
-_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:{CONVENE}|举办)")
+# 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
+_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
-_ORGANIZER_END = r"(?:指挥部|领导小组|委员会|常委会|政府|党委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组)"
-# The longest leading body of the name: 县委常委会会议 → 县委常委会, 市政府第18次常务会议 → 市政府.
-_ORGANIZER_RE = re.compile(rf"^([{CJK}]{{0,24}}{_ORGANIZER_END})")
+_ORGANIZER_END = ORGANIZER_END
+_ORGANIZER_ENDS = re.compile(_ORGANIZER_END)
+# A term number before a party committee (十五届县委第41次常委会会议): the body is 县委. Inside a
+# 政协/人大 session's name the term stays (政协某县第十届委员会, README labelling decisions).
+_TERM = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[省市区县州旗镇乡]委)")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
 _IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
 _RELAY = RELAY_RE
@@ -122,7 +125,7 @@ def _first_held(body: str, body_start: int) -> Found | None:
 # another one (SPEC v1.1 "Two meetings in one report"); an unnamed continuation
 # (视频会议结束后…作出工作部署, seed 004) does not match.
 _THEN_OWN = re.compile(rf"(?:会议?结束后|会议?后|召开后)[,\s]*(?:{SELF_REF}|[{CJK}]{{2,10}}?[{SELF_REF_LEVELS}])?"
-                       rf"(?:随即|立即|紧接着|接着|随后|又){CONVENE}了?([^,。;]{{4,60}}?会议?)(?=[,。;]|$)")
+                       rf"(?:随即|立即|紧接着|接着|随后|又){CONVENE}了?([^,。;\n]{{4,60}}?会议?)(?=[,。;\n]|$)")
 
 
 def _then_own(body: str, body_start: int) -> Found | None:
@@ -135,20 +138,50 @@ def _then_own(body: str, body_start: int) -> Found | None:
 
 
 def held_before(body: str, own_name: str | None) -> list[Found]:
-    """Meetings held before the article's own one in the same report (they are upstream)."""
-    then = _then_own(body, 0)
-    if not then or then.value != own_name:
-        return []
-    first = _first_held(body[: then.start], 0)
-    if not first:
-        return []
-    # the level word is part of a higher meeting's name (全省防汛抗旱工作电视电话会议)
-    lead = re.search(r"(?:全|本)[省市区县州旗]$", body[: first.start])
-    return [Found(lead.group() + first.value, lead.start())] if lead else [first]
+    """Meetings held before the article's own one in the same report (they are upstream): the one
+    named right before 后 (全省…视频调度会后,我市随即召开…, a title line), else the first held."""
+    for then in _THEN_OWN.finditer(body[:1200]):
+        if _clean_name(then.group(1)) != own_name:
+            continue
+        end = then.start() + len(re.match(r"会?议?", then.group()).group())
+        name = _clean_name(re.split(r"[,。;\n]", body[:end])[-1])
+        first = Found(name, end - len(name)) if _ok_name(name) else _first_held(body[: then.start()], 0)
+        if first and first.value != own_name:
+            # the level word is part of a higher meeting's name (全省防汛抗旱工作电视电话会议)
+            lead = re.search(r"(?:全|本)[省市区县州旗]$", body[: first.start])
+            return [Found(lead.group() + first.value, lead.start())] if lead else [first]
+    return []
+
+
+# A name that does not say whose meeting it is (第十二次常务会议, 预备会议, read after 召开 in
+# 市政府召开第十二次常务会议) is often written in full elsewhere: 主持召开市政府第十二次常务会议,
+# 政协某市第十届委员会第三次会议预备会议召开. The full form is the name as the text gives it.
+_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议)")
+_RUN_BEFORE = re.compile(rf"[{CJK}\d]{{1,40}}$")
+_AFTER_VERB = re.compile(r"^.*(?:召开|举行|主持|出席|参加)了?")
+
+
+def _in_full(name: Found | None, body: str, body_start: int) -> Found | None:
+    if name is None or not _BARE_NAME.match(name.value):
+        return name
+    best = name
+    for m in re.finditer(re.escape(name.value), body[:2000]):
+        run = _RUN_BEFORE.search(body[: m.start()])
+        lead = _clean_name(_AFTER_VERB.sub("", run.group())) if run else ""
+        # not another body's meeting taken up (传达学习了某市政府第二十三次常务会议精神)
+        if len(lead) < 2 or _RELAY.search(lead) or body[m.end(): m.end() + 2] == "精神":
+            continue
+        if len(lead) + len(name.value) > len(best.value):
+            best = Found(lead + name.value, body_start + m.start() - len(lead))
+    return best
 
 
 def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None:
     """The meeting's own name from the body (召开X会议 / X会议(在…)召开); else from the headline."""
+    return _in_full(_named(body, body_start, head), body, body_start)
+
+
+def _named(body: str, body_start: int, head: Found | None) -> Found | None:
     first, then = _first_held(body, body_start), _then_own(body, body_start)
     if then and (first is None or first.start < then.start) and (
             head is None or first is None or then.value in head.value or first.value not in head.value):
@@ -172,6 +205,16 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
     return None
 
 
+# A second report on the same page starts a paragraph with 又讯/另讯 (README labelling decisions:
+# only the first report is the record; the second one's people and roles are not its).
+_NEXT_REPORT = re.compile(r"\n[ \t\u3000]*(?:又讯|另讯)")
+
+
+def first_report(body: str) -> str:
+    m = _NEXT_REPORT.search(body)
+    return body[: m.start()] if m else body
+
+
 def meeting_format(text: str) -> str | None:
     """video / in_person as stated for this meeting; a 视频会议 in a clause that relays one
     (收听收看…视频会议, 传达…视频会议精神, 我市在分会场收听收看) is another meeting's format."""
@@ -192,14 +235,32 @@ def venue(body: str, body_start: int) -> Found | None:
     return None
 
 
+def _leading_body(name: str) -> str | None:
+    """The longest body the name starts with that is no meeting: 县委常委会会议 → 县委常委会,
+    县政府党组会议暨理论学习中心组学习会议 → 县政府党组, 市政府第18次常务会议 → 市政府."""
+    best = None
+    for m in _ORGANIZER_ENDS.finditer(name[:40]):
+        body = _TERM.sub("", name[: m.end()])
+        # 第十二届人民代表大会 (乡召开第十二届…) says not whose body it is
+        if "会议" in name[: m.end()] or "暨" in body or not re.fullmatch(f"[{CJK}]+", body) or body.startswith("第"):
+            break
+        best = body
+    return best
+
+
+# "区委理论学习中心组召开…", "湖滨街道党工委在某社区会议室召开…" in the body, or a headline "县委召开…会".
+_CONVENES = re.compile(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:在[^,。;\n]{{2,20}}?)?{CONVENE}")
+
+
 def organizer(name: str | None, body: str, head: str | None = None) -> str | None:
     if name:
-        m = _ORGANIZER_RE.match(name)
-        if m and not m.group(1).startswith(("我", "全")) and len(m.group(1)) >= 3 and "会议" not in m.group(1):
-            return m.group(1)
-    # "区委理论学习中心组召开…" in the body, or a headline "县委召开…会" (the head is the text's first line)
+        b = _leading_body(name)
+        # a bare 县委/市委 is a body; a bare 政府/党委 names nobody's
+        if b and not b.startswith(("我", "全")) and (len(b) >= 3 or b[0] in "省市区县州旗镇乡"):
+            return b
     for text in (body[:600], head or ""):
-        m = re.search(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END}){CONVENE}", text)
-        if m and not m.group(1).startswith(("我", "全")):
-            return m.group(1)
+        found = [_TERM.sub("", m.group(1)) for m in _CONVENES.finditer(text) if not m.group(1).startswith(("我", "全"))]
+        if found:
+            # the same body named in full later (区党工委… in a title, 开发区党工委… in the body)
+            return max((f for f in found if f.endswith(found[0])), key=len)
     return None

@@ -10,18 +10,26 @@ from .meeting import DATE_RE, Found, held_before
 _TRIGGER = RELAY
 _ITEM = rf"[^,。;:!?“”]{{4,120}}?{MEETING_END}"
 _JOIN = r"(?:、|和|及|以及|与)"
+# Between relayed meetings: …常务委员会会议精神和省委常委会扩大会议精神.
+_BETWEEN = rf"(?:精神)?{_JOIN}"
 # …会议和市分会场精神: the list may end with a relayed thing that is no meeting
-_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)"
+_UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{CONGRESS}|{_ITEM})(?:{_BETWEEN}{_ITEM})*)"
                        rf"(?=精神|后|,|。|$|{_JOIN}[^,。;]{{1,20}}?精神)")
 # The spirit taken up as an object: 对中央、省、市经济工作会议精神进行传达.
 _OBJECT = re.compile(rf"(?:对|把|将)((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)精神(?:进行|作了|作)?了?(?:传达|学习|贯彻)")
 # A speech at a named meeting is relayed with the meeting's name: 学习…在中央经济工作会议上的重要讲话精神.
 # Relayed when a verb does it or when the speech's 精神 is what the text takes up.
+# A study session of a higher body is named like a meeting: 在中央政治局第十五次集体学习时的重要讲话.
 _SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
                      r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话(?=精神)"
+                     rf"|在([^,。;:!?“”在]{{2,30}}?第[一二三四五六七八九十百\d]{{1,4}}次集体学习)时(?:的|所作的|发表的)(?:重要)?讲话"
                      rf"|{_TRIGGER}[^。;]*?在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
                      r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话")
-_ITEM_SPLIT = re.compile(rf"{MEETING_END}({_JOIN})")
+# A relayed list goes on over commas, one 精神 per clause, without repeating the verb:
+# 传达学习了…会议精神,2月19日省委常委会会议精神及2月20日省委农村工作会议精神。
+_SENTENCE = re.compile(r"[^。;\n]+")
+_LIST_CLAUSE = re.compile(rf"((?:{_ITEM})(?:{_BETWEEN}{_ITEM})*)精神$")
+_ITEM_SPLIT = re.compile(rf"{MEETING_END}({_BETWEEN})")
 _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
 _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示){_JOIN}")
@@ -71,15 +79,39 @@ def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[
     return [f for f in out if not re_mention(f)]
 
 
+def _continued(body: str) -> list[tuple[str, int]]:
+    """Items of a relayed list in the comma clauses after its verb (not the verb's own clause)."""
+    out = []
+    for sm in _SENTENCE.finditer(body):
+        trig = re.search(_TRIGGER, sm.group())
+        if not trig:
+            continue
+        clauses = list(re.finditer(r"[^,]+", sm.group()[trig.end():]))
+        for c in clauses[1:]:
+            clause = c.group().strip()
+            if re.search(_TRIGGER, clause) or clause.startswith("要"):
+                break  # a clause with a verb of its own (要求学习领会…精神) ends the list
+            lm = _LIST_CLAUSE.fullmatch(clause)
+            if lm and "在" not in lm.group(1):
+                base = sm.start() + trig.end() + c.start() + c.group().find(lm.group(1))
+                out += _items(lm.group(1), base)
+    return out
+
+
 def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out: list[Found] = []
     found = [(raw, pos) for rx in (_UPSTREAM, _OBJECT) for m in rx.finditer(body)
              for raw, pos in _items(m.group(1), m.start(1))]
-    found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2) if m.group(g)]
+    found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2, 3) if m.group(g)]
     found += [(f.value, f.start) for f in held_before(body, own_name)]
+    found += _continued(body)
+    # a trigger word inside the article's own meeting name (…暨理论学习中心组学习会议) relays nothing
+    own = [(m.start(), m.end()) for m in re.finditer(re.escape(own_name), body)] if own_name else []
     for raw, pos in sorted(found, key=lambda x: x[1]):
         item, k = _clean_item(raw)
         if len(item) < 5 and not item.startswith("党的") or _GENERIC.search(item) or item == own_name:
+            continue
+        if any(s <= pos + k < e for s, e in own):
             continue
         if not any(_same(item, f.value) for f in out):
             out.append(Found(item, body_start + pos + k))
@@ -88,6 +120,9 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
 
 _QUOTE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’\n]{1,60})’|『([^『』\n]{1,60})』")
 _HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清明|元宵|七一|八一|六一|三八|双十一|双节|两节|五四|国庆节|春节期间|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日)$")
+# A quoted event is no slogan (README labelling decisions): “两会”, “进博会”, “亚运会” — short names of
+# meetings, fairs and games all end in 会.
+_EVENT = re.compile(r"^[^,、]{1,3}会$")
 _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
 
 
@@ -96,7 +131,8 @@ def slogans(text: str) -> list[Found]:
     for m in _QUOTE.finditer(text):
         idx = next(i for i in range(1, 5) if m.group(i) is not None)
         term, start = m.group(idx).strip(), m.start(idx)
-        if len(term) < 2 or len(term) > 40 or re.search(r"[。!?]", term) or _HOLIDAY.match(term) or DATE_RE.fullmatch(term):
+        if len(term) < 2 or len(term) > 40 or re.search(r"[。!?]", term) or _HOLIDAY.match(term) or DATE_RE.fullmatch(term) \
+                or _EVENT.match(term):
             continue
         if term.endswith("牌") or _APP_AFTER.match(text[m.end():]) or region.lookup(term) or re.match(r"^[A-Za-z]", term):
             continue  # brands, apps, places

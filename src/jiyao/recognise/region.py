@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from .lexicon import CJK, CONVENE, DIVISION_SUFFIXES, OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES
+from .lexicon import CJK, CONVENE, DIVISION_SUFFIXES, ORGANIZER_END, OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES
 
 # Minority names inside autonomous divisions: 黔东南苗族侗族自治州 is written 黔东南州 or 黔东南.
 _ETHNIC = re.compile("(?:" + "|".join(sorted(
@@ -232,8 +232,15 @@ _TOWN_HOLDS = re.compile(rf"(?:^|[,。;:\s])((?!各|全|我|本|该|乡镇|城�
                          rf"(?:党委|党工委|政府|人民政府|办事处)?:?(?:在[^,。;]{{2,20}}?)?(?:{CONVENE}|组织|传达|学习)")
 
 
-def town(head: str | None, body: str, self_ref: str | None) -> Division | None:
-    """The town or street whose meeting it is (SPEC v1.1: by name, admin_code null)."""
+_NAMED_BY_TOWN = re.compile(rf"^((?!各|全|我|本|该|乡镇|城乡|城镇|村镇){_TOWN_NAME})(?:第|党委|党工委|政府|人民政府|人民代表大会|人大)")
+
+
+def town(head: str | None, body: str, self_ref: str | None, name: str | None = None) -> Division | None:
+    """The town or street whose meeting it is (SPEC v1.1: by name, admin_code null): one holding it,
+    or the one its name starts with (大海乡第十七届人民代表大会第四次会议)."""
+    m = _NAMED_BY_TOWN.match(name or "")
+    if m and not lookup(m.group(1)):
+        return Division(None, m.group(1), "town", "", "")
     for text in (head or "", body[:600]):
         m = _TOWN_HOLDS.search(text)
         if m and not lookup(m.group(1)):
@@ -247,15 +254,18 @@ def town(head: str | None, body: str, self_ref: str | None) -> Division | None:
 
 
 def _explicit_place(name: str) -> str | None:
-    """A county-or-higher place name the meeting's own name starts with (兴隆台区…会议)."""
+    """A county-or-higher place name the meeting's own name starts with (兴隆台区…会议, 中共某某区
+    第十四届委员会第16次常委会: the party's name before the place)."""
+    name = name[2:] if name.startswith("中共") else name
     for length in range(min(12, len(name) - 2), 1, -1):
         if lookup(name[:length]) and name[:length][-1] in "省市区县州旗盟":
             return name[:length]
     return None
 
 
-# A county or city named as the one that holds the meeting: 清水县立即召开…, 宜宾市召开….
-_HOLDER = re.compile(rf"(?:^|[,。;:\s])([{CJK}]{{2,12}}?[省市区县州旗盟])(?:委|政府|人民政府)?"
+# A county or city named as the one that holds the meeting: 清水县立即召开…, 宜宾市召开…, or one of
+# its bodies: 兴义市防汛抗旱指挥部召开….
+_HOLDER = re.compile(rf"(?:^|[,。;:\s])([{CJK}]{{2,12}}?[省市区县州旗盟])(?:委|政府|人民政府|[{CJK}]{{0,10}}?{ORGANIZER_END})?"
                      rf"(?:随即|立即|紧接着|专门|紧急)?{CONVENE}")
 
 
@@ -279,8 +289,20 @@ def meeting_region(text: str, name: str | None, head: str | None, body: str, out
     level = self_ref.group(1) if self_ref else None
     explicit = (_explicit_place(name) if name else None) or _holder(head, body, name)
     if not explicit:
-        t = town(head, body, level)
+        t = town(head, body, level, name)
         if t or level in ("镇", "乡"):
             return t  # a town's own meeting: the county around it is not the region
     hint = _BARE_LEVEL.search(head or "") or _BARE_LEVEL.search(body[:400])
-    return resolve(text, level, explicit, outlet, hint.group(1) if hint else None)
+    found = resolve(text, level, explicit, outlet, hint.group(1) if hint else None)
+    if found is None and not level and hint:
+        found = _only_one_named(body, hint.group(1))
+    return found
+
+
+def _only_one_named(body: str, level: str) -> Division | None:
+    """市政府召开… with no 我市 and no outlet: the one division of that level the body names in full
+    (会议还研究了介休市城区…). Relayed meetings are masked out of `body` by the caller (晋中市政府…)."""
+    _, full, _ = _index()
+    named = {d.name: d for d, n in mentions(body).items() if d.name in full and d.level in ("city", "county")
+             and d.name.endswith(_SUFFIX_OK.get(level, ())) and n >= 2}
+    return next(iter(named.values())) if len(named) == 1 else None

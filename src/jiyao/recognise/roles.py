@@ -17,7 +17,10 @@ def assign_roles(text: str, people: list) -> None:
     name_re = re.compile("|".join(map(re.escape, names)))
     # Skip over coordinated names (X、Y、Z主持…) and a bracketed or trailing title (李某(县长)主持,
     # 张某会长主持): the predicate after the list is shared.
-    coord = re.compile(rf"^(?:\([^()]{{0,40}}\)|[{CJK}]{{0,6}}?(?=主持|出席|讲话))?(?:[、和及与]\s*(?:[{CJK}]{{0,20}}?)(?:{name_re.pattern}))*")
+    # Also over a comma list of titled names sharing one predicate (市委常委、秘书长甲,市委常委、组织部部长乙
+    # 作重点发言), and a title after the name before any predicate (高某市长强调).
+    coord = re.compile(rf"^(?:\([^()]{{0,40}}\)|[{CJK}]{{0,6}}?(?=主持|出席|讲话|强调|指出|要求|发言))?"
+                       rf"(?:[、和及与,]\s*(?:[{CJK}、]{{0,20}}?)(?:{name_re.pattern}))*")
     by_name = {p.name: p for p in people}
     for m in name_re.finditer(text):
         after = text[m.end(): m.end() + 400]  # a predicate is in the same sentence
