@@ -32,6 +32,7 @@ COLUMN_ENDINGS = ("新闻", "要闻", "动态", "公开", "中心", "专题", "�
 _META = re.compile(r"(?:来源|发布时间|发布日期|发稿时间|更新时间|时间|日期|作者|浏览次数|阅读次数|点击数|点击量|"
                    r"访问量|浏览量|阅读量|信息来源|文章来源|发布者|摘要|导读)\s*:|\d+\s*次浏览|阅读\s*:"
                    r"|第\s*[A-Z]?\d{1,3}\s*版")  # a digital paper's page header: 某某日报 2019年08月06日 第1版
+_PROVIDED = re.compile(r"由[^,，。]{2,20}?(?:网|报|台|融媒体中心|新闻中心)提供")
 _CREDIT = re.compile(r"^[(\[【]?\s*(?:本条编辑|责任编辑|编辑|责编|记者|全媒体记者|融媒体记者|通讯员|摄影|审核|审稿|"
                      r"核稿|校对|监制|总监制|撰稿|文/|图/|一审|二审|三审)")
 _CREDIT_BRACKET = re.compile(r"^[(\[【].*(?:记者|编辑|通讯员|来源|摄影).*[)\]】]$")
@@ -111,6 +112,8 @@ def kind(line: str) -> str:
         return "next"
     if n <= 120 and _has(s, BREADCRUMB_WORDS):
         return "breadcrumb"
+    if n <= 120 and _PROVIDED.search(s):
+        return "meta"  # a reprint notice naming the outlet (《…》由某某网提供,转载请注明出处): source reads it
     if (n <= 80 or not sentence) and _has(s, FOOTER_WORDS):
         return "footer"
     if n > 120 and sentence:  # a paragraph (the common case, so decided before the finer tests)
