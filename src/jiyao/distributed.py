@@ -28,7 +28,7 @@ from .inputs import ID_COLUMNS, InputError, Item, _row_item, iter_items
 if TYPE_CHECKING:
     from .llm import EndpointConfig
 
-PARTITION_SIZE = 500  # articles per task: large enough to amortise a task, small enough to resume cheaply
+from .settings import PARTITION_SIZE
 MANIFEST = "_jiyao_partitions.json"
 TABLE_SUFFIXES = {".jsonl": "jsonl", ".parquet": "parquet"}  # article tables, as for extract
 

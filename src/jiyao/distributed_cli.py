@@ -9,7 +9,6 @@ import typer
 from rich.console import Console
 
 from . import settings
-from .distributed import PARTITION_SIZE
 
 err = Console(stderr=True)
 
@@ -20,7 +19,7 @@ def distributed(
     scheduler: Optional[str] = typer.Option(None, envvar="DASK_SCHEDULER_ADDRESS", help="A running Dask scheduler, e.g. tcp://host:8786 (default: a LocalCluster on this machine)."),
     workers: Optional[int] = typer.Option(None, help="LocalCluster workers (default: all cores)."),
     processes: bool = typer.Option(True, "--processes/--threads", help="LocalCluster workers as processes (all cores) or threads of this process (quick start, one core for offline work)."),
-    partition_size: int = typer.Option(PARTITION_SIZE, help="Articles (JSONL lines) per partition; Parquet partitions are row groups."),
+    partition_size: int = typer.Option(settings.PARTITION_SIZE, help="Articles (JSONL lines) per partition; Parquet partitions are row groups."),
     backend: str = typer.Option("offline", help="offline, llm or hybrid (each worker builds its own Extractor)."),
     model: Optional[str] = typer.Option(None, envvar=settings.ENV_MODEL, help="Model name."),
     base_url: Optional[str] = typer.Option(None, envvar=settings.ENV_BASE_URL, help="OpenAI-compatible base URL."),
@@ -33,7 +32,7 @@ def distributed(
 ):
     """Extract on a Dask cluster: the same records as extract, one part file per partition. Needs pip install 'jiyao[dask]'."""
     from . import distributed as dist
-    from .llm import EndpointConfig
+    from .endpoint import EndpointConfig
     from .pipeline import ConfigError, Extractor
 
     try:

@@ -17,6 +17,7 @@ TIMEOUT_S = 120.0  # per request
 TEMPERATURE = 0.0
 MAX_TOKENS = 2048
 VALIDATION_RETRIES = 2  # re-asks after the first answer
+PARTITION_SIZE = 500  # jiyao distributed: articles per task (amortises a task, cheap to resume)
 
 
 def resolve_backend(backend: str, endpoint_configured: bool) -> str:
