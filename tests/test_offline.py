@@ -169,3 +169,17 @@ def test_html_page_source_line_outside_the_article_is_read(tmp_path):
     assert rec.meeting.region.name == "嘉兴市" and rec.meeting.date == "2021-12-28"
     s, e = rec.evidence["/source/outlet"]
     assert doc.original[s:e] == "嘉兴日报"
+
+
+def test_a_participant_is_grounded_where_the_rules_found_them(seeds):
+    """Spans travel from the recognisers to the record: 范波 taking part is the 市委书记范波出席会议
+    mention, not the first 范波 of the page (the headline)."""
+    from jiyao.text import value_key
+    path = next(p for p in seeds if p.name.startswith("000_"))
+    doc = read_file(path)
+    rec = Extractor("offline").extract_offline(doc)
+    s, e = rec.evidence["/people/0/name"]
+    assert value_key(doc.original[s:e]) == rec.people[0].name == "范波"
+    assert s > rec.evidence["/headline"][1]  # not inside the headline
+    ts, te = rec.evidence["/people/0/titles/0"]
+    assert te <= s and s - te <= 2  # its title right before it: 市委书记范波

@@ -14,7 +14,7 @@ from .answer_check import checked_admin_code, full_region_name, person_names, re
 from .ground_dates import date_span
 from .read import Document
 from .recognise.meeting import COMPOSED_NAME
-from .schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport
+from .schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, found_key
 from .text import QUOTE_PAIRS, keyed, value_key
 
 
@@ -112,9 +112,10 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
     loc = Locator(doc)
     r = report.model_copy(deep=True)
     res = GroundResult(r)
-    keep, keep_list = _keepers(loc, res)
+    at = report._found_at  # where the recognisers found their values (a model's answer: none)
+    keep, keep_list = _keepers(loc, res, at)
 
-    if not keep("/headline", r.headline):
+    if not keep("/headline", r.headline, at.get(found_key("headline"), 0)):
         r.headline = None
     s = r.source
     if not keep("/source/outlet", s.outlet):
@@ -146,22 +147,23 @@ def ground(report: ExtractedReport, doc: Document) -> GroundResult:
                 res.evidence["/meeting/date"] = list(doc.span(*span))
             else:
                 res.dropped.append("/meeting/date"); m.date = None; m.time_of_day = None
-        if not keep("/meeting/venue", m.venue):
+        if not keep("/meeting/venue", m.venue, at.get(found_key("venue"), 0)):
             m.venue = None
         if not keep("/meeting/organizer", m.organizer):
             m.organizer = None
         if m.region is not None:
             _ground_region(loc, m, person_names(report), res)
-    _ground_people(loc, r, res)
+    _ground_people(loc, r, res, at)
     r.upstream_meetings = keep_list("/upstream_meetings", r.upstream_meetings)
     r.slogans = keep_list("/slogans", r.slogans)
     _ground_directives(loc, r, res)
     return res
 
 
-def _keepers(loc: Locator, res: GroundResult):
+def _keepers(loc: Locator, res: GroundResult, at: dict[str, int]):
     """keep(pointer, value): the value's evidence, or its pointer in `dropped`; keep_list: the same
-    for each string of a list, a dropped one recorded by value (/slogans/凭空捏造的口号)."""
+    for each string of a list, a dropped one recorded by value (/slogans/凭空捏造的口号), each at the
+    occurrence its recogniser found (`at`) when there is one."""
 
     def keep(pointer: str, value: str | None, near: int = 0) -> bool:
         if value is None:
@@ -176,7 +178,7 @@ def _keepers(loc: Locator, res: GroundResult):
     def keep_list(pointer: str, values: list[str]) -> list[str]:
         kept = []
         for v in values:
-            if keep(f"{pointer}/{len(kept)}", v):
+            if keep(f"{pointer}/{len(kept)}", v, at.get(found_key(pointer.rsplit("/", 1)[-1], v), 0)):
                 kept.append(v)
             else:
                 res.dropped[-1] = f"{pointer}/{v}"
@@ -203,11 +205,11 @@ def _ground_region(loc: Locator, m: Meeting, names: list[str], res: GroundResult
         res.notes.append(note)
 
 
-def _ground_people(loc: Locator, r: ExtractedReport, res: GroundResult) -> None:
+def _ground_people(loc: Locator, r: ExtractedReport, res: GroundResult, at: dict[str, int]) -> None:
     people = []
     for p in r.people:
         i = len(people)
-        hit = loc.find(p.name)
+        hit = loc.find(p.name, at.get(found_key("people", p.name), 0))
         if hit is None:
             res.dropped.append(f"/people/{p.name}")
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from ._version import __version__
 
@@ -147,3 +147,12 @@ class ExtractedReport(_Model):
     upstream_meetings: list[str] = Field(default_factory=list, description=MeetingReport.model_fields["upstream_meetings"].description)
     slogans: list[str] = Field(default_factory=list, description=MeetingReport.model_fields["slogans"].description)
     directives: list[Directive] = Field(default_factory=list)
+    # Where the recognisers found each value (normalised offsets, keyed by found_key): grounding
+    # takes that occurrence, not the first one (范波 in the headline is not 范波 taking part). A
+    # model's answer has none; its values are searched for.
+    _found_at: dict[str, int] = PrivateAttr(default_factory=dict)
+
+
+def found_key(field: str, value: str = "") -> str:
+    """The key of a recogniser's offset for a value: found_key("people", "范波")."""
+    return f"{field}/{value}"

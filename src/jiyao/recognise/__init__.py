@@ -6,7 +6,7 @@ normalised offsets each value was found at (the hybrid backend's hints).
 from __future__ import annotations
 
 from .. import furniture
-from ..schema import ExtractedReport, Meeting, Person, Region
+from ..schema import ExtractedReport, Meeting, Person, Region, found_key
 from . import meeting as mt
 from . import people as pp
 from . import region as rg
@@ -33,7 +33,13 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
     upstream = upstream_meetings(body, body_start, name.value if name else None)
     report.upstream_meetings = [f.value for f in upstream]
-    report.slogans = [f.value for f in slogans(body)]
+    quoted = slogans(body)
+    report.slogans = [f.value for f in quoted]
+    # where each value was found travels with the report to grounding (schema.found_key)
+    report._found_at.update({found_key("upstream_meetings", f.value): f.start for f in upstream})
+    report._found_at.update({found_key("slogans", f.value): body_start + f.start for f in quoted})
+    if head:
+        report._found_at[found_key("headline")] = head.start
     if name is None and not (people and mt.reports_a_meeting(body)):
         return report  # no meeting reported: nothing about one is invented
     date, tod, _ = mt.meeting_date(body, body_start, src.published_date)
@@ -55,6 +61,9 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     # 办事处主任某某 … 审核领导:某某)
     report.people = [Person(name=p.name, titles=p.titles, roles=sorted(p.roles)) for p in people
                      if p.name not in reporters or p.titles or p.roles]
+    report._found_at.update({found_key("people", p.name): body_start + p.start for p in people})
+    if vn:
+        report._found_at[found_key("venue")] = vn.start
     return report
 
 
