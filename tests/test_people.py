@@ -183,3 +183,16 @@ def test_the_model_reads_a_bounded_amount_of_a_huge_list():
     chars = t.chars
     find_people("县领导" + "、".join(["李长春"] * 5000) + "出席会议。", True)
     assert 0 < t.chars - chars <= _NER_BUDGET
+
+
+def test_a_rare_surname_after_a_title_is_read_by_the_model():
+    """区委书记邝某某主持会议: 邝 is outside the surname list; a title, an unread name and a verb of
+    taking part send the clause to the NER model, which reads the name."""
+    people = find_people("区委书记邝立新主持会议并讲话。县委书记茆海波出席会议。", use_ner=True)
+    assert [(p.name, p.titles, sorted(p.roles)) for p in people] == [
+        ("邝立新", ["区委书记"], ["chair", "speaker"]), ("茆海波", ["县委书记"], [])]
+
+
+def test_a_name_followed_by_结合_or_围绕():
+    people = find_people("区委常委、组织部部长杨青,区委常委、副区长龚明结合分管工作作交流发言。", use_ner=False)
+    assert [(p.name, p.titles) for p in people] == [("杨青", ["区委常委", "组织部部长"]), ("龚明", ["区委常委", "副区长"])]

@@ -69,6 +69,9 @@ _HAS_TITLE = re.compile(_TITLE_WORD)
 _TITLE_AT = re.compile(f"(?=({_TITLE_WORD}))")
 _NEXT_ITEM = re.compile(r"[^,;:。!?()\[\]“”\s、]+")
 _MAY_HOLD_PEOPLE = re.compile(f"{_TITLE_WORD}|{PARTAKE_WORDS}")
+# A title, a few characters the surname rules cannot read as a name, then a verb of taking part
+# (区委书记邝卫国主持会议: 邝 is a rare surname): the model is asked to read the name.
+_TITLE_UNREAD_VERB = re.compile(f"(?:{_TITLE_WORD})[{CJK}]{{2,4}}?(?:同志)?(?:{PARTAKE_WORDS}|强调|指出|要求)")
 
 
 def _title_end(s: str) -> bool:
@@ -261,8 +264,9 @@ class _Clause:
                     self.stuck = not self._close_bare(bare, nm[1], seg_start + len(nm[0]))
                     return
                 continue
-            # an unreadable item inside a name list (市领导叶林、占卓夫、…): the model may know it
-            self.stuck = shared is not None or bool(bare or pending)
+            # an unreadable item inside a name list (市领导叶林、占卓夫、…), or a title before an
+            # unreadable name and a verb of taking part: the model may know it
+            self.stuck = shared is not None or bool(bare or pending) or bool(_TITLE_UNREAD_VERB.search(seg))
             return
 
     def _between_names(self, seg: str, after: list[tuple[int, str]]) -> bool:
