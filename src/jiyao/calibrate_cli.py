@@ -1,7 +1,6 @@
 """`jiyao calibrate` on the command line; the work (and its heavy imports) is in calibrate.py."""
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -10,9 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import settings
-
-Strategy = Enum("Strategy", {s: s for s in settings.STRATEGIES}, type=str)
-Mode = Enum("Mode", {m: m for m in settings.MODES}, type=str)
+from .settings import Mode, Strategy
 
 
 def calibrate_cmd(

@@ -1,4 +1,5 @@
-"""Command line: `jiyao extract`, `jiyao eval`, `jiyao noisy`. Thin: the work is in run/pipeline/eval."""
+"""Command line: extract, eval, view, export, schema, noisy, calibrate, batch, distributed. Thin: the work
+is in run/pipeline/eval/view; each command imports what it needs when it runs."""
 from __future__ import annotations
 
 import json
@@ -6,7 +7,6 @@ import logging
 import sqlite3
 import sys
 import time
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import logs, settings
+from .settings import Backend, Mode, Strategy
 from ._version import __version__
 from .endpoint import EndpointConfig
 
@@ -26,11 +27,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   context_settings={"show_default": True}, help="jiyao (纪要): grounded records of Chinese meeting reports.")
 err = Console(stderr=True)
 log = logging.getLogger("jiyao")
-
-
-Backend = Enum("Backend", {b: b for b in settings.BACKENDS}, type=str)
-Mode = Enum("Mode", {m: m for m in settings.MODES}, type=str)
-Strategy = Enum("Strategy", {s: s for s in settings.STRATEGIES}, type=str)
 
 
 def _version(value: bool) -> None:

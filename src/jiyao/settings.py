@@ -2,6 +2,8 @@
 API and the pipeline read them from here."""
 from __future__ import annotations
 
+from enum import Enum
+
 # Environment variables (the CLI shows them in --help; the API reads them when an argument is None)
 ENV_MODEL = "JIYAO_MODEL"
 ENV_BASE_URL = "OPENAI_BASE_URL"
@@ -27,3 +29,9 @@ def resolve_backend(backend: str, endpoint_configured: bool) -> str:
     if backend == "auto":
         return "hybrid" if endpoint_configured else "offline"
     return backend
+
+
+# The choices as the command line offers them (typer shows and checks Enum values)
+Backend = Enum("Backend", {b: b for b in BACKENDS}, type=str)
+Mode = Enum("Mode", {m: m for m in MODES}, type=str)
+Strategy = Enum("Strategy", {s: s for s in STRATEGIES}, type=str)
