@@ -227,11 +227,11 @@ def eval_cmd(
             t.add_row(f, f"{d['diff']:+.3f}", f"[{d['ci95'][0]:+.3f}, {d['ci95'][1]:+.3f}]", "yes" if d["significant"] else "no")
         Console().print(t)
     if report:
-        if articles:  # the span viewer beside the report; report.html links each article to it
-            from .view.page import build as build_view
-            build_view(pred[0], articles, Path(report) / "view.html", gold)
-            rep["systems"][0]["viewer"] = "view.html"
         try:
+            if articles:  # the span viewer beside the report; report.html links each article to it
+                from .view.page import build as build_view
+                build_view(pred[0], articles, Path(report) / "view.html", gold)
+                rep["systems"][0]["viewer"] = "view.html"
             written = rp.write(rep, report)
         except OSError as exc:
             _fail(f"cannot write the report to {report}: {exc.strerror or exc}")
