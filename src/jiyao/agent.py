@@ -154,6 +154,9 @@ def fused_record(doc: Document, rules: ExtractedReport, view: ModelView | None, 
                  usage: Usage | None = None, warnings: list[str] | None = None) -> tuple[MeetingReport, Fusion]:
     """The grounded record of the fusion, with per-value confidence and the overrides."""
     fusion = arbitrate(rules, view, Evidence(doc), policy)
+    # a value the rules found is grounded where they found it (keys name the value, so a value
+    # only the model gave has none and is searched for)
+    fusion.report._found_at.update(rules._found_at)
     record = to_record(doc, fusion.report, usage, warnings)
     record.diagnostics.overrides = fusion.overrides
     record.confidence = confidence(record, fusion, policy)
