@@ -21,7 +21,7 @@ from fakeserver import FakeServer, Script  # noqa: E402
 from scripted import ALL_SETS, MODELS, docs_of, which  # noqa: E402
 
 from jiyao.eval.metrics import summary  # noqa: E402
-from jiyao.eval.score import FIELDS, Counts, prf, score_set  # noqa: E402
+from jiyao.eval.score import FIELDS, micro_f1, score_set  # noqa: E402
 from jiyao.llm import EndpointConfig  # noqa: E402
 from jiyao.pipeline import Extractor  # noqa: E402
 
@@ -36,14 +36,6 @@ def extract(docs, backend, base_url=None, strategy="oneshot"):
         finally:
             await ex.aclose()
     return asyncio.run(go())
-
-
-def f1(per, fields):
-    c = Counts()
-    for doc in per.values():
-        for f in fields:
-            c.add(doc[f])
-    return prf(c.tp, c.n_pred, c.n_gold)[2]
 
 
 def main(out: Path) -> None:
@@ -75,7 +67,7 @@ def main(out: Path) -> None:
              "|---|---|---|---|---|---|---|"]
     for model, strategy, per, calls, chars, wall, offline in rows:
         o = summary(per)["overall"]["strict"]
-        worst = min(((f1(per, [f]) - f1(offline, [f])), f) for f in FIELDS)
+        worst = min(((micro_f1(per, [f]) - micro_f1(offline, [f])), f) for f in FIELDS)
         lines.append(f"| {model} | {strategy} | {o['f1']:.3f} [{o['ci95'][0]:.3f}, {o['ci95'][1]:.3f}] | "
                      f"{worst[0]:+.3f} ({worst[1]}) | {calls} | {chars:,} | {wall:.1f} |")
     out.parent.mkdir(parents=True, exist_ok=True)

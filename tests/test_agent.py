@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from jiyao.eval.score import FIELDS, Counts, prf, score_set
+from jiyao.eval.score import FIELDS, micro_f1, score_set
 from jiyao.llm import EndpointConfig
 from jiyao.pipeline import Extractor
 from jiyao.policy import Policy, PolicyError
@@ -37,14 +37,6 @@ def _extract(docs, backend, script=None, strategy="oneshot", policy=None):
         return asyncio.run(go(s.base_url))
 
 
-def _f1(per, fields):
-    c = Counts()
-    for doc in per.values():
-        for f in fields:
-            c.add(doc[f])
-    return prf(c.tp, c.n_pred, c.n_gold)[2]
-
-
 def _scripted(name, docs, gold):
     by_id = {d.doc_id: g for g in gold.values() for d in docs.values() if d.doc_id == g["doc_id"]}
     return Script(default=lambda req: MODELS[name](d := which(req, docs), by_id[d.doc_id]))
@@ -59,9 +51,9 @@ def test_hybrid_never_worse_than_offline_on_any_field(model, strategy, tmp_path)
         script = _scripted(model, docs, gold)
         hybrid = score_set(gold, _extract(docs, "hybrid", script, strategy))
         for f in FIELDS:
-            assert _f1(hybrid, [f]) >= _f1(offline, [f]) - 1e-9, (name, model, strategy, f)
+            assert micro_f1(hybrid, [f]) >= micro_f1(offline, [f]) - 1e-9, (name, model, strategy, f)
         if model == "oracle":
-            assert _f1(hybrid, FIELDS) >= 0.98, name
+            assert micro_f1(hybrid, FIELDS) >= 0.98, name
         if strategy == "oneshot":
             assert len(script.requests) >= len(docs)
 

@@ -20,7 +20,7 @@ from .agent import ModelView, fused_record, pointer_sources  # noqa: F401 - Mode
 from .eval.metrics import paired_difference
 from .eval.reliability import is_right
 from .eval.report import load_gold
-from .eval.score import FIELDS, Counts, prf, score_set
+from .eval.score import FIELDS, micro_f1, score_set
 from .ground import ground
 from .endpoint import LLMError
 from .pipeline import Extractor
@@ -50,13 +50,6 @@ def _records(samples: list[Sample], policy: Policy) -> dict[str, dict]:
     return {doc.doc_id: fused_record(doc, rules, view, policy)[0].model_dump() for doc, rules, view in samples}
 
 
-def _f1(per: dict[str, dict[str, Counts]], f: str) -> float:
-    c = Counts()
-    for doc in per.values():
-        c.add(doc[f])
-    return prf(c.tp, c.n_pred, c.n_gold)[2]
-
-
 def choose(samples: list[Sample], gold: dict[str, dict]) -> Policy:
     """The policy: per field the mode with the best F1 on this set, and measured source scores."""
     policy, measured = Policy.default(), {}
@@ -65,7 +58,7 @@ def choose(samples: list[Sample], gold: dict[str, dict]) -> Policy:
         for mode in modes_for(f):
             trial = Policy.default()
             trial.fields[f] = FieldPolicy(mode)
-            scores[mode] = round(_f1(score_set(gold, _records(samples, trial)), f), 4)
+            scores[mode] = round(micro_f1(score_set(gold, _records(samples, trial)), [f]), 4)
         best = max(scores, key=lambda m: (scores[m], m == policy.mode(f)))
         policy.fields[f] = FieldPolicy(best)
         measured[f] = {"f1_by_mode": scores, "chosen": best}
@@ -74,17 +67,9 @@ def choose(samples: list[Sample], gold: dict[str, dict]) -> Policy:
     fused = score_set(gold, _records(samples, policy))
     diff = paired_difference(offline, fused)
     policy.measured = {"articles": len(samples), "fields": measured,
-                       "overall_f1": {"offline": round(_overall(offline), 4), "fused": round(_overall(fused), 4)},
+                       "overall_f1": {"offline": round(micro_f1(offline, FIELDS), 4), "fused": round(micro_f1(fused, FIELDS), 4)},
                        "fused_minus_offline": diff["overall"]}
     return policy
-
-
-def _overall(per) -> float:
-    c = Counts()
-    for doc in per.values():
-        for f in FIELDS:
-            c.add(doc[f])
-    return prf(c.tp, c.n_pred, c.n_gold)[2]
 
 
 def _ignore_model() -> Policy:

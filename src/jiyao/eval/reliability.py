@@ -7,7 +7,7 @@ harness's own key (score.key).
 """
 from __future__ import annotations
 
-from .score import key
+from .score import key, value_at
 
 BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0001))
 
@@ -24,34 +24,22 @@ def pointer_field(pointer: str) -> str:
     return ".".join(parts)
 
 
-def _at(rec: dict, parts: list[str]):
-    cur = rec
-    for p in parts:
-        if isinstance(cur, list):
-            cur = cur[int(p)] if p.isdigit() and int(p) < len(cur) else None
-        elif isinstance(cur, dict):
-            cur = cur.get(p)
-        if cur is None:
-            return None
-    return cur
-
-
 def is_right(record: dict, gold: dict, pointer: str) -> bool | None:
     """Whether the value at pointer is gold's (None: the pointer names no value)."""
     parts = pointer.strip("/").split("/")
-    value = _at(record, parts)
+    value = value_at(record, pointer)
     if value is None:
         return None
     v = key(value)
     if parts[0] == "people":
-        person = _at(record, parts[:2]) or {}
+        person = value_at(record, "/".join(parts[:2])) or {}
         match = next((g for g in gold.get("people") or [] if key(g.get("name")) == key(person.get("name"))), None)
         if parts[2] == "name":
             return match is not None
         return match is not None and v in {key(x) for x in match.get(parts[2]) or []}
     if parts[-1].isdigit():  # an item of a list of strings
-        return v in {key(x) for x in _at(gold, parts[:-1]) or []}
-    return v == key(_at(gold, parts))
+        return v in {key(x) for x in value_at(gold, pointer.rsplit("/", 1)[0]) or []}
+    return v == key(value_at(gold, pointer))
 
 
 def reliability(records: dict[str, dict], gold: dict[str, dict]) -> dict:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import html
 import json
-from datetime import datetime, timezone
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,21 +16,9 @@ from .inputs import MAX_LISTED, EvalInputError, load_gold, read_predictions  # n
 from .metrics import paired_difference, summary
 from .reliability import reliability
 from .reliability import to_markdown as reliability_markdown
-from .score import FIELDS, key, score_set
+from .score import FIELDS, key, score_set, value_at
 
 REPORT_VERSION = 1
-
-
-def _value_at(rec: dict, pointer: str):
-    cur = rec
-    for part in pointer.strip("/").split("/"):
-        if isinstance(cur, list):
-            cur = cur[int(part)] if part.isdigit() and int(part) < len(cur) else None
-        elif isinstance(cur, dict):
-            cur = cur.get(part)
-        if cur is None:
-            return None
-    return cur
 
 
 def grounding(records: dict[str, dict], articles: str | Path | None) -> dict | None:
@@ -48,7 +36,7 @@ def grounding(records: dict[str, dict], articles: str | Path | None) -> dict | N
         except ReadError:
             continue
         for pointer, span in (rec.get("evidence") or {}).items():
-            value = _value_at(rec, pointer)
+            value = value_at(rec, pointer)
             if not isinstance(value, str) or len(span) != 2:
                 continue
             total += 1

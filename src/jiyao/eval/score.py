@@ -57,6 +57,31 @@ def prf(tp: float, n_pred: float, n_gold: float) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def value_at(record, pointer: str):
+    """The value a JSON pointer (/people/0/titles/1) names in a record dict, or None."""
+    cur = record
+    for raw in pointer.strip("/").split("/"):
+        part = raw.replace("~1", "/").replace("~0", "~")  # RFC 6901 escapes
+        if isinstance(cur, list):
+            cur = cur[int(part)] if part.isdigit() and int(part) < len(cur) else None
+        elif isinstance(cur, dict):
+            cur = cur.get(part)
+        else:
+            return None
+        if cur is None:
+            return None
+    return cur
+
+
+def micro_f1(per_article: dict[str, dict[str, Counts]], fields) -> float:
+    """Strict micro F1 over these fields of a scored set (score_set's output)."""
+    c = Counts()
+    for doc in per_article.values():
+        for f in fields:
+            c.add(doc[f])
+    return prf(c.tp, c.n_pred, c.n_gold)[2]
+
+
 def _get(rec: dict | None, path: str):
     cur = rec
     for part in path.split("."):

@@ -24,22 +24,6 @@ def field_of(pointer: str) -> str:
     return pointer
 
 
-def value_at(record: dict, pointer: str):
-    """The value a JSON pointer names in a record (RFC 6901 escapes honoured), or None."""
-    cur = record
-    for raw in pointer.strip("/").split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(cur, list):
-            cur = cur[int(part)] if part.isdigit() and int(part) < len(cur) else None
-        elif isinstance(cur, dict):
-            cur = cur.get(part)
-        else:
-            return None
-        if cur is None:
-            return None
-    return cur
-
-
 @dataclass(frozen=True)
 class Value:
     pointer: str  # /people/0/titles/1
