@@ -22,11 +22,10 @@ from .agent import ModelView
 from .evidence import ATTEND_RE
 from .ground import Locator, ground
 from .read import Document
-from .recognise.lexicon import CREDIT_WORDS, NOT_OUTLETS, RELAY, TITLE_ENDINGS  # defined once there
+from .recognise.lexicon import ANY_CREDIT_WORD, NOT_OUTLETS, RELAY, TITLE_ENDINGS  # defined once there
 from .recognise.people import split_name
 
 
-CREDIT_OF = [w for words in CREDIT_WORDS.values() for w in words]
 from .schema import ExtractedReport, Meeting, Person, Source, Usage
 
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
@@ -36,7 +35,7 @@ _RELAY = re.compile(RELAY + r"了?([^,。;]{4,60}?(?:会议|全会|大会|例会
 _LEADING_CUES = re.compile(rf"^(?:{RELAY}|了|好)+")
 _GENERIC = re.compile(r"^(?:此次|本次|这次|上述|该|有关|相关|会议|各级)")
 _DATELINE = re.compile(r"([\u4e00-\u9fff]{2,12})讯")
-_CREDIT = re.compile("|".join(sorted(map(re.escape, CREDIT_OF), key=len, reverse=True)))
+_CREDIT = re.compile("|".join(sorted(map(re.escape, ANY_CREDIT_WORD), key=len, reverse=True)))
 _HELD = re.compile(r"召开|举行")
 MAX_SENTENCES = 8  # per question: a longer excerpt is a whole-article prompt again
 _PEOPLE = frozenset({"people.name", "people.titles", "people.roles"})

@@ -89,6 +89,7 @@ CREDIT_WORDS = {
     "photographers": ("摄影记者", "摄影", "摄像", "视觉"),
     "editors": ("本条编辑", "责任编辑", "编辑", "责编", "审稿", "审核", "核稿", "编审", "一审", "二审", "三审", "终审"),
 }
+ANY_CREDIT_WORD = tuple(w for words in CREDIT_WORDS.values() for w in words)  # 记者, 摄影, 编辑… of any field
 # Slashed credits: 文/张三 图/李四, 文/图 张三 (one person, both roles), 图文:张三.
 CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporters", "photographers"),
                   "文/": ("reporters",), "图/": ("photographers",)}

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import ner
-from .lexicon import (CJK, CREDIT_WORDS, GROUP_WORDS, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS,
+from .lexicon import (ANY_CREDIT_WORD, CJK, GROUP_WORDS, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS,
                       PEOPLE_TITLE_ENDINGS, TITLE_ENDINGS)
 from .names import Names, is_name
 from .roles import assign_roles
@@ -48,8 +48,6 @@ _MAX_POST_TITLE = 6  # 会长, 副书记, 县委书记: the titles written after
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
 _GROUP_LEADS = ("各", "全体", "有关", "相关", "部分", "广大", "其他", "其余")  # quantifiers of a group
-# 审核领导:某某 is a credit label, not a title
-_CREDIT_LEADS = tuple(w for words in CREDIT_WORDS.values() for w in words)
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
 _CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
 
@@ -98,8 +96,8 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
     ends = sorted({m.start() + len(m.group(1)) for m in _TITLE_AT.finditer(seg, 0, _MAX_TITLE)}, reverse=True)
     for k in ends:
         title = seg[:k]
-        # 各级领导班子要…: a group's heading (各级, 全体…) is no person's title
-        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS) or title.startswith(_GROUP_LEADS + _CREDIT_LEADS):
+        # a group's heading (各级领导班子要…) or a credit label (审核领导:某某) is no person's title
+        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD):
             continue
         got = split_name(seg[k:], names, start + k)
         # 高志远市长强调: a verb after a name and its title is no name
@@ -200,7 +198,7 @@ def _colon_heading(clause: str, start: int) -> list[tuple[str, int]] | None:
     """大会执行主席: / 主席团成员: → that heading qualifies the names after the colon;
     在主席台就座的有: → the names are participants without a title."""
     c = clause.strip()
-    if c.startswith(_CREDIT_LEADS):
+    if c.startswith(ANY_CREDIT_WORD):
         return None  # 审核领导: / 责任编辑: a credit, its names are in `source`
     if _clean_title(c):
         return [(c, start + clause.index(c))]
