@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from .eval.score import FIELDS, key
 from .evidence import Evidence
-from .ground import to_record
+from .ground import Locator, to_record
 from .policy import Policy
 from .read import Document
 from .schema import Confidence, ExtractedReport, Meeting, MeetingReport, Override, Person, Source, Usage
@@ -151,13 +151,14 @@ def arbitrate(rules: ExtractedReport, view: ModelView | None, ev: Evidence, poli
 
 
 def fused_record(doc: Document, rules: ExtractedReport, view: ModelView | None, policy: Policy,
-                 usage: Usage | None = None, warnings: list[str] | None = None) -> tuple[MeetingReport, Fusion]:
+                 usage: Usage | None = None, warnings: list[str] | None = None,
+                 loc: Locator | None = None) -> tuple[MeetingReport, Fusion]:
     """The grounded record of the fusion, with per-value confidence and the overrides."""
     fusion = arbitrate(rules, view, Evidence(doc), policy)
     # a value the rules found is grounded where they found it (keys name the value, so a value
     # only the model gave has none and is searched for)
     fusion.report._found_at.update(rules._found_at)
-    record = to_record(doc, fusion.report, usage, warnings)
+    record = to_record(doc, fusion.report, usage, warnings, loc)
     record.diagnostics.overrides = fusion.overrides
     record.confidence = confidence(record, fusion, policy)
     return record, fusion

@@ -107,9 +107,10 @@ class GroundResult:
     notes: list[str] = field(default_factory=list)  # values corrected or dropped against a closed set
 
 
-def ground(report: ExtractedReport, doc: Document) -> GroundResult:
-    """Locate every value; drop (and count) the ones the text does not contain."""
-    loc = Locator(doc)
+def ground(report: ExtractedReport, doc: Document, loc: Locator | None = None) -> GroundResult:
+    """Locate every value; drop (and count) the ones the text does not contain. `loc`: the
+    document's Locator when the caller has built one already (it is the same for every answer)."""
+    loc = loc or Locator(doc)
     r = report.model_copy(deep=True)
     res = GroundResult(r)
     at = report._found_at  # where the recognisers found their values (a model's answer: none)
@@ -252,8 +253,9 @@ def _ground_directives(loc: Locator, r: ExtractedReport, res: GroundResult) -> N
     r.directives = directives
 
 
-def to_record(doc: Document, extracted: ExtractedReport, usage=None, warnings: list[str] | None = None) -> MeetingReport:
-    g = ground(extracted, doc)
+def to_record(doc: Document, extracted: ExtractedReport, usage=None, warnings: list[str] | None = None,
+              loc: Locator | None = None) -> MeetingReport:
+    g = ground(extracted, doc, loc)
     data = g.report.model_dump()
     return MeetingReport(doc_id=doc.doc_id, **data, evidence=g.evidence, usage=usage,
                          diagnostics=Diagnostics(dropped_ungrounded=g.dropped,

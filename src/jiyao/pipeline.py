@@ -105,15 +105,15 @@ class Extractor:
             return await self._hybrid(doc, loc, usage, warnings)
         answers = await self._ask_chunks(doc, loc, None, usage, warnings)
         usage.latency_s = round(usage.latency_s, 3)
-        return await asyncio.to_thread(to_record, doc, _merge(answers), usage, warnings)
+        return await asyncio.to_thread(to_record, doc, _merge(answers), usage, warnings, loc)
 
     async def _hybrid(self, doc: Document, loc: Locator, usage: Usage, warnings: list[str]) -> MeetingReport:
         """The recognisers' grounded candidates and the model's grounded answer, fused by the
         agent (agent.py) under the policy; the record says per value where it came from."""
-        rules = await asyncio.to_thread(lambda: ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc).report)
+        rules = await asyncio.to_thread(lambda: ground(recognise(doc.norm.text, doc.page_date, doc.page_title), doc, loc).report)
         view, dropped = await self.model_view(doc, rules, usage, warnings, loc)
         usage.latency_s = round(usage.latency_s, 3)
-        record, _ = await asyncio.to_thread(fused_record, doc, rules, view, self.policy, usage, warnings)
+        record, _ = await asyncio.to_thread(fused_record, doc, rules, view, self.policy, usage, warnings, loc)
         d = record.diagnostics
         # diagnostics count what the model said that the text lacks
         d.dropped_ungrounded = list(dict.fromkeys(dropped + d.dropped_ungrounded))
@@ -128,7 +128,7 @@ class Extractor:
             return await ask_focused(self, doc, rules, loc, usage, warnings)
         hints = await asyncio.to_thread(_hints, rules, loc)
         answers = await self._ask_chunks(doc, loc, hints, usage, warnings)
-        g = await asyncio.to_thread(ground, _merge(answers), doc)
+        g = await asyncio.to_thread(ground, _merge(answers), doc, loc)
         return ModelView(g.report), g.dropped
 
     async def _ask_chunks(self, doc: Document, loc: Locator, hints: str | None, usage: Usage,

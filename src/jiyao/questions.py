@@ -146,7 +146,7 @@ async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Loc
                for q in questions]
     # each answer is read only for the fields its question asked
     kept = [_only(a, q.fields) for a, q in zip(answers, questions)]
-    g = ground(_merge(kept), doc)
+    g = ground(_merge(kept), doc, loc)
     return ModelView(g.report, frozenset().union(*(q.fields for q in questions)), partial=True), g.dropped
 
 
