@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 import jiyao
 from jiyao.cli import app
-from jiyao.inputs import InputError, in_shard, iter_items, parse_shard
+from jiyao.inputs import InputError, count_items, in_shard, iter_items, parse_shard
 
 from helpers import GOLD, HELDOUT, SEEDS, answer_from_gold
 from fakeserver import FakeServer, Script
@@ -124,3 +124,13 @@ def test_sync_api_inside_a_running_event_loop_and_streaming(gold):
         recs = asyncio.run(notebook_cell())
     assert [r.meeting.name for r in recs] == [gold[p.stem]["meeting"]["name"] for p in sorted(SEEDS.glob("*.txt"))]
     assert flight["max"] >= 3  # requests were in flight together; results still came in input order
+
+
+def test_the_progress_count_matches_the_articles_listed(tmp_path):
+    """count_items counts tables without parsing them; it must agree with what the run reads."""
+    texts = {p.stem: p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+    table = tmp_path / "articles.jsonl"
+    table.write_text("\n".join(json.dumps({"id": k, "text": v}, ensure_ascii=False) for k, v in texts.items()) + "\n\n", "utf-8")
+    inputs = [table, *SETS]
+    assert count_items(inputs) == len(list(iter_items(inputs))) == 5 + 13
+    assert count_items(inputs, shard=(1, 3)) == len(list(iter_items(inputs, shard=(1, 3))))

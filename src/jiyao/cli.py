@@ -79,7 +79,7 @@ def extract(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from .cache import Cache
-    from .inputs import InputError, iter_items, parse_shard
+    from .inputs import InputError, count_items, iter_items, parse_shard
     from .pipeline import ConfigError, Extractor
     from .policy import Policy, PolicyError
     from .records import OutputError, OutputLocked, RecordWriter, StreamWriter
@@ -117,20 +117,19 @@ def extract(
         if writer is not None:
             writer.close()
         _fail(str(exc))
-    items = lambda: iter_items(paths, files_from, part, follow_symlinks)  # noqa: E731 - listed twice: counted, then run
     if chosen == "offline" and backend.value == "auto":
         log.info("no endpoint configured: using the offline backend (set --model/--base-url for hybrid)")
     t0 = time.monotonic()
     try:
-        total = None if files_from == "-" else sum(1 for _ in items())
+        total = None if files_from == "-" else count_items(paths, files_from, part, follow_symlinks)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), console=err, transient=True, disable=logs.quiet() or to_stdout) as progress:
             task = progress.add_task(f"extracting ({extractor.backend})", total=total)
             advance = lambda *_: progress.advance(task)  # noqa: E731
             if extractor.backend == "offline":
-                stats = run_offline(items(), writer, workers or None, advance)
+                stats = run_offline(iter_items(paths, files_from, part, follow_symlinks), writer, workers or None, advance)
             else:
-                stats = asyncio.run(_run(items(), writer, extractor, concurrency, advance))
+                stats = asyncio.run(_run(iter_items(paths, files_from, part, follow_symlinks), writer, extractor, concurrency, advance))
     except InputError as exc:
         _fail(str(exc))
     except OutputError as exc:  # disk full, output removed...: records written so far stay valid

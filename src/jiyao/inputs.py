@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Iterable, Iterator
+from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,12 +85,16 @@ def _rows_jsonl(path: Path) -> Iterator[Item]:
             yield _row_item(row, path, n)
 
 
-def _rows_parquet(path: Path) -> Iterator[Item]:
+def _parquet(path: Path):
     try:
         import pyarrow.parquet as pq
     except ImportError:
         raise InputError(f"{path}: Parquet input needs pyarrow (pip install 'jiyao[tables]')") from None
-    pf = pq.ParquetFile(path)
+    return pq.ParquetFile(path)
+
+
+def _rows_parquet(path: Path) -> Iterator[Item]:
+    pf = _parquet(path)
     names = pf.schema_arrow.names
     id_col = next((c for c in ID_COLUMNS if c in names), None)
     if id_col is None or "text" not in names:
@@ -123,18 +128,39 @@ def _paths_from(list_file: str) -> Iterator[Path]:
             f.close()
 
 
+def _is_table(p: Path) -> bool:
+    return p.suffix.lower() in TABLE_SUFFIXES and p.is_file()
+
+
+def count_items(paths: Iterable[str | Path] = (), files_from: str | None = None,
+                shard: tuple[int, int] | None = None, follow_symlinks: bool = False) -> int:
+    """How many articles iter_items will give (a progress bar's total). Without a shard a table is
+    counted by its lines or its Parquet metadata, not parsed: a run should read its rows once."""
+    if shard is not None:
+        return sum(1 for _ in iter_items(paths, files_from, shard, follow_symlinks))
+    paths = [Path(p) for p in paths]
+    n = 0
+    for p in filter(_is_table, paths):
+        if p.suffix.lower() == ".parquet":
+            n += _parquet(p).metadata.num_rows
+        else:
+            with open(p, "rb") as f:
+                n += sum(1 for line in f if line.strip())
+    files = chain((p for p in paths if not _is_table(p)), _paths_from(files_from) if files_from else ())
+    return n + sum(1 for _ in iter_articles(files, follow_symlinks=follow_symlinks))
+
+
 def iter_items(paths: Iterable[str | Path] = (), files_from: str | None = None,
                shard: tuple[int, int] | None = None, follow_symlinks: bool = False) -> Iterator[Item]:
     """Articles in a stable order, lazily (a list of millions of paths is never held): article
     tables given as arguments first, row by row; then files and folders, then --files-from."""
     paths = [Path(p) for p in paths]
-    for p in paths:
-        if p.suffix.lower() in TABLE_SUFFIXES and p.is_file():
-            rows = _rows_parquet(p) if p.suffix.lower() == ".parquet" else _rows_jsonl(p)
-            yield from (it for it in rows if in_shard(it.doc_id, shard))
+    for p in filter(_is_table, paths):
+        rows = _rows_parquet(p) if p.suffix.lower() == ".parquet" else _rows_jsonl(p)
+        yield from (it for it in rows if in_shard(it.doc_id, shard))
 
     def files() -> Iterator[Path]:
-        yield from (p for p in paths if not (p.suffix.lower() in TABLE_SUFFIXES and p.is_file()))
+        yield from (p for p in paths if not _is_table(p))
         if files_from:
             yield from _paths_from(files_from)
 
