@@ -31,7 +31,28 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-class RecordWriter:
+class _Output:
+    """What every output does alike: claim a file's doc_id in the resume index, and write a
+    record or an error as one JSON line."""
+    index: ResumeIndex
+
+    def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
+        """Take a file (so a file named twice is extracted once) and the doc_id its record gets."""
+        self.index.claim(path, sha256)
+        return self.index.unique_id(stem, path, changed)
+
+    @staticmethod
+    def _record_line(record: MeetingReport, origin: Origin | None) -> str:
+        if origin is not None:
+            record.origin = origin
+        return record.model_dump_json(exclude_none=False) + "\n"
+
+    @staticmethod
+    def _error_line(doc_id: str | None, path: str | None, reason: str, **extra) -> str:
+        return json.dumps({"doc_id": doc_id, "path": path, "error": reason, **extra}, ensure_ascii=False) + "\n"
+
+
+class RecordWriter(_Output):
     def __init__(self, path: str | Path):
         self.path = Path(path)
         real = Path(os.path.realpath(self.path))  # the lock must not be bypassed by a symlink
@@ -90,11 +111,6 @@ class RecordWriter:
         return OutputError(f"{self.path} line {line} is not a jiyao record: refusing to append to a file "
                            "that is not a jiyao output (choose another -o)")
 
-    def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
-        """Take a file (so a file named twice is extracted once) and the doc_id its record gets."""
-        self.index.claim(path, sha256)
-        return self.index.unique_id(stem, path, changed)
-
     def _append(self, fd: int, data: bytes, name: Path) -> None:
         """All of data or nothing: a failed write (disk full) is cut back off, so a later run
         does not find half a line in the middle of the file."""
@@ -111,9 +127,7 @@ class RecordWriter:
             raise OutputError(f"cannot write to {name}: {_why(exc)}") from None
 
     def write(self, record: MeetingReport, origin: Origin | None = None) -> None:
-        if origin is not None:
-            record.origin = origin
-        self._append(self._out, (record.model_dump_json(exclude_none=False) + "\n").encode("utf-8"), self.real)
+        self._append(self._out, self._record_line(record, origin).encode("utf-8"), self.real)
 
     def error(self, doc_id: str | None, path: str | None, reason: str, **extra) -> None:
         if self._err is None:
@@ -121,7 +135,7 @@ class RecordWriter:
                 self._err = os.open(self.errors_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o644)
             except OSError as exc:
                 raise OutputError(f"cannot write to {self.errors_path}: {_why(exc)}") from None
-        line = json.dumps({"doc_id": doc_id, "path": path, "error": reason, **extra}, ensure_ascii=False) + "\n"
+        line = self._error_line(doc_id, path, reason, **extra)
         self._append(self._err, line.encode("utf-8", "surrogateescape"), self.errors_path)
 
     def _unlock(self) -> None:
@@ -182,7 +196,7 @@ def _record(line: bytes) -> dict | None:
     return None
 
 
-class StreamWriter:
+class StreamWriter(_Output):
     """`-o -`: records to a stream (stdout), one JSON line each, flushed; errors to stderr as JSON
     lines. Nothing to resume (an empty index) and nothing to lock."""
 
@@ -194,18 +208,12 @@ class StreamWriter:
         self.index = ResumeIndex()
         self.skipped = self.changed = 0
 
-    def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
-        self.index.claim(path, sha256)
-        return self.index.unique_id(stem, path, changed)
-
     def write(self, record: MeetingReport, origin: Origin | None = None) -> None:
-        if origin is not None:
-            record.origin = origin
-        self.stream.write(record.model_dump_json(exclude_none=False) + "\n")
+        self.stream.write(self._record_line(record, origin))
         self.stream.flush()
 
     def error(self, doc_id: str | None, path: str | None, reason: str, **extra) -> None:
-        self.err.write(json.dumps({"doc_id": doc_id, "path": path, "error": reason, **extra}, ensure_ascii=False) + "\n")
+        self.err.write(self._error_line(doc_id, path, reason, **extra))
 
     def close(self) -> None:
         self.stream.flush()
