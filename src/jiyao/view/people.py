@@ -85,8 +85,8 @@ def resolve(mentions: list[Mention]) -> list[Person]:
         placed: dict[str, Person] = {}
         loose: list[Mention] = []
         # most specific places first, so a city-level mention can find the one county below it
-        for m in sorted(ms, key=lambda m: -len(_place(m)[0] or "")):
-            anchor, reg, code = _place(m)
+        places = [(m, _place(m)) for m in ms]  # a gazetteer scan per mention, done once
+        for m, (anchor, reg, code) in sorted(places, key=lambda mp: -len(mp[1][0] or "")):
             if anchor is None:
                 loose.append(m)
                 continue
