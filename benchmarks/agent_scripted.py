@@ -22,8 +22,8 @@ from scripted import ALL_SETS, MODELS, docs_of, which  # noqa: E402
 
 from jiyao.eval.metrics import summary  # noqa: E402
 from jiyao.eval.score import FIELDS, micro_f1, score_set  # noqa: E402
-from jiyao.llm import EndpointConfig  # noqa: E402
-from jiyao.pipeline import Extractor  # noqa: E402
+from jiyao.agent.llm import EndpointConfig  # noqa: E402
+from jiyao.run.extractor import Extractor  # noqa: E402
 
 
 def extract(docs, backend, base_url=None, strategy="oneshot"):

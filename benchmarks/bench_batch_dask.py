@@ -16,11 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from jiyao import batch, distributed as dist
-from jiyao.llm import EndpointConfig
-from jiyao.pipeline import Extractor
-from jiyao.records import RecordWriter
-from jiyao.run import run
+from jiyao.run import batch
+
+from jiyao.run import distributed as dist
+from jiyao.agent.llm import EndpointConfig
+from jiyao.run.extractor import Extractor
+from jiyao.run.records import RecordWriter
+from jiyao.run.folder import run
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -99,10 +99,10 @@ def make_files(folder: Path, n: int) -> list[Path]:
 
 
 async def run_jiyao(files: list[Path], url: str, c: int, out: Path, mode: str) -> tuple[int, int]:
-    from jiyao.endpoint import EndpointConfig
-    from jiyao.pipeline import Extractor
-    from jiyao.records import RecordWriter
-    from jiyao.run import run
+    from jiyao.agent.endpoint import EndpointConfig
+    from jiyao.run.extractor import Extractor
+    from jiyao.run.records import RecordWriter
+    from jiyao.run.folder import run
 
     ex = Extractor("llm", EndpointConfig(model="m", base_url=url, api_key="k", mode=mode), concurrency=c)
     writer = RecordWriter(out)
@@ -119,7 +119,7 @@ async def run_raw(files: list[Path], url: str, c: int, out: Path, mode: str) -> 
     import instructor
     from openai import AsyncOpenAI
 
-    from jiyao.prompting import load
+    from jiyao.agent.prompting import load
     from jiyao.schema import ExtractedReport
 
     prompts = load()
@@ -149,9 +149,9 @@ def measure(side: str, files: list[Path], url: str, c: int, tmp: Path, mode: str
 
 
 def long_article(url: str, c: int, latency: float, tmp: Path, mode: str) -> dict:
-    from jiyao.endpoint import EndpointConfig
-    from jiyao.pipeline import Extractor, _chunks
-    from jiyao.read import from_text
+    from jiyao.agent.endpoint import EndpointConfig
+    from jiyao.run.extractor import Extractor, _chunks
+    from jiyao.read.document import from_text
 
     para = (SEEDS / "003_3f6239400a319930.txt").read_text("utf-8").replace("\n", "")
     text = "\n".join(f"第{i}段。{para}" for i in range(200_000 // len(para) + 1))[:200_000]

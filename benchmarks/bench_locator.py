@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from jiyao.ground import Locator
-from jiyao.read import from_text
+from jiyao.ground.spans import Locator
+from jiyao.read.document import from_text
 from jiyao.text import QUOTES
 
 root = Path(__file__).resolve().parents[1]

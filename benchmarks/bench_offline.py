@@ -13,8 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-from jiyao.pipeline import Extractor
-from jiyao.read import read_file
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import read_file
 from jiyao.recognise import ner
 
 root = Path(__file__).resolve().parents[1] / "examples" / "articles"

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from jiyao.records import RecordWriter
+from jiyao.run.records import RecordWriter
 from jiyao.schema import MeetingReport, Origin, Person
 
 

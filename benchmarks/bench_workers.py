@@ -11,9 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from jiyao.inputs import iter_items
-from jiyao.records import RecordWriter
-from jiyao.run import default_workers, run_offline
+from jiyao.read.inputs import iter_items
+from jiyao.run.records import RecordWriter
+from jiyao.run.folder import default_workers, run_offline
 
 root = Path(__file__).resolve().parents[1]
 sources = sorted(root.glob("examples/articles/*.txt")) + sorted(root.glob("evals/heldout/*/articles/*.txt"))
@@ -27,8 +27,8 @@ for i in range(n):
 
 # warm up first (OpenCC, jieba's dictionary, the NER model): forked workers inherit what the parent
 # loaded, so without this the one-worker run alone would pay the loading
-from jiyao.pipeline import Extractor
-from jiyao.read import read_file
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import read_file
 Extractor("offline").extract_offline(read_file(sources[0]))
 
 results = {}

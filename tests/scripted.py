@@ -4,7 +4,7 @@ import json
 import re
 
 from jiyao.eval.report import load_gold
-from jiyao.read import read_file
+from jiyao.read.document import read_file
 
 from helpers import HELDOUT, SETS, answer_from_gold
 

@@ -10,12 +10,12 @@ import json
 import pytest
 
 from jiyao.eval.score import FIELDS, micro_f1, score_set
-from jiyao.llm import EndpointConfig
-from jiyao.pipeline import Extractor
-from jiyao.policy import Policy, PolicyError
-from jiyao.prompting import defang
-from jiyao.prompting import load as load_prompts
-from jiyao.read import read_file
+from jiyao.agent.llm import EndpointConfig
+from jiyao.run.extractor import Extractor
+from jiyao.agent.policy import Policy, PolicyError
+from jiyao.agent.prompting import defang
+from jiyao.agent.prompting import load as load_prompts
+from jiyao.read.document import read_file
 
 from fakeserver import FakeServer, Script
 from helpers import SEEDS, answer_from_gold
@@ -168,7 +168,7 @@ def test_prompt_hash_covers_the_question_templates():
 def test_calibrate_writes_a_policy_that_extract_uses(tmp_path):
     from typer.testing import CliRunner
 
-    from jiyao.cli import app
+    from jiyao.cli.main import app
 
     articles, gold_dir = ALL_SETS["dev"]
     docs, gold = docs_of(articles, gold_dir)

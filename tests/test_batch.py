@@ -7,12 +7,12 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from jiyao.cli import app
-from jiyao.llm import EndpointConfig
-from jiyao.pipeline import CHUNK_CHARS, Extractor
-from jiyao.records import RecordWriter
-from jiyao.inputs import iter_items
-from jiyao.run import run
+from jiyao.cli.main import app
+from jiyao.agent.llm import EndpointConfig
+from jiyao.run.extractor import CHUNK_CHARS, Extractor
+from jiyao.run.records import RecordWriter
+from jiyao.read.inputs import iter_items
+from jiyao.run.folder import run
 
 from batchserver import LATE, BatchServer, which, gold_answers as _answers
 from fakeserver import Script

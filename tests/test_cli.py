@@ -7,8 +7,8 @@ import sys
 from typer.testing import CliRunner
 
 from jiyao import __version__
-from jiyao.cli import app
-from jiyao.records import RecordWriter, OutputLocked
+from jiyao.cli.main import app
+from jiyao.run.records import RecordWriter, OutputLocked
 
 from helpers import SEEDS
 

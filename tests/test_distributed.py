@@ -10,12 +10,12 @@ pytest.importorskip("dask.distributed")
 
 from typer.testing import CliRunner  # noqa: E402
 
-from jiyao import distributed as dist  # noqa: E402
-from jiyao.cli import app  # noqa: E402
-from jiyao.pipeline import Extractor  # noqa: E402
-from jiyao.records import RecordWriter  # noqa: E402
-from jiyao.inputs import iter_items  # noqa: E402
-from jiyao.run import run  # noqa: E402
+from jiyao.run import distributed as dist  # noqa: E402
+from jiyao.cli.main import app  # noqa: E402
+from jiyao.run.extractor import Extractor  # noqa: E402
+from jiyao.run.records import RecordWriter  # noqa: E402
+from jiyao.read.inputs import iter_items  # noqa: E402
+from jiyao.run.folder import run  # noqa: E402
 
 from helpers import SEEDS  # noqa: E402
 
@@ -113,7 +113,7 @@ def test_cli(folder, tmp_path, plain):
 def test_llm_backends_run_on_the_workers_too(gold, tmp_path):
     from batchserver import gold_answers
     from fakeserver import FakeServer, Script
-    from jiyao.llm import EndpointConfig
+    from jiyao.agent.llm import EndpointConfig
 
     with FakeServer(Script(default=gold_answers(gold))) as s:
         cfg = EndpointConfig(model="scripted", base_url=s.base_url, api_key="sk-test", mode="json_schema")

@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from typer.testing import CliRunner
 
-from jiyao.cli import app
+from jiyao.cli.main import app
 
 from helpers import GOLD, SEEDS
 

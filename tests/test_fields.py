@@ -7,8 +7,8 @@ import pytest
 from jiyao.eval.metrics import field_summary
 from jiyao.eval.report import load_gold
 from jiyao.eval.score import score_set
-from jiyao.pipeline import Extractor
-from jiyao.read import from_text, read_file
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import from_text, read_file
 from jiyao.recognise import region
 from jiyao.recognise.mentions import upstream_meetings
 from jiyao.recognise.source import source

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from jiyao.furniture import find_article, title_bounds
-from jiyao.pipeline import Extractor
-from jiyao.read import from_text, read_file
+from jiyao.read.furniture import find_article, title_bounds
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import from_text, read_file
 from jiyao.recognise.meeting import headline
 from jiyao.text import normalise
 

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jiyao.answer_check import answer_problems
+from jiyao.ground.checks import answer_problems
 from jiyao.eval.report import load_gold
 from jiyao.eval.score import key, score_article
-from jiyao.ground import Locator, ground, to_record
-from jiyao.llm import EndpointConfig
-from jiyao.pipeline import Extractor
-from jiyao.read import from_text, read_file
+from jiyao.ground.spans import Locator, ground, to_record
+from jiyao.agent.llm import EndpointConfig
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import from_text, read_file
 from jiyao.schema import ExtractedReport
 from jiyao.text import QUOTES, normalise_value, value_key
 

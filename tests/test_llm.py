@@ -4,10 +4,10 @@ import time
 
 import pytest
 
-from jiyao.cache import Cache
-from jiyao.llm import EndpointConfig, LLMError
-from jiyao.pipeline import Extractor
-from jiyao.read import read_file
+from jiyao.agent.cache import Cache
+from jiyao.agent.llm import EndpointConfig, LLMError
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import read_file
 
 from helpers import SEEDS, answer_from_gold
 from fakeserver import FakeServer, Script

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jiyao.cli import app
-from jiyao.endpoint import EndpointConfig, EndpointFatal, LLMError
-from jiyao.limits import RateLimits, RetryBudget
-from jiyao.pipeline import Extractor
-from jiyao.read import from_text, read_file
+from jiyao.cli.main import app
+from jiyao.agent.endpoint import EndpointConfig, EndpointFatal, LLMError
+from jiyao.agent.limits import RateLimits, RetryBudget
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import from_text, read_file
 
 from fakeserver import FakeServer, Script
 from helpers import SEEDS, answer_from_gold
@@ -254,7 +254,7 @@ def test_requests_and_tokens_per_period_are_limited():
 # --- start-up ---------------------------------------------------------------------------------
 
 def test_import_and_offline_use_do_not_load_the_llm_stack():
-    code = ("import sys, jiyao, jiyao.cli; "
+    code = ("import sys, jiyao, jiyao.cli.main; "
             f"r = jiyao.extract(open({str(SEEDS / (DOC + '.txt'))!r}, encoding='utf-8').read(), backend='offline'); "
             "assert r.people; print(sorted(m for m in ('openai', 'instructor', 'httpx') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -263,7 +263,7 @@ def test_import_and_offline_use_do_not_load_the_llm_stack():
 
 
 def test_breaker_needs_failures_spread_over_time_not_one_burst():
-    from jiyao.limits import Breaker
+    from jiyao.agent.limits import Breaker
     b = Breaker(threshold=3, min_span_s=0.2)
     assert not any(b.failed() for _ in range(10))  # 64 requests refused at once: a hiccup
     time.sleep(0.25)

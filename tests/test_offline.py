@@ -7,8 +7,8 @@ from jiyao.eval.metrics import field_summary
 from jiyao.eval.noise import make
 from jiyao.eval.report import load_gold
 from jiyao.eval.score import score_set
-from jiyao.pipeline import Extractor
-from jiyao.read import read_file
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import read_file
 
 from helpers import SETS
 
@@ -85,7 +85,7 @@ def test_noisy_variants_score_within_002_of_clean(tmp_path, name, variant):
 
 def test_notice_without_meeting_invents_nothing():
     ex = Extractor("offline")
-    from jiyao.read import from_text
+    from jiyao.read.document import from_text
     rec = ex.extract_offline(from_text("关于春节期间停车场开放时间的通知\n各位市民:春节期间停车场开放时间为上午8时至晚上10时。特此通知。", "notice"))
     assert rec.meeting is None and rec.people == []
 
@@ -123,7 +123,7 @@ def test_people_constructions(text, expected):
     ("区委召开常委会\n2月1日下午,区委召开常委会,研究部署近期疫情防控工作。区委书记孙强主持会议。", None, None, "区委"),
 ])
 def test_meeting_constructions(text, name, venue, organizer):
-    from jiyao.read import from_text
+    from jiyao.read.document import from_text
     rec = Extractor("offline").extract_offline(from_text(text, "x"))
     assert rec.meeting is not None and rec.people
     assert (rec.meeting.name, rec.meeting.venue, rec.meeting.organizer) == (name, venue, organizer)

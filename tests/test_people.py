@@ -4,8 +4,8 @@ Every article here is written for the test (invented people; the structures are 
 pages: 出席会议的有, 主席团, 执行主席, 分会场, lists after and before their heading)."""
 import pytest
 
-from jiyao.pipeline import Extractor
-from jiyao.read import from_text
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import from_text
 from jiyao.recognise import ner
 from jiyao.recognise.people import find_people
 from jiyao.text import normalise

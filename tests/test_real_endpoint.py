@@ -13,10 +13,10 @@ import os
 
 import pytest
 
-from jiyao.cache import Cache
-from jiyao.llm import EndpointConfig
-from jiyao.pipeline import Extractor
-from jiyao.read import read_file
+from jiyao.agent.cache import Cache
+from jiyao.agent.llm import EndpointConfig
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import read_file
 from jiyao.schema import MeetingReport
 from jiyao.text import normalise
 

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 import jiyao
-from jiyao.cli import app
-from jiyao.inputs import InputError, count_items, in_shard, iter_items, parse_shard
+from jiyao.cli.main import app
+from jiyao.read.inputs import InputError, count_items, in_shard, iter_items, parse_shard
 
 from helpers import GOLD, HELDOUT, SEEDS, answer_from_gold
 from fakeserver import FakeServer, Script

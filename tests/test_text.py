@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from jiyao.eval.noise import doubled, trad_pinyin
-from jiyao.read import read_file
+from jiyao.read.document import read_file
 from jiyao.text import fold_width, normalise
 
 _T2S = opencc.OpenCC("t2s")

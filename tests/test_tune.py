@@ -1,8 +1,8 @@
 """Web-shaped patterns tuned on the dev set, each on a short article written for it (invented people,
 real places): page dates in their many shapes, meeting dates beside a page's meta lines, names,
 organizers, regions, upstream meetings, people and credits."""
-from jiyao.pipeline import Extractor
-from jiyao.read import from_text
+from jiyao.run.extractor import Extractor
+from jiyao.read.document import from_text
 from jiyao.recognise.meeting import meeting_name
 from jiyao.recognise.people import find_people
 from jiyao.recognise.source import published_date

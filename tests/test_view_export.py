@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jiyao.cli import app
+from jiyao.cli.main import app
 from jiyao.view.people import Mention, resolve
 from jiyao.view.values import values
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jiyao.eval.report import load_gold
-from jiyao.read import read_file
+from jiyao.read.document import read_file
 from jiyao.schema import MeetingReport
 from jiyao.text import normalise, normalise_value
 

@@ -19,11 +19,11 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from .cache import Cache
-from .inputs import Item, iter_items
-from .endpoint import EndpointConfig
-from .pipeline import Extractor as _Core
-from .read import Document, from_text, read_file, text_hash
+from .agent.cache import Cache
+from .read.inputs import Item, iter_items
+from .agent.endpoint import EndpointConfig
+from .run.extractor import Extractor as _Core
+from .read.document import Document, from_text, read_file, text_hash
 from .schema import MeetingReport
 from .settings import CONCURRENCY
 
@@ -42,7 +42,7 @@ class Extractor:
                  concurrency: int = CONCURRENCY, prompts: str | Path | None = None,
                  policy: str | Path | None = None, strategy: str = "oneshot", **endpoint):
         """policy: a fusion policy file from `jiyao calibrate`; strategy: oneshot | focused (hybrid)."""
-        from .policy import Policy
+        from .agent.policy import Policy
 
         cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode, **endpoint)
         self.concurrency = max(1, concurrency)

@@ -10,8 +10,8 @@ from pathlib import Path
 import opencc
 from typer.testing import CliRunner
 
-from jiyao.cli import app
-from jiyao.read import ReadError, from_text, read_file
+from jiyao.cli.main import app
+from jiyao.read.document import ReadError, from_text, read_file
 
 # a short county meeting report in our own words (names invented)
 ARTICLE = """我县召开防汛工作部署会议
@@ -168,7 +168,7 @@ def test_unreadable_file_is_a_per_file_error_even_as_root(tmp_path, monkeypatch,
         if str(path) == str(p):
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, *a, **k)
-    monkeypatch.setattr("jiyao.read.os.open", deny)
+    monkeypatch.setattr("jiyao.read.document.os.open", deny)
     tally["faults injected"] += 1
     try:
         read_file(p)

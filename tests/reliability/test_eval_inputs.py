@@ -5,7 +5,7 @@ import shutil
 
 from typer.testing import CliRunner
 
-from jiyao.cli import app
+from jiyao.cli.main import app
 
 from helpers import GOLD
 

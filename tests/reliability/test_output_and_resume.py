@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from jiyao.cli import app
-from jiyao.records import RecordWriter
+from jiyao.cli.main import app
+from jiyao.run.records import RecordWriter
 
 from fakeserver import FakeServer, Script
 from test_bad_files import ARTICLE
@@ -99,7 +99,7 @@ def test_output_errors_are_one_line_with_exit_2(tmp_path, monkeypatch, tally):
         if str(path).endswith("ro.jsonl") and flags & (os.O_WRONLY | os.O_RDWR):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path, flags, *a, **k)
-    monkeypatch.setattr("jiyao.records.os.open", read_only)
+    monkeypatch.setattr("jiyao.run.records.os.open", read_only)
     r = _extract(art, "-o", tmp_path / "ro.jsonl")
     assert r.exit_code == 2 and "Permission denied" in r.output and len(r.output.strip().splitlines()) == 1
     tally["faults injected"] += 1
@@ -134,11 +134,11 @@ def test_a_record_cut_by_a_full_disk_is_removed_and_resumed(tmp_path, monkeypatc
             real_write(fd, bytes(data[: len(data) // 2]))
             raise OSError(errno.ENOSPC, "No space left on device")
         return real_write(fd, data)
-    monkeypatch.setattr("jiyao.records.os.write", fill_up)
+    monkeypatch.setattr("jiyao.run.records.os.write", fill_up)
     r = _extract(src, "-o", out)
     assert r.exit_code == 2 and "No space left" in r.output
     assert [x["doc_id"] for x in _jsonl(out)] == ["d0"]  # no half line left behind
-    monkeypatch.setattr("jiyao.records.os.write", real_write)
+    monkeypatch.setattr("jiyao.run.records.os.write", real_write)
     assert _extract(src, "-o", out).exit_code == 0
     assert sorted(x["doc_id"] for x in _count(tally, out, 3)) == ["d0", "d1", "d2"]
     tally["faults injected"] += 1

@@ -10,8 +10,8 @@ from pathlib import Path
 import opencc
 from typer.testing import CliRunner
 
-from jiyao.cli import app
-from jiyao.records import RecordWriter
+from jiyao.cli.main import app
+from jiyao.run.records import RecordWriter
 
 from fakeserver import FakeServer, Script
 from helpers import SEEDS
@@ -34,7 +34,7 @@ def _core(rec: dict) -> dict:
 def test_bad_inputs_each_get_an_error_or_a_correct_record(tmp_path, tally):
     src = tmp_path / "in"
     (src / "a").mkdir(parents=True); (src / "b").mkdir()
-    from jiyao.read import read_file
+    from jiyao.read.document import read_file
     clean_text = read_file(SEEDS / "002_b7cc8050b06c14b8.txt").norm.text  # Big5 can encode all of it
     (src / "empty.txt").write_bytes(b"")
     (src / "blank.txt").write_text("  \n\t \n")
@@ -77,7 +77,7 @@ def test_bad_inputs_each_get_an_error_or_a_correct_record(tmp_path, tally):
 
 def test_vanished_files_are_per_file_errors(tmp_path, tally):
     # unreadable files: test_bad_files.test_unreadable_file_is_a_per_file_error_even_as_root
-    from jiyao.read import ReadError, read_file
+    from jiyao.read.document import ReadError, read_file
     tally["bad inputs tried"] += 1
     try:
         read_file(tmp_path / "gone.txt")
@@ -176,5 +176,5 @@ def test_fault_storm_is_ridden_out_within_the_retry_budget(tmp_path, tally):
 
 
 def test_doc_ids_cannot_name_paths():
-    from jiyao.walk import safe_doc_id
+    from jiyao.read.walk import safe_doc_id
     assert "/" not in safe_doc_id("../../etc/passwd") and not safe_doc_id("..").startswith(".")

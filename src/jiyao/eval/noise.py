@@ -13,7 +13,7 @@ from pathlib import Path
 import opencc
 from pypinyin import Style, pinyin
 
-from ..read import read_file
+from ..read.document import read_file
 
 VARIANTS = ("clean", "trad_pinyin", "doubled", "gbk", "big5", "html")
 _S2T = opencc.OpenCC("s2t")

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .._version import __version__
-from ..read import ReadError, read_file
+from ..read.document import ReadError, read_file
 from ..schema import COST_COUNTERS
 from ..text import normalise
 from .inputs import MAX_LISTED, EvalInputError, load_gold, read_predictions  # noqa: F401 - EvalInputError, load_gold: this module's API too

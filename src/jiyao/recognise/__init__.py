@@ -5,7 +5,7 @@ normalised offsets each value was found at (the hybrid backend's hints).
 """
 from __future__ import annotations
 
-from .. import furniture
+from ..read import furniture
 from ..schema import ExtractedReport, Meeting, Person, Region, found_key
 from . import meeting as mt
 from . import people as pp

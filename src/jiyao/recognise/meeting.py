@@ -7,7 +7,7 @@ from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date i
 from .found import Found
 from .lexicon import CJK, CONVENE, CONVENE_VERBS, ORGANIZER_END, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
 
-from .. import furniture
+from ..read import furniture
 
 # Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"

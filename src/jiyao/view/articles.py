@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..read import Document, ReadError, read_file
-from ..walk import safe_doc_id
+from ..read.document import Document, ReadError, read_file
+from ..read.walk import safe_doc_id
 
 
 class Articles:

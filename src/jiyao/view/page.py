@@ -90,7 +90,7 @@ def _record_panel(rec: dict, vals: list[Value], diff: GoldDiff | None, missed_at
 
 def _missed_spans(doc, diff: GoldDiff) -> tuple[list[Span], dict[int, bool]]:
     """Where the gold values the record missed sit in the article (found with the grounding locator)."""
-    from ..ground import Locator  # only with --gold
+    from ..ground.spans import Locator  # only with --gold
 
     loc, spans, found = Locator(doc), [], {}
     for j, (fld, val) in enumerate(diff.missed):

@@ -15,10 +15,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import logs, settings
-from .settings import Backend, Mode, Strategy
-from ._version import __version__
-from .endpoint import EndpointConfig
+from .. import logs, settings
+from ..settings import Backend, Mode, Strategy
+from .._version import __version__
+from ..agent.endpoint import EndpointConfig
 
 # The pipeline, recognisers and LLM stack are imported inside the commands that use them:
 # `jiyao --help` and `jiyao --version` load none of them.
@@ -78,13 +78,13 @@ def extract(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-    from .cache import Cache
-    from .inputs import InputError, count_items, iter_items, parse_shard
-    from .pipeline import ConfigError, Extractor
-    from .policy import Policy, PolicyError
-    from .records import OutputError, OutputLocked, RecordWriter, StreamWriter
-    from .run import run_offline
-    from .walk import stdin_article
+    from ..agent.cache import Cache
+    from ..read.inputs import InputError, count_items, iter_items, parse_shard
+    from ..run.extractor import ConfigError, Extractor
+    from ..agent.policy import Policy, PolicyError
+    from ..run.records import OutputError, OutputLocked, RecordWriter, StreamWriter
+    from ..run.folder import run_offline
+    from ..read.walk import stdin_article
 
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens, rpm=rpm, tpm=tpm,
@@ -165,7 +165,7 @@ def _summary(stats, writer, output, wall: float, to_stdout: bool) -> None:
 
 
 async def _run(items, writer, extractor, concurrency, on_done):
-    from .run import run
+    from ..run.folder import run
 
     try:
         return await run(items, writer, extractor, concurrency, on_done)
@@ -182,8 +182,8 @@ def eval_cmd(
     fail_under: list[str] = typer.Option([], "--fail-under", help="Exit 1 when strict F1 is below: 0.90 (overall) or FIELD=0.95; repeatable."),
 ):
     """Score records against gold: strict and partial P/R/F1 per field with 95% bootstrap intervals."""
-    from .eval import gate
-    from .eval import report as rp
+    from ..eval import gate
+    from ..eval import report as rp
 
     try:
         gates = gate.parse(fail_under)
@@ -228,7 +228,7 @@ def eval_cmd(
     if report:
         try:
             if articles:  # the span viewer beside the report; report.html links each article to it
-                from .view.page import build as build_view
+                from ..view.page import build as build_view
                 build_view(pred[0], articles, Path(report) / "view.html", gold)
                 rep["systems"][0]["viewer"] = "view.html"
             written = rp.write(rep, report)
@@ -251,7 +251,7 @@ def view(
     gold: Optional[Path] = typer.Option(None, help="Gold folder: show missed and spurious values in place."),
 ):
     """One self-contained HTML page: each article with every evidence span highlighted, the record beside it."""
-    from .view.page import build
+    from ..view.page import build
 
     if not records.is_file():
         err.print(f"error: not found: {records}", markup=False)
@@ -269,7 +269,7 @@ def export(
     articles: Optional[Path] = typer.Option(None, help="Article folder: evidence rows carry the original characters of each span."),
 ):
     """Flat tables for pandas, DuckDB, R or Stata: meetings, participants, upstream_meetings, slogans, evidence, people."""
-    from .view.export import FORMATS, export as run_export
+    from ..view.export import FORMATS, export as run_export
 
     if format not in FORMATS:
         err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}", markup=False)
@@ -288,7 +288,7 @@ def export(
 @app.command()
 def schema():
     """Print the JSON Schema of a record (the MeetingReport of docs/record-format.md)."""
-    from .schema import MeetingReport
+    from ..schema import MeetingReport
 
     print(json.dumps(MeetingReport.model_json_schema(), ensure_ascii=False, indent=2))
 
@@ -300,17 +300,17 @@ def noisy(
     gold: Optional[Path] = typer.Option(None, help="Only articles with a gold record here."),
 ):
     """Generate noisy variants of the gold articles (same gold) for a robustness report."""
-    from .eval.noise import make
+    from ..eval.noise import make
 
     ids = {p.stem for p in gold.glob("*.json")} if gold else None
     counts = make(articles, output, ids)
     Console().print(json.dumps(counts, ensure_ascii=False))
 
 
-from .batch_cli import app as _batch_app  # noqa: E402 - registered after the commands above
-from .distributed_cli import distributed as _distributed  # noqa: E402
+from .batch import app as _batch_app  # noqa: E402 - registered after the commands above
+from .distributed import distributed as _distributed  # noqa: E402
 
-from .calibrate_cli import calibrate_cmd  # noqa: E402
+from .calibrate import calibrate_cmd  # noqa: E402
 
 app.add_typer(_batch_app, name="batch")
 app.command("distributed")(_distributed)

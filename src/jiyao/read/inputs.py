@@ -13,7 +13,7 @@ from itertools import chain
 from dataclasses import dataclass
 from pathlib import Path
 
-from .read import Document, ReadError, document, from_text, read_bytes
+from .document import Document, ReadError, document, from_text, read_bytes
 from .walk import iter_articles, origin_key, safe_doc_id
 
 TABLE_SUFFIXES = (".jsonl", ".parquet")

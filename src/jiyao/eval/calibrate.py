@@ -16,19 +16,19 @@ import asyncio
 from pathlib import Path
 
 
-from .agent import ModelView, fused_record, pointer_sources  # noqa: F401 - ModelView names the Sample type
-from .eval.metrics import paired_difference
-from .eval.reliability import is_right
-from .eval.report import load_gold
-from .eval.score import FIELDS, micro_f1, score_set
-from .ground import ground
-from .endpoint import LLMError
-from .pipeline import Extractor
-from .policy import DEFAULT_SCORES, FieldPolicy, Policy, modes_for
-from .inputs import iter_items
-from .read import Document, ReadError
-from .recognise import recognise
-from .schema import ExtractedReport
+from ..agent.fuse import ModelView, fused_record, pointer_sources  # noqa: F401 - ModelView names the Sample type
+from .metrics import paired_difference
+from .reliability import is_right
+from .report import load_gold
+from .score import FIELDS, micro_f1, score_set
+from ..ground.spans import ground
+from ..agent.endpoint import LLMError
+from ..run.extractor import Extractor
+from ..agent.policy import DEFAULT_SCORES, FieldPolicy, Policy, modes_for
+from ..read.inputs import iter_items
+from ..read.document import Document, ReadError
+from ..recognise import recognise
+from ..schema import ExtractedReport
 
 Sample = tuple[Document, ExtractedReport, "ModelView | None"]
 

@@ -18,12 +18,12 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from .inputs import Item
-from .endpoint import EndpointFatal, LLMError
-from .pipeline import Extractor, RunStats
-from .read import ReadError
+from ..read.inputs import Item
+from ..agent.endpoint import EndpointFatal, LLMError
+from .extractor import Extractor, RunStats
+from ..read.document import ReadError
 from .records import RecordWriter
-from .schema import MeetingReport, Origin
+from ..schema import MeetingReport, Origin
 
 OnDone = Callable[[str, bool], None]
 

@@ -11,8 +11,8 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from . import settings
-from .batch_remote import MAX_REQUESTS
+from .. import settings
+from ..run.batch_remote import MAX_REQUESTS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   context_settings={"show_default": True},
@@ -29,14 +29,14 @@ _PROMPTS = typer.Option(None, "--prompts", help="Prompt folder (as for extract);
 
 
 def _endpoint(**options):
-    from .llm import EndpointConfig  # here, not at import: `jiyao --help` loads no LLM stack
+    from ..agent.llm import EndpointConfig  # here, not at import: `jiyao --help` loads no LLM stack
 
     return EndpointConfig.from_env(**options)
 
 
 def _extractor(backend: str, model, base_url, api_key, mode, prompts, temperature=settings.TEMPERATURE,
                max_tokens=settings.MAX_TOKENS):
-    from .pipeline import ConfigError, Extractor
+    from ..run.extractor import ConfigError, Extractor
 
     # a batch never calls the endpoint from here: a model name is all the Extractor needs
     cfg = _endpoint(model=model, base_url=base_url, api_key=api_key, mode=mode,
@@ -63,7 +63,7 @@ def prepare(
     max_requests: int = typer.Option(MAX_REQUESTS, help="Requests per file (one file = one batch); more go to OUTPUT-00002.jsonl, …"),
 ):
     """Write one request line per article (per chunk of a long article): the requests extract would send."""
-    from .batch import prepare as run_prepare
+    from ..run.batch import prepare as run_prepare
 
     ex = _extractor(backend, model, base_url, api_key, mode, prompts, temperature, max_tokens)
     stats = asyncio.run(run_prepare(paths, output, ex, max(1, max_requests)))
@@ -81,7 +81,7 @@ def submit(
     base_url: Optional[str] = _BASE_URL, api_key: Optional[str] = _API_KEY,
 ):
     """Upload each REQUESTS file and create a batch over it; prints one batch id a line."""
-    from .batch_remote import submit as run_submit
+    from ..run.batch_remote import submit as run_submit
 
     cfg = _endpoint(base_url=base_url, api_key=api_key)
     for path in requests:
@@ -97,7 +97,7 @@ def status(
     base_url: Optional[str] = _BASE_URL, api_key: Optional[str] = _API_KEY,
 ):
     """Print a batch's status (JSON); with --download, fetch its results once it is done."""
-    from .batch_remote import DONE, status as run_status
+    from ..run.batch_remote import DONE, status as run_status
 
     cfg = _endpoint(base_url=base_url, api_key=api_key)
     info = run_status(batch_id, cfg, download)
@@ -117,8 +117,8 @@ def collect(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any article failed."),
 ):
     """Records from a batch's results: validated, grounded and completed by the recognisers as extract does."""
-    from .batch import collect as run_collect, results_model
-    from .records import OutputLocked, RecordWriter
+    from ..run.batch import collect as run_collect, results_model
+    from ..run.records import OutputLocked, RecordWriter
 
     ex = _extractor(backend, model or results_model(results) or "batch", base_url, api_key, mode, prompts)
     try:

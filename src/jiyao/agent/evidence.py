@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 
-from .read import Document
-from .recognise import region
-from .recognise.lexicon import CHAIR_RE, CREDIT_WORDS, RELAY, SPEAKER_RE  # the recognisers' word lists, defined once
-from .recognise.mentions import slogans as quoted_slogans
+from ..read.document import Document
+from ..recognise import region
+from ..recognise.lexicon import CHAIR_RE, CREDIT_WORDS, RELAY, SPEAKER_RE  # the recognisers' word lists, defined once
+from ..recognise.mentions import slogans as quoted_slogans
 
 
-from .text import normalise_value
+from ..text import normalise_value
 
 _SENTENCE_END = re.compile(r"[。!?！？\n]")
 _CLAUSE_END = re.compile(r"[,，;；。!?！？\n()（）]")

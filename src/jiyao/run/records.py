@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from .resume import ResumeIndex
-from .schema import MeetingReport, Origin
+from ..schema import MeetingReport, Origin
 
 # every record line starts so (model_dump_json writes fields in schema order)
 RECORD_PREFIX = b'{"schema_version":'

@@ -11,8 +11,8 @@ from importlib.resources import files
 import jinja2
 import yaml
 
-from .schema import ExtractedReport
-from .text import keyed, normalise, value_key
+from ..schema import ExtractedReport
+from ..text import keyed, normalise, value_key
 
 
 class PromptError(ValueError):

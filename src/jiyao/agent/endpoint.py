@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import settings
+from .. import settings
 
 # json: response_format json_object + the schema in the prompt, for servers without json_schema
 # (llama-cpp-python's server, older Ollama).

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .read import ARTICLE_SUFFIXES
+from .document import ARTICLE_SUFFIXES
 
 _SAFE = re.compile(r"[^\w.\-]+")
 

@@ -37,8 +37,8 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from .endpoint import MODE_NAMES, CallStats, EndpointConfig, EndpointFatal, LLMError  # noqa: F401 - re-exported
 from .limits import Allowance, Breaker, RateLimits, RetryBudget
-from .answer_check import answer_problems
-from .schema import ISO_DATE, MEETING_DATE, ExtractedReport
+from ..ground.checks import answer_problems
+from ..schema import ISO_DATE, MEETING_DATE, ExtractedReport
 
 MODES = {name: getattr(instructor.Mode, name.upper()) for name in MODE_NAMES}
 _PLACEHOLDER = "\x00jiyao-user-messages\x00"

@@ -15,20 +15,20 @@ import typing
 
 from pydantic import BaseModel
 
-from .agent import ModelView, fused_record
-from .cache import Cache, cache_key
-from .endpoint import EndpointConfig, EndpointFatal, LLMError
-from .ground import Locator, ground, to_record
-from .limits import Allowance, RetryBudget
-from .policy import Policy
-from .prompting import load as load_prompts
-from .read import Document
-from .recognise import recognise
-from .schema import ExtractedReport, MeetingReport, Usage
-from .settings import BACKENDS, CONCURRENCY, RETRY_BUDGET, STRATEGIES, resolve_backend
+from ..agent.fuse import ModelView, fused_record
+from ..agent.cache import Cache, cache_key
+from ..agent.endpoint import EndpointConfig, EndpointFatal, LLMError
+from ..ground.spans import Locator, ground, to_record
+from ..agent.limits import Allowance, RetryBudget
+from ..agent.policy import Policy
+from ..agent.prompting import load as load_prompts
+from ..read.document import Document
+from ..recognise import recognise
+from ..schema import ExtractedReport, MeetingReport, Usage
+from ..settings import BACKENDS, CONCURRENCY, RETRY_BUDGET, STRATEGIES, resolve_backend
 
 if typing.TYPE_CHECKING:
-    from .llm import LLMClient
+    from ..agent.llm import LLMClient
 
 CHUNK_CHARS = 6000  # longer articles go to the model in paragraph-aligned chunks
 
@@ -76,7 +76,7 @@ class Extractor:
     @property
     def client(self) -> "LLMClient":
         if self._client is None:
-            from .llm import LLMClient  # openai + instructor: imported only when an endpoint is used
+            from ..agent.llm import LLMClient  # openai + instructor: imported only when an endpoint is used
             self._client = LLMClient(self.endpoint, self._budget)
         return self._client
 
@@ -124,7 +124,7 @@ class Extractor:
         """The model's grounded answer (and the pointers grounding dropped) under this strategy."""
         loc = loc or Locator(doc)
         if self.strategy == "focused":
-            from .questions import ask_focused
+            from ..agent.questions import ask_focused
             return await ask_focused(self, doc, rules, loc, usage, warnings)
         hints = await asyncio.to_thread(_hints, rules, loc)
         answers = await self._ask_chunks(doc, loc, hints, usage, warnings)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .decode import DecodeError, decode
 from .furniture import find_article
-from .text import Normalised, normalise
+from ..text import Normalised, normalise
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
 MAX_BYTES = 8 * 1024 * 1024  # no news article is larger; a bigger file is refused with a clear error

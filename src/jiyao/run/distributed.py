@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .inputs import ID_COLUMNS, InputError, Item, _row_item, iter_items
+from ..read.inputs import ID_COLUMNS, InputError, Item, _row_item, iter_items
 
 if TYPE_CHECKING:
-    from .llm import EndpointConfig
+    from ..agent.llm import EndpointConfig
 
-from .settings import PARTITION_SIZE
+from ..settings import PARTITION_SIZE
 MANIFEST = "_jiyao_partitions.json"
 TABLE_SUFFIXES = {".jsonl": "jsonl", ".parquet": "parquet"}  # article tables, as for extract
 
@@ -153,9 +153,9 @@ def process(part: Partition, out: str, opts: Options) -> dict:
 
 async def _extract(items: Iterator[Item], writer, opts: Options) -> dict:
     """run.run over one partition, with this worker's own Extractor."""
-    from .llm import EndpointConfig
-    from .pipeline import Extractor
-    from .run import run as run_items
+    from ..agent.llm import EndpointConfig
+    from .extractor import Extractor
+    from .folder import run as run_items
 
     ex = Extractor(opts.backend, opts.endpoint or EndpointConfig(), None, concurrency=opts.concurrency,
                    prompts_dir=opts.prompts_dir)

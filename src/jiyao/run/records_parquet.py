@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .schema import MeetingReport
+from ..schema import MeetingReport
 
 
 def _arrow_type(annotation):

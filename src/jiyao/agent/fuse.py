@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .eval.score import FIELDS, key
+from ..eval.score import FIELDS, key
 from .evidence import Evidence
-from .ground import Locator, to_record
+from ..ground.spans import Locator, to_record
 from .policy import Policy
-from .read import Document
-from .schema import Confidence, ExtractedReport, Meeting, MeetingReport, Override, Person, Source, Usage
+from ..read.document import Document
+from ..schema import Confidence, ExtractedReport, Meeting, MeetingReport, Override, Person, Source, Usage
 
 ALL_FIELDS = frozenset(FIELDS)
 _MEETING_SCALARS = ("name", "date", "time_of_day", "format", "venue", "region", "organizer")

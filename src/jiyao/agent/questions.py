@@ -18,15 +18,15 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .agent import ModelView
+from .fuse import ModelView
 from .evidence import ATTEND_RE
-from .ground import Locator, ground
-from .read import Document
-from .recognise.lexicon import ANY_CREDIT_WORD, NOT_OUTLETS, RELAY, TITLE_ENDINGS  # defined once there
-from .recognise.people import split_name
+from ..ground.spans import Locator, ground
+from ..read.document import Document
+from ..recognise.lexicon import ANY_CREDIT_WORD, NOT_OUTLETS, RELAY, TITLE_ENDINGS  # defined once there
+from ..recognise.people import split_name
 
 
-from .schema import ExtractedReport, Meeting, Person, Source, Usage
+from ..schema import ExtractedReport, Meeting, Person, Source, Usage
 
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 _TITLE_WORD = re.compile("|".join(map(re.escape, TITLE_ENDINGS)))
@@ -136,7 +136,7 @@ def _source_question(rules: ExtractedReport, sentences: list[str]) -> list[Quest
 async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Locator, usage: Usage,
                       warnings: list[str]) -> tuple[ModelView, list[str]]:
     """Ask each planned question; the answers, grounded, are the model's view of the asked fields."""
-    from .pipeline import _merge
+    from ..run.extractor import _merge
 
     questions = plan(rules, doc)
     if not questions:

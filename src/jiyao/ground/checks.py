@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .recognise import region
-from .schema import ExtractedReport
-from .text import normalise_value, value_key
+from ..recognise import region
+from ..schema import ExtractedReport
+from ..text import normalise_value, value_key
 
 # Below the gazetteer's counties: a region of this kind is grounded by its full name only (SPEC v1.1).
 TOWN_SUFFIXES = ("街道", "镇", "乡")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .llm import EndpointConfig
+    from ..agent.llm import EndpointConfig
 
 URL = "/v1/chat/completions"
 MAX_REQUESTS = 50_000  # OpenAI's cap on requests per batch

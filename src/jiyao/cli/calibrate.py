@@ -8,8 +8,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import settings
-from .settings import Mode, Strategy
+from .. import settings
+from ..settings import Mode, Strategy
 
 
 def calibrate_cmd(
@@ -27,10 +27,10 @@ def calibrate_cmd(
     cache: Optional[Path] = typer.Option(None, help="SQLite response cache (a re-run costs no calls)."),
 ):
     """Measure on a labelled set how to fuse the rules and a model; write a fusion policy."""
-    from . import calibrate
-    from .cache import Cache
-    from .endpoint import EndpointConfig
-    from .pipeline import ConfigError, Extractor
+    from ..eval import calibrate
+    from ..agent.cache import Cache
+    from ..agent.endpoint import EndpointConfig
+    from ..run.extractor import ConfigError, Extractor
 
     err = Console(stderr=True)
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,

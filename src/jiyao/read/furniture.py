@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .furniture_lines import FURNITURE, kind, title_bounds
-from .text import Normalised
+from ..text import Normalised
 
 __all__ = ["FURNITURE", "Page", "find_article", "kind", "title_bounds"]
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .batch_remote import MAX_BYTES, MAX_REQUESTS, URL
-from .inputs import iter_items
-from .llm import _REASKABLE, CallStats, LLMError, _completion_json, _prune, _Request
-from .pipeline import Extractor, RunStats
-from .read import ReadError
-from .schema import ExtractedReport
+from ..read.inputs import iter_items
+from ..agent.llm import _REASKABLE, CallStats, LLMError, _completion_json, _prune, _Request
+from .extractor import Extractor, RunStats
+from ..read.document import ReadError
+from ..schema import ExtractedReport
 
 NO_REASK = "batch answers are not re-asked; values not in the article are dropped"
 
@@ -240,7 +240,7 @@ def _parse(request: _Request, body: dict, contains, stats: CallStats) -> tuple[E
 async def collect(results: Iterable[str | Path], articles: Iterable[str | Path], writer, extractor: Extractor,
                   on_done=None) -> RunStats:
     """Records for ARTICLES from the batch RESULTS, through the online run loop (resume, errors)."""
-    from .run import run
+    from .folder import run
 
     index = ResultIndex(results)
     extractor._client = _Replay(index, extractor.endpoint.resolved_mode())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from .schema import ISO_DATE, MEETING_DATE
+from ..schema import ISO_DATE, MEETING_DATE
 
 # Days before the publication date that a relative day word means (昨日 = the day before).
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "当天": 0, "当日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}

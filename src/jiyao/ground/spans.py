@@ -10,12 +10,12 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from .answer_check import checked_admin_code, full_region_name, person_names, region_mention
-from .ground_dates import date_span
-from .read import Document
-from .recognise.meeting import COMPOSED_NAME
-from .schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, found_key
-from .text import QUOTE_PAIRS, keyed, value_key
+from .checks import checked_admin_code, full_region_name, person_names, region_mention
+from .dates import date_span
+from ..read.document import Document
+from ..recognise.meeting import COMPOSED_NAME
+from ..schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, found_key
+from ..text import QUOTE_PAIRS, keyed, value_key
 
 
 class Locator:

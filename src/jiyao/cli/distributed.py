@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from . import settings
+from .. import settings
 
 err = Console(stderr=True)
 
@@ -31,9 +31,9 @@ def distributed(
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any article failed."),
 ):
     """Extract on a Dask cluster: the same records as extract, one part file per partition. Needs pip install 'jiyao[dask]'."""
-    from . import distributed as dist
-    from .endpoint import EndpointConfig
-    from .pipeline import ConfigError, Extractor
+    from ..run import distributed as dist
+    from ..agent.endpoint import EndpointConfig
+    from ..run.extractor import ConfigError, Extractor
 
     try:
         import dask.distributed  # noqa: F401

@@ -1,0 +1,1 @@
+"""The agent: the model endpoint, prompts, questions, evidence and the fusion of rules and model."""

@@ -1,0 +1,1 @@
+"""Reading: bytes → Document (encodings, HTML, page furniture), folders and article tables."""
