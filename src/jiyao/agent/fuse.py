@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..eval.score import FIELDS, key
+from ..fields import FIELDS, key
 from .evidence import Evidence
 from ..ground.spans import Locator, to_record
 from .policy import Policy

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..eval.score import FIELDS, LISTS, SCALARS
+from ..fields import FIELDS, LISTS, SCALARS
 
 POLICY_VERSION = 1
 SOURCES = ("rules", "model", "both")

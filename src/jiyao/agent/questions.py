@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from .fuse import ModelView
+from .merge import merge_answers
 from .evidence import ATTEND_RE
 from ..ground.spans import Locator, ground
 from ..read.document import Document
@@ -136,8 +137,6 @@ def _source_question(rules: ExtractedReport, sentences: list[str]) -> list[Quest
 async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Locator, usage: Usage,
                       warnings: list[str]) -> tuple[ModelView, list[str]]:
     """Ask each planned question; the answers, grounded, are the model's view of the asked fields."""
-    from ..run.extractor import _merge
-
     questions = plan(rules, doc)
     if not questions:
         return ModelView(ExtractedReport(), frozenset()), []
@@ -146,7 +145,7 @@ async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Loc
                for q in questions]
     # each answer is read only for the fields its question asked
     kept = [_only(a, q.fields) for a, q in zip(answers, questions)]
-    g = ground(_merge(kept), doc, loc)
+    g = ground(merge_answers(kept), doc, loc)
     return ModelView(g.report, frozenset().union(*(q.fields for q in questions)), partial=True), g.dropped
 
 

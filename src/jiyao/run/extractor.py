@@ -16,6 +16,7 @@ import typing
 from pydantic import BaseModel
 
 from ..agent.fuse import ModelView, fused_record
+from ..agent.merge import merge_answers
 from ..agent.cache import Cache, cache_key
 from ..agent.endpoint import EndpointConfig, EndpointFatal, LLMError
 from ..ground.spans import Locator, ground, to_record
@@ -105,7 +106,7 @@ class Extractor:
             return await self._hybrid(doc, loc, usage, warnings)
         answers = await self._ask_chunks(doc, loc, None, usage, warnings)
         usage.latency_s = round(usage.latency_s, 3)
-        return await asyncio.to_thread(to_record, doc, _merge(answers), usage, warnings, loc)
+        return await asyncio.to_thread(to_record, doc, merge_answers(answers), usage, warnings, loc)
 
     async def _hybrid(self, doc: Document, loc: Locator, usage: Usage, warnings: list[str]) -> MeetingReport:
         """The recognisers' grounded candidates and the model's grounded answer, fused by the
@@ -128,7 +129,7 @@ class Extractor:
             return await ask_focused(self, doc, rules, loc, usage, warnings)
         hints = await asyncio.to_thread(_hints, rules, loc)
         answers = await self._ask_chunks(doc, loc, hints, usage, warnings)
-        g = await asyncio.to_thread(ground, _merge(answers), doc, loc)
+        g = await asyncio.to_thread(ground, merge_answers(answers), doc, loc)
         return ModelView(g.report), g.dropped
 
     async def _ask_chunks(self, doc: Document, loc: Locator, hints: str | None, usage: Usage,
@@ -215,31 +216,3 @@ def _chunks(text: str) -> list[str]:
     if cur:
         chunks.append(cur)
     return chunks
-
-
-def _merge(answers: list[ExtractedReport]) -> ExtractedReport:
-    """Chunks' answers in article order: first non-null scalars, lists united without repeats."""
-    if len(answers) == 1:
-        return answers[0]
-    out = answers[0].model_copy(deep=True)
-    for a in answers[1:]:
-        out.headline = out.headline or a.headline
-        if out.meeting is None:
-            out.meeting = a.meeting
-        for f in ("reporters", "photographers", "editors"):
-            cur = getattr(out.source, f)
-            cur.extend(x for x in getattr(a.source, f) if x not in cur)
-        out.source.outlet = out.source.outlet or a.source.outlet
-        out.source.published_date = out.source.published_date or a.source.published_date
-        names = {p.name: p for p in out.people}
-        for p in a.people:
-            if p.name in names:
-                q = names[p.name]
-                q.titles += [t for t in p.titles if t not in q.titles]
-                q.roles = sorted(set(q.roles) | set(p.roles))
-            else:
-                out.people.append(p); names[p.name] = p
-        out.upstream_meetings += [x for x in a.upstream_meetings if x not in out.upstream_meetings]
-        out.slogans += [x for x in a.slogans if x not in out.slogans]
-        out.directives += a.directives
-    return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..eval.score import LISTS, SCALARS, key
+from ..fields import LISTS, SCALARS, key
 from .values import Value
 
 # scorer field → (pointer of the predicted value, path in the record)
