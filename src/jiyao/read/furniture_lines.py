@@ -142,7 +142,8 @@ def kind(line: str) -> str:
     if ((n >= 20 and sentence) or n >= 60) and len(_CJK.findall(s)) >= 0.4 * n:
         return "prose"
     if re.fullmatch(r"[\d\s年月日时分:./\-]+", s):
-        return "other"  # a bare date or time
+        # a bare date with its year is the page's stamp (source reads it); a bare time is nothing
+        return "meta" if re.search(r"\d{4}\s*[-./年]\s*\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}", s) else "other"
     a, b = title_bounds(s)
     t = s[a:b]
     if _site_like(t) or (len(t) <= 8 and t.endswith(COLUMN_ENDINGS)):

@@ -135,11 +135,38 @@ def outlet(text: str) -> str | None:
 _META_DATE = re.compile(rf"(?<!\d){_DATE}")
 
 
+# A date line of the page's head without a label (R3-6 in PATTERNS.md): a bare `2023-08-22` or
+# `2022年01月04日 10:12` above or under the title, the title and its stamp on one line (`…会议 2023-08-22
+# 10:13:05`), a stamp with a view count (`2018-08-30 16:50:50 28`), a column and a province around it
+# (`政务 2024-12-28 12:34 上海`), an app's name before it (`某某融媒 2024/8/30 9:58:03`), day first
+# (`20.04.2016 13:06`). No sentence punctuation on the line; the date ends it or only a time, a count
+# or a short word follows.
+_TIME = r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+_HEAD_DATE = re.compile(rf"(?:^|\s){_DATE}日?{_TIME}(?:\s+(?:\d{{1,7}}|[{CJK}]{{1,6}}))?\s*$")
+_DAY_FIRST = re.compile(rf"(?:^|\s)(\d{{1,2}})\.(\d{{1,2}})\.(\d{{4}}){_TIME}\s*$")
+_HEAD_LINES = 8  # the page's head: the first non-blank lines above the body, where the title and its stamp stand
+
+
+def _head_date(text: str) -> tuple[int, int, int] | None:
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:_HEAD_LINES]
+    for ln in lines:
+        if re.search(r"[。,;!?]", ln):
+            return None  # the body has begun: a date under it signs a notice, it is no page stamp
+        if len(ln) > 60:
+            continue
+        if m := _HEAD_DATE.search(ln):
+            return int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if m := _DAY_FIRST.search(ln):
+            return int(m.group(3)), int(m.group(2)), int(m.group(1))
+    return None
+
+
 def published_date(text: str, page_date: str | None = None) -> str | None:
     m = _PUBDATE.search(text) or next((d for ln in text.split("\n") if len(ln) <= 120 and PAGE_META_RE.search(ln)
                                         for d in [_META_DATE.search(ln)] if d), None)
-    if m:
-        y, mo, d = map(int, m.groups())
+    ymd = tuple(map(int, m.groups())) if m else _head_date(text)
+    if ymd:
+        y, mo, d = ymd
         if 1 <= mo <= 12 and 1 <= d <= 31:
             return f"{y:04d}-{mo:02d}-{d:02d}"
     return page_date

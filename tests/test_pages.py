@@ -1,0 +1,71 @@
+"""Shapes that fresh real pages still broke (issue 18, round three), one test per rule, each on a
+short article written for it in our own words (invented people, real places): headlines, meeting
+names, outlets, credits, dates and times, regions, people and relayed meetings."""
+import pytest
+
+from jiyao.read.document import from_text
+from jiyao.recognise.source import published_date
+from jiyao.run.extractor import Extractor
+
+
+def _rec(text: str):
+    return Extractor("offline").extract_offline(from_text(text, "x"))
+
+
+def _when(text: str):
+    m = _rec(text).meeting
+    return m.date, m.time_of_day
+
+
+# --- date and time of day ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("when, tod", [
+    ("7月20日中午", "中午"), ("7月20日凌晨", "上午"), ("7月20日晚", "晚上"),       # the words (SPEC v1.2)
+    ("7月20日15时", "下午"), ("7月20日8:30", "上午"), ("7月20日十二时", "中午"),   # a clock time alone
+    ("7月20日19时30分", "晚上"), ("7月20日(星期一)下午3:00", "下午"),            # a weekday between
+    ("7月20日上午11:30", "上午"),                                                  # the word wins
+])
+def test_time_of_day_from_words_and_clock_times(when, tod):
+    assert _when(f"{when},县委常委会召开会议。县委书记邹和平主持会议。") == ("--07-20", tod)
+
+
+def test_a_dateline_s_date_is_not_the_meeting_s():
+    text = "某某网5月18日讯(通讯员 罗明华)5月17日下午,板桥镇召开防汛工作会议。镇党委书记龚立新主持会议。"
+    assert _when(text) == ("--05-17", "下午")
+
+
+@pytest.mark.parametrize("published, expected", [("2022-01-04", "2021-12-30"), ("2022-05-04", "2021-12-30"),
+                                                 ("2021-12-31", "2021-12-30")])
+def test_the_year_is_that_of_the_latest_such_date_not_after_publication(published, expected):
+    text = f"县委常委会召开会议\n发布时间:{published}\n12月30日,县委常委会召开会议。县委书记邹和平主持会议。"
+    assert _when(text)[0] == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("2022年01月04日 10:12", "2022-01-04"),          # a stamp under the title
+    ("20.04.2016 13:06", "2016-04-20"),              # day first
+    ("时政 2024-12-28 12:34 上海", "2024-12-28"),     # a column and a province around it
+    ("2018-08-30 16:50:50 28", "2018-08-30"),         # a view count after it
+    ("某某融媒 2024/8/30 9:58:03", "2024-08-30"),     # an app's name before it
+])
+def test_the_publication_date_from_an_unlabelled_stamp_in_the_page_head(line, expected):
+    text = f"县委常委会召开会议\n{line}\n12月27日,县委常委会召开会议。县委书记邹和平主持会议。"
+    assert published_date(text) == expected
+    assert _rec(text).source.published_date == expected  # and grounded where the page writes it
+
+
+def test_a_stamp_on_the_title_line_or_above_it_dates_the_page():
+    text = "板桥镇召开防汛工作会议 2023-08-22 10:13:05\n8月21日,板桥镇召开防汛工作会议。镇党委书记龚立新主持会议。"
+    assert (_rec(text).source.published_date, _when(text)[0]) == ("2023-08-22", "2023-08-21")
+    text = "2023-08-22\n板桥镇召开防汛工作会议\n8月21日,板桥镇召开防汛工作会议。镇党委书记龚立新主持会议。"
+    r = _rec(text)
+    assert (r.headline, r.source.published_date, r.meeting.date) == ("板桥镇召开防汛工作会议", "2023-08-22", "2023-08-21")
+
+
+def test_a_dated_sentence_in_the_body_is_no_page_stamp():
+    assert published_date("县委常委会召开会议\n2022年1月4日,县委常委会召开会议。") is None
+
+
+def test_a_notice_s_signature_date_is_no_page_stamp():
+    text = "关于做好汛期安全工作的通告\n为做好汛期安全工作,现通告如下:\n一、加强巡查。\n特此通告。\n某某县防汛办\n2022年6月1日"
+    assert published_date(text) is None
