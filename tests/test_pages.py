@@ -69,3 +69,47 @@ def test_a_dated_sentence_in_the_body_is_no_page_stamp():
 def test_a_notice_s_signature_date_is_no_page_stamp():
     text = "关于做好汛期安全工作的通告\n为做好汛期安全工作,现通告如下:\n一、加强巡查。\n特此通告。\n某某县防汛办\n2022年6月1日"
     assert published_date(text) is None
+
+
+# --- headline ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("title_line", ["县十五届人大常委会第三十次会议胜利召开 |", "| 县十五届人大常委会第三十次会议胜利召开 | ||",
+                                        "县十五届人大常委会第三十次会议胜利召开 2023-05-10 09:12:40"])
+def test_pipes_and_a_stamp_around_the_title_are_not_the_headline(title_line):
+    text = f"{title_line}\n来源:县人大办\n5月9日,县十五届人大常委会第三十次会议召开。县人大常委会主任魏长林主持会议。"
+    assert _rec(text).headline == "县十五届人大常委会第三十次会议胜利召开"
+
+
+def test_a_forum_post_header_is_no_title():
+    text = "河畔小编 发表于 2023-8-22 10:13\n8月21日,板桥镇召开防汛工作会议。镇党委书记龚立新主持会议并讲话。"
+    r = _rec(text)
+    assert (r.headline, r.source.published_date) == (None, "2023-08-22")
+
+
+@pytest.mark.parametrize("first_line", ["近日,板桥镇召开防汛工作会议", "为进一步做好防汛工作,", "据平山县消息,板桥镇召开防汛工作会议",
+                                        "镇党委书记龚立新讲话", "会议现场", "记者 邓小川", "本篇文章215字,读完约1分钟"])
+def test_an_opening_sentence_a_caption_or_a_byline_is_no_title(first_line):
+    text = f"{first_line}\n5月17日下午,板桥镇召开防汛工作会议。镇党委书记龚立新主持会议并讲话,要求各村做好准备。"
+    assert _rec(text).headline is None
+
+
+def test_a_document_title_wrapped_after_its_issuing_body_is_one_headline():
+    text = ("平山县人民政府办公室\n\n关于印发平山县森林防火应急预案的通知\n\n各乡镇人民政府,县政府各部门:\n\n"
+            "《平山县森林防火应急预案》已经县政府研究同意,现印发给你们,请认真贯彻落实。\n")
+    assert _rec(text).headline == "平山县人民政府办公室关于印发平山县森林防火应急预案的通知"
+
+
+def test_a_labelled_title_row_names_the_title():
+    # a disclosure table's 标  题 row, and a content farm's trailer after the body
+    table = ("索 引 号: 11340000/2023-00112 信息分类: 通知公告\n标  题: 平山县防汛抗旱指挥部关于加强汛期值守的通知\n"
+             "各乡镇、县直各单位:为做好汛期值守工作,现就有关事项通知如下。\n")
+    assert _rec(table).headline == "平山县防汛抗旱指挥部关于加强汛期值守的通知"
+    farm = ("本篇文章188字,读完约1分钟\n\n据平山县消息,5月9日,板桥镇召开防汛工作动员会。镇党委书记龚立新主持会议。\n\n"
+            "来源:某某热线新闻网\n\n标题:板桥镇召开防汛工作动员会\n\n地址:http://example.cn/a/1.html")
+    assert _rec(farm).headline == "板桥镇召开防汛工作动员会"
+
+
+def test_a_breadcrumb_above_a_long_notice_title_is_skipped():
+    text = ("首页 > 通知公告\n平山县防汛抗旱指挥部办公室关于进一步做好强降雨天气防范应对和水库山塘巡查值守的通告\n"
+            "发布时间:2023-06-01 来源:县应急局\n为做好防汛工作,现就有关事项通告如下。")
+    assert _rec(text).headline == "平山县防汛抗旱指挥部办公室关于进一步做好强降雨天气防范应对和水库山塘巡查值守的通告"

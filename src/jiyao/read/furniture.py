@@ -25,10 +25,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .furniture_lines import FURNITURE, kind, title_bounds
+from .furniture_lines import DOCUMENT_ENDINGS, FURNITURE, ISSUER_ENDINGS, TITLE_LABEL, TITLE_MAX, kind, title_bounds
 from ..text import Normalised
 
-__all__ = ["FURNITURE", "Page", "find_article", "kind", "title_bounds"]
+__all__ = ["FURNITURE", "TITLE_LABEL", "Page", "find_article", "kind", "title_bounds"]
 
 _KEEP = ("meta", "credit")  # SPEC: the 来源/发布日期 line and the credits feed `source`, wherever they are
 _CUT = ("comments", "next", "related", "footer")  # after the body: the article is over
@@ -80,11 +80,19 @@ def _joins(first: str, second: str, text: str) -> bool:
     the second part is a short remainder (`精神`), the first ends mid-phrase (`…、`), or the page
     repeats the whole title elsewhere (its <title> line)."""
     whole = "".join((first + second).split())
+    if _issued(first, second) and len(whole) <= TITLE_MAX:
+        return True
     if first == second or len(whole) > 64 or not re.search(r"[\u4e00-\u9fff]", second) \
             or re.search(r"讯$|^(?:本报|本网|记者|通讯员|\d)", second):
         return False
     return len(second) <= 8 or first.endswith(_OPEN_END) or second.startswith(_GOES_ON) \
         or "".join(text.split()).count(whole) >= 2
+
+
+def _issued(first: str, second: str) -> bool:
+    """某某县人民政府办公室 / 关于印发…的通知: a document's title wrapped after its issuing body."""
+    return first.endswith(ISSUER_ENDINGS) and len(first) <= 30 and second.startswith("关于") \
+        and second.endswith(DOCUMENT_ENDINGS)
 
 
 def _body_start(kinds: list[str]) -> int | None:

@@ -23,7 +23,7 @@ FOOTER_WORDS = ("版权所有", "copyright", "©", "icp备", "icp证", "公网�
                 "powered by")
 TOOLBAR_WORDS = ("分享到", "分享至", "打印", "关闭窗口", "关闭本页", "字号", "字体", "收藏", "扫一扫", "返回顶部",
                  "返回首页", "发送给好友", "微信", "微博", "qq空间", "无障碍", "长辈版", "长者模式", "繁体版", "简体版",
-                 "ipv6", "智能问答", "听全文", "用户登录", "立即注册", "展开详细")
+                 "ipv6", "智能问答", "听全文", "用户登录", "立即注册", "展开详细", "读完约", "阅读全文")
 # A site's name (portal banner, outlet header) ends so; a column label (新闻中心, 时政要闻) ends so.
 SITE_ENDINGS = ("网", "网站", "门户", "客户端", "频道", "在线", "人民政府", "融媒")
 _SITE_MARK = re.compile(r"[省市县区州旗镇乡]|中国|人民|政府|新闻|信息|政务|门户|日报|在线|融媒|网站|客户端|频道")
@@ -52,7 +52,18 @@ _DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,
                           r"|[\[(【]\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,2})?[\])】]\s*)")
 _TAG_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")  # a column tag: 【聚焦两会】…
 _PICTURE_SUFFIX = re.compile(r"\s*[(\[](?:图|组图|图文|视频|多图)[)\]]$")  # …会议(图)
-_DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}[\])]?$|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")
+_DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\])]?$"
+                          r"|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")  # …会议 2023-08-22 10:13:05: the page's stamp
+# Pipes a scrape leaves around a title (`…胜利召开 |`, `| …会议 | ||`): table cells and menu bars.
+_LEAD_PIPES = re.compile(r"(?:[|丨]\s*)+")
+_TRAIL_PIPES = re.compile(r"\s*(?:[|丨]\s*)+$")
+# A disclosure table's title row (`标  题: …`) or a content farm's trailer (`标题:…`): it names the title.
+TITLE_LABEL = re.compile(r"\s*标\s*题\s*:\s*")
+# Document titles: an issuing body on one line, `关于…的通知` on the next (one title wrapped after the body).
+ISSUER_ENDINGS = ("人民政府", "政府", "办公室", "委员会", "指挥部", "领导小组", "局", "厅", "委", "院", "中心", "党委",
+                  "党工委", "办事处", "街道", "镇", "乡", "公司", "协会")
+DOCUMENT_ENDINGS = ("通知", "通告", "公告", "决定", "意见", "办法", "方案", "报告", "批复", "函", "规定", "细则", "规则",
+                    "通报", "公示", "预案", "纪要", "请示")
 _STAMP = re.compile(r"^\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*\d{1,2}:\d{2}")  # a publication stamp, not a title
 # `…_某某网`, `… - 某某人民政府`, `…|某某新闻网`: the page's <title> names the site after the article
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|]|\s[-–—]\s)\s*([^_|]{2,24})$")
@@ -77,6 +88,12 @@ def title_bounds(line: str) -> tuple[int, int]:
     """[start, end) of the title proper inside a title line: a leading date (`01.24 `) and a trailing
     date or site name (`_某某网`, ` - 某某县人民政府`) are not part of the headline."""
     a, b = len(line) - len(line.lstrip()), len(line.rstrip())
+    m = _LEAD_PIPES.match(line, a, b) or TITLE_LABEL.match(line, a, b)
+    if m and m.end() < b:
+        a = m.end()
+    m = _TRAIL_PIPES.search(line[a:b])
+    if m and m.start() > 0:
+        b = a + m.start()
     for rx in (_DATE_PREFIX, _TAG_PREFIX):
         m = rx.match(line[a:b])
         if m and b - a - m.end() >= TITLE_MIN:

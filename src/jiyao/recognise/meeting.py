@@ -35,6 +35,7 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     def title_like(s: str) -> bool:
         return 4 <= len(s) <= 64 and "。" not in s and not DATE_RE.match(s) and "讯" not in s[:8] \
             and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 2 \
+            and not _SENTENCE_START.match(s) and not s.endswith(_OPEN_ENDS) and not _CAPTION.match(s) \
             and furniture.kind(s) not in NOT_TITLES
 
     def bounded(o: int, line: str) -> tuple[int, str]:
@@ -45,7 +46,10 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     # the first lines, less the 发布时间/来源 lines and disclosure rows that may sit above the title
     top: list[tuple[int, str]] = []
     for o, line in nonempty[:10]:
-        if len(top) < 4 and furniture.kind(line.strip()) not in _META_KINDS:
+        k = furniture.kind(line.strip())
+        if k in NOT_TITLES and k not in _META_KINDS and top:
+            break  # furniture under a line ends the page's head
+        if len(top) < 4 and k not in NOT_TITLES:
             top.append(bounded(o, line))
     for i, (o, s) in enumerate(top[:3]):
         if not title_like(s):
@@ -53,6 +57,9 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
         if ("·" in s or "|" in s) and i + 1 < len(top) and title_like(top[i + 1][1]):
             continue  # a column banner above the real title
         return Found(s, o)
+    for o, line in nonempty:  # a page that names its title in a labelled row (标  题: …, a trailer's 标题:)
+        if furniture.TITLE_LABEL.match(line) and title_like(bounded(o, line)[1]):
+            return Found(*reversed(bounded(o, line)))
     for o, line in nonempty:
         if len(line) <= 60 and re.search("召开|举行", line):
             o, s = bounded(o, line)
@@ -61,10 +68,17 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     return None
 
 
-# page furniture and the meta and credit lines are never the title (an HTML page's <title> may be the
-# site's name; a text dump the furniture stage found no article in keeps its breadcrumbs)
-_META_KINDS = ("meta", "credit")
+# page furniture, the meta and credit lines and a forum post's header (河畔小编 发表于 2023-8-22 10:13) are
+# never the title (an HTML page's <title> may be the site's name; a text dump the furniture stage found no
+# article in keeps its breadcrumbs)
+_META_KINDS = ("meta", "credit", "post")
 NOT_TITLES = furniture.FURNITURE + _META_KINDS
+# An opening sentence is no title (a page without one has headline null): it starts with a time
+# word and a comma, a content farm's dateline (据某某区消息), or breaks off at a comma; nor is a photo
+# caption above the body (街道党工委书记某某讲话, 会议现场).
+_SENTENCE_START = re.compile(r"^(?:(?:近日|日前|近期|今天|昨天|今日|昨日|当天|上午|下午|晚上)[,\s]|据[^,]{1,12}?(?:消息|介绍|报道))")
+_OPEN_ENDS = (",", "、", ":", ";", "(")
+_CAPTION = re.compile(rf"^(?:会议现场|会场|现场图?|[{CJK}]{{2,20}}?(?:讲话|发言|致辞|作报告|主持会议))$(?<!召开会议)")
 
 
 def _clean_name(raw: str) -> str:
