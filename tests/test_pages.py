@@ -1,9 +1,11 @@
 """Shapes that fresh real pages still broke (issue 18, round three), one test per rule, each on a
 short article written for it in our own words (invented people, real places): headlines, meeting
 names, outlets, credits, dates and times, regions, people and relayed meetings."""
+from pathlib import Path
+
 import pytest
 
-from jiyao.read.document import from_text
+from jiyao.read.document import from_text, read_file
 from jiyao.recognise.source import published_date
 from jiyao.run.extractor import Extractor
 
@@ -113,3 +115,26 @@ def test_a_breadcrumb_above_a_long_notice_title_is_skipped():
     text = ("首页 > 通知公告\n平山县防汛抗旱指挥部办公室关于进一步做好强降雨天气防范应对和水库山塘巡查值守的通告\n"
             "发布时间:2023-06-01 来源:县应急局\n为做好防汛工作,现就有关事项通告如下。")
     assert _rec(text).headline == "平山县防汛抗旱指挥部办公室关于进一步做好强降雨天气防范应对和水库山塘巡查值守的通告"
+
+
+# --- page furniture that names people ------------------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def _page(name: str):
+    return Extractor("offline").extract_offline(read_file(FIXTURES / name))
+
+
+def test_a_teaser_paragraph_under_the_article_gives_no_field():
+    # 新闻推荐 with a paragraph about another meeting after it: its chair and attendees are not people
+    r = _page("teaser_block.txt")
+    assert [p.name for p in r.people] == ["祝明远", "葛丽君", "潘文海"]
+    assert r.source.reporters == ["郑晓楠"]
+
+
+def test_caption_lines_are_not_the_title_and_give_no_field():
+    r = _page("captions.txt")
+    assert r.headline == "鼓楼街道召开一季度工作讲评会"
+    assert r.source.published_date == "2024-04-09"
+    assert [(p.name, p.roles) for p in r.people] == [("梁秋实", ["chair", "speaker"]), ("邢思远", ["speaker"])]

@@ -31,7 +31,7 @@ from ..text import Normalised
 __all__ = ["FURNITURE", "TITLE_LABEL", "Page", "find_article", "kind", "title_bounds"]
 
 _KEEP = ("meta", "credit")  # SPEC: the 来源/发布日期 line and the credits feed `source`, wherever they are
-_CUT = ("comments", "next", "related", "footer")  # after the body: the article is over
+_CUT = ("comments", "next", "related", "teaser", "footer")  # after the body: the article is over
 _DROP_NEAR_TITLE = FURNITURE + ("banner",)
 _RUN_MAX = 3  # more title-like lines in a row than a title, a kicker and a subtitle: a link list
 

@@ -17,6 +17,10 @@ NEXT_WORDS = ("上一篇", "下一篇", "上一条", "下一条", "上一页", "
 RELATED_WORDS = ("相关新闻", "相关阅读", "相关链接", "相关文章", "相关报道", "相关稿件", "延伸阅读", "推荐阅读",
                  "热门推荐", "热点推荐", "新闻推荐", "精彩推荐", "智能推荐", "热门文章", "热门专题", "热点新闻",
                  "猜你喜欢", "友情链接", "图片新闻", "最新文章", "阅读排行", "点击排行", "热门排行", "更多新闻")
+# A teaser block under the article (R3-7): its paragraph reports another meeting, with that meeting's
+# date and people; the article is over, whether a paragraph or a list of links follows.
+TEASER_WORDS = ("新闻推荐", "推荐新闻", "相关推荐", "智能推荐", "推荐阅读", "精彩推荐", "热门推荐", "热点推荐", "相关解读",
+                "猜你喜欢", "往期回顾", "往期推荐")
 FOOTER_WORDS = ("版权所有", "copyright", "©", "icp备", "icp证", "公网安备", "网站标识码", "主办单位", "承办单位",
                 "技术支持", "关于我们", "联系我们", "网站地图", "免责声明", "不得转载", "禁止转载", "produced by",
                 "举报电话", "举报邮箱", "违法和不良信息", "建议使用", "浏览器", "分辨率", "转载请注明", "原创文章",
@@ -33,14 +37,19 @@ _META = re.compile(r"(?:来源|发布时间|发布日期|发稿时间|更新时�
                    r"访问量|浏览量|阅读量|信息来源|文章来源|发布者|摘要|导读)\s*:|\d+\s*次浏览|阅读\s*:"
                    r"|第\s*[A-Z]?\d{1,3}\s*版")  # a digital paper's page header: 某某日报 2019年08月06日 第1版
 _PROVIDED = re.compile(r"由[^,，。]{2,20}?(?:网|报|台|融媒体中心|新闻中心)提供")
-_CREDIT = re.compile(r"^[(\[【]?\s*(?:本条编辑|责任编辑|编辑|责编|记者|全媒体记者|融媒体记者|通讯员|摄影|审核|审稿|"
-                     r"核稿|校对|监制|总监制|撰稿|文/|图/|一审|二审|三审)")
+# a credit line, perhaps bulleted (■记者 某某) or after the outlet's name (红网时刻新闻记者 某某, 本报记者 某某)
+_CREDIT = re.compile(r"^[(\[【■●◆▲★□▌]?\s*(?:[\u4e00-\u9fff]{0,12}?(?:记者|通讯员)|本条编辑|责任编辑|编辑|责编|摄影|审核|"
+                     r"审稿|核稿|校对|监制|总监制|撰稿|文/|图/|文:|图:|一审|二审|三审|初审|复审|终审|值班总编)")
 _CREDIT_BRACKET = re.compile(r"^[(\[【].*(?:记者|编辑|通讯员|来源|摄影).*[)\]】]$")
 
 _SPACED_LABEL = re.compile(r"(?:^|\s)[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3}\s")  # 名   称 …, 发 布 机 构 …
 # a bare 评论 / 评论(3) header; a numbered reply (2#, 3楼)
 _COMMENT_HEAD = re.compile(r"^(?:(?:评论|留言|回复|网友)\s*(?:\(\d+\))?\s*:?$|\d{1,4}\s*(?:#|楼\s))")
 _JAM = re.compile(r"[%*;!\"\\]")
+# A photo caption among the paragraphs (R3-8): a speaker's caption (街道党工委书记某某讲话), the scene
+# (会议现场), a photo credit (区委新闻办供图, 某某 摄影); never a sentence.
+_CAPTION = re.compile(r"^(?:(?:会议|活动)?现场(?:图片?)?|会场|图片|[\u4e00-\u9fff、]{4,24}?(?:讲话|发言|致辞|作报告|作动员讲话)"
+                      r"|[(\[]?[\u4e00-\u9fff\s]{2,16}?(?:供图|摄影?|/摄)[)\]]?)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。!?;]")
 _CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*|\s+-\s+")
@@ -114,7 +123,7 @@ def title_bounds(line: str) -> tuple[int, int]:
 
 def kind(line: str) -> str:
     """What a stripped, non-empty line is: meta | credit | breadcrumb | nav | banner | toolbar | footer |
-    comments | post | next | related | image | noise | site | prose | title | other."""
+    comments | post | next | related | teaser | caption | image | noise | site | prose | title | other."""
     s, n = line, len(line)
     sentence = bool(_SENTENCE_END.search(s))
     if _IMAGE.match(s):
@@ -139,8 +148,12 @@ def kind(line: str) -> str:
         return "meta"
     if n <= 80 and not sentence and (_CREDIT.match(s) or _CREDIT_BRACKET.match(s)):
         return "credit"
+    if n <= 24 and _has(s, TEASER_WORDS):
+        return "teaser"
     if n <= 24 and _has(s, RELATED_WORDS):
         return "related"
+    if n <= 30 and not sentence and _CAPTION.match(s) and not re.search("召开|举行|会议", s):
+        return "caption"
     crumbs = [p for p in _CRUMB_SEP.split(s) if p]
     if len(crumbs) >= 2 and all(len(p) <= 12 for p in crumbs) and ("首页" in s or "正文" in s or len(crumbs) >= 3):
         return "breadcrumb"
@@ -172,4 +185,5 @@ def kind(line: str) -> str:
 
 
 # lines that are never the article, wherever they stand (a title's banner only above or below it)
-FURNITURE = ("breadcrumb", "nav", "toolbar", "footer", "image", "comments", "next", "related", "site", "noise")
+FURNITURE = ("breadcrumb", "nav", "toolbar", "footer", "image", "comments", "next", "related", "teaser", "site", "noise",
+             "caption")
