@@ -138,3 +138,52 @@ def test_caption_lines_are_not_the_title_and_give_no_field():
     assert r.headline == "鼓楼街道召开一季度工作讲评会"
     assert r.source.published_date == "2024-04-09"
     assert [(p.name, p.roles) for p in r.people] == [("梁秋实", ["chair", "speaker"]), ("邢思远", ["speaker"])]
+
+
+# --- outlet --------------------------------------------------------------------------------------
+
+_BODY = "5月17日下午,板桥镇召开防汛工作会议。镇党委书记龚立新主持会议。"
+
+
+@pytest.mark.parametrize("text, outlet", [
+    (f"{_BODY}\n(张家界在线编辑:邓小川)", "张家界在线"),                              # a sign-off naming its outlet
+    (f"红网时刻新闻5月18日讯(通讯员 罗明华){_BODY}", "红网时刻"),                       # a portal's brand, a date before 讯
+    (f"红网时刻新闻记者 邓小川 通讯员 罗明华 平山报道\n{_BODY}", "红网时刻"),             # a byline dateline
+    (f"云上孝昌讯(通讯员 罗明华){_BODY}", "云上孝昌"),                                 # a county app
+    (f"云上孝昌报道(通讯员 罗明华){_BODY}", "云上孝昌"),
+    (f"溧水发布讯 {_BODY}", "溧水发布"),                                               # a 发布 account
+    (f"板桥镇召开防汛工作会议\n来源:法制周刊 发布时间:2023-05-18\n{_BODY}", "法制周刊"),   # a paper named 周刊
+    (f"板桥镇召开防汛工作会议\n新化融媒 2023/3/16 9:41:27\n{_BODY}", "新化融媒"),         # an app's stamp under the title
+    (f"平山晚报数字报 2023年05月18日\n第2版:要闻\n板桥镇召开防汛工作会议\n本报讯 {_BODY}", None),  # a masthead: unnamed
+    (f"板桥镇召开防汛工作会议\n来源:平山县人民政府 发布时间:2023-05-18\n{_BODY}", None),  # a government is no outlet
+])
+def test_outlet_shapes(text, outlet):
+    assert _rec(text).source.outlet == outlet
+
+
+# --- credits -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, reporters, photographers, editors", [
+    (f"■记者 邓小川 通讯员 罗明华\n{_BODY}", ["邓小川", "罗明华"], [], []),            # bulleted credits above the body
+    (f"{_BODY}\n■邓小川", ["邓小川"], [], []),                                        # a bulleted bare byline
+    (f"{_BODY}\n(平山县板桥镇 邓小川)", ["邓小川"], [], []),                           # a unit, a space, the writer
+    (f"{_BODY}\n(平山县板桥镇邓小川)", ["邓小川"], [], []),                            # the unit glued to the name
+    (f"{_BODY}\n(板桥镇人民政府 邓小川)", ["邓小川"], [], []),
+    (f"{_BODY}\n(县委办 刘静怡)\n推荐新闻", ["刘静怡"], [], []),                       # the byline is the last line left
+    (f"{_BODY}(杨浩、林云帆)", ["杨浩", "林云帆"], [], []),                             # names joined by 、
+    (f"{_BODY}(商德仁/文)", ["商德仁"], [], []),                                       # name/文
+    (f"{_BODY}\n(张欣怡 郑 珩) |", ["张欣怡", "郑珩"], [], []),                         # a pipe after the byline
+    (f"{_BODY}\n图:罗明华 文:邓小川", ["邓小川"], ["罗明华"], []),                      # 图:/文: on one line
+    (f"{_BODY}\n记者:邓小川罗明华", ["邓小川", "罗明华"], [], []),                      # two names glued in one credit
+    (f"{_BODY}\n通讯员 吕守军报道", ["吕守军"], [], []),                                # 报道 glued to the name
+    (f"{_BODY}\n太平街道人大工委 林可欣", ["林可欣"], [], []),                          # a unit's sign-off line
+    (f"{_BODY}\n初审:徐若愚 复审:闫新杰 终审:冯玉亭", [], [], ["徐若愚", "闫新杰", "冯玉亭"]),  # a review chain
+    (f"{_BODY}\n(记者 付婉清)", ["付婉清"], [], []),                                    # 付 is a common surname
+])
+def test_credit_shapes(text, reporters, photographers, editors):
+    s = _rec(text).source
+    assert (s.reporters, s.photographers, s.editors) == (reporters, photographers, editors)
+
+
+def test_a_place_before_报道_is_no_reporter():
+    assert _rec(f"红网时刻新闻记者 邓小川 通讯员 罗明华 平山报道\n{_BODY}").source.reporters == ["邓小川", "罗明华"]
