@@ -187,3 +187,42 @@ def test_credit_shapes(text, reporters, photographers, editors):
 
 def test_a_place_before_报道_is_no_reporter():
     assert _rec(f"红网时刻新闻记者 邓小川 通讯员 罗明华 平山报道\n{_BODY}").source.reporters == ["邓小川", "罗明华"]
+
+
+# --- meeting name and organizer ------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, name, organizer", [
+    ("县十五届人大常委会召开第36次会议", "县十五届人大常委会第36次会议", "县十五届人大常委会"),   # body + ordinal split by 召开
+    ("十七届县人民政府召开第五次全体会议", "十七届县人民政府第五次全体会议", "县人民政府"),
+    ("区人大常委会召开党组(扩大)会议", "区人大常委会党组(扩大)会议", "区人大常委会"),  # the body as written
+    ("区委常委会召开会议", "区委常委会会议", "区委常委会"),                                        # SPEC v1.1
+])
+def test_a_body_and_its_session_split_by_召开_are_one_name(sentence, name, organizer):
+    r = _rec(f"3月25日,{sentence}。县人大常委会主任魏长林出席会议。")
+    assert (r.meeting.name, r.meeting.organizer) == (name, organizer)
+    assert r.evidence["/meeting/name"]  # grounded on the whole phrase
+
+
+@pytest.mark.parametrize("name, organizer", [
+    ("县政协十一届二十次常委会会议", "县政协"),                           # the session's ordinal is no part of the body
+    ("政协盐城市九届十一次常委会议", "政协盐城市"),
+    ("太平街道第三届民主议政会第二次会议", "太平街道第三届民主议政会"),      # a body holding numbered meetings
+    ("段莘乡第十八届人民代表大会第三次会议主席团第二次会议", "段莘乡第十八届人民代表大会第三次会议主席团"),
+])
+def test_organizer_of_sessions(name, organizer):
+    assert _rec(f"1月4日,{name}召开。县政协主席甘永祥主持会议。").meeting.organizer == organizer
+
+
+def test_a_meeting_held_afterwards_is_not_the_record():
+    # a continuation page: the body names only the meeting held after the reported one
+    text = ("市政协召开五届十五次常委会会议\n(紧接第1版)邹景明强调,市政协五届四次全会即将召开,要把各界力量凝聚起来。\n"
+            "会后,还召开市政协五届四十一次主席会议,审议通过分组名单。")
+    m = _rec(text).meeting
+    assert (m.name, m.organizer) == ("五届十五次常委会会议", "市政协")
+
+
+def test_a_year_being_planned_is_not_the_meeting_s_year():
+    text = "12月28日下午,曹家渡街道召开2024年工作思路研讨会。街道党工委副书记夏一鸣主持会议。"
+    assert _rec(text).meeting.date == "--12-28"
+    text = "11月18日下午,区长邓晓东主持召开2024年区政府第18次常务会议。"
+    assert _rec(text).meeting.date == "2024-11-18"  # the year of an ordinal is the meeting's

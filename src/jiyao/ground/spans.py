@@ -18,6 +18,9 @@ from ..schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting
 from ..text import QUOTE_PAIRS, keyed, value_key
 
 
+_CONVENE_VERB = re.compile(r"(?:召开|举行)了?")
+
+
 class Locator:
     """Finds values in a document modulo the record format's value normalisation (text.value_key:
     quotes, width, spaces, doubled punctuation, script, readings). The document's key is built
@@ -53,12 +56,18 @@ class Locator:
 
     def meeting_name_span(self, name: str) -> list[int] | None:
         """Original span of a meeting name: as written, or composed by SPEC v1.1 from body + verb +
-        会议 (市委常委会召开会议 → 市委常委会会议: the span of the phrase)."""
+        会议 (市委常委会召开会议 → 市委常委会会议, 县十五届人大常委会召开第36次会议 → 县十五届人大常委会
+        第36次会议: the span of the phrase)."""
         span = self.original_span(name)
-        m = COMPOSED_NAME.match(name) if span is None else None
-        if m:
-            hit = re.search(re.escape(m.group(1)) + r"\s*(?:召开|举行)了?\s*" + re.escape(m.group(2)), self.doc.norm.text)
-            span = list(self.doc.span(hit.start(), hit.end())) if hit else None
+        if span is None and COMPOSED_NAME.match(name):
+            text = self.doc.norm.text
+            for verb in _CONVENE_VERB.finditer(text):
+                before, after = text[: verb.start()].rstrip(), text[verb.end():].lstrip()
+                k = next((k for k in range(len(name) - 2, 1, -1)
+                          if before.endswith(name[:k]) and after.startswith(name[k:])), None)
+                if k is not None:
+                    start = len(before) - k
+                    return list(self.doc.span(start, len(text) - len(after) + len(name) - k))
         return span
 
     def __call__(self, value: str) -> bool:

@@ -45,9 +45,9 @@ _WHEN = re.compile(
     rf"(?P<tod>{_TOD})?(?:{_CLOCK})?")
 # 某某网5月18日讯, 北京5月18日电: the dateline's date
 _DATELINE_AFTER = re.compile(r"^\s*(?:讯|电|消息)")
-# A year attached to the meeting's name in the same sentence: 召开2024年第18次常务会议. Not 年度:
-# 2022年度民主生活会 is held in the following January.
-_NAME_YEAR = re.compile(rf"{CONVENE}了?({_YEAR})年(?!度|{_NUM}月)")
+# A year attached to the meeting's ordinal in the same sentence: 召开2024年第18次常务会议. Not a year
+# being planned or reviewed (召开2024年工作思路研讨会 in December, 2022年度民主生活会 in January).
+_NAME_YEAR = re.compile(rf"{CONVENE}了?[\u4e00-\u9fff]{{0,12}}?({_YEAR})年(?=[\u4e00-\u9fff]{{0,8}}?第)")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 

@@ -22,7 +22,7 @@ _ORGANIZER_END = ORGANIZER_END
 _ORGANIZER_ENDS = re.compile(_ORGANIZER_END)
 # A term number before a party committee (十五届县委第41次常委会会议): the body is 县委. Inside a
 # 政协/人大 session's name the term stays (政协某县第十届委员会, README labelling decisions).
-_TERM = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[省市区县州旗镇乡]委)")
+_TERM = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[省市区县州旗镇乡](?:委|人民政府|政府))")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
 _IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
 _RELAY = RELAY_RE
@@ -115,12 +115,18 @@ def reports_a_meeting(body: str) -> bool:
     return bool(_HELD.search(body[:1500]))
 
 
+_AFTERWARDS = re.compile(r"^\s*(?:会后|会议结束后)")
+_AFTERWARDS_END = re.compile(r"(?:^|[。;\n])\s*(?:会后|会议结束后)[,\s]*$")
+
+
 def _first_held(body: str, body_start: int) -> Found | None:
     """The first meeting held in the body: 召开X会议… or X会议(在Y)召开."""
     for m in _CLAUSE.finditer(body[:1200]):
         clause = m.group()
         if _RELAY.match(clause.strip()) or "收听收看" in clause or "精神" in clause:
             continue
+        if _CONVENE.search(clause) and (_AFTERWARDS.match(clause) or _AFTERWARDS_END.search(body, 0, m.start())):
+            continue  # 会后,还召开…主席会议: a meeting after the reported one is not it
         conv = _CONVENE.search(clause)
         if conv:
             # "召开X会议…" first; then "X会议(在Y)召开"
@@ -170,7 +176,10 @@ def held_before(body: str, own_name: str | None) -> list[Found]:
 # A name that does not say whose meeting it is (第十二次常务会议, 预备会议, read after 召开 in
 # 市政府召开第十二次常务会议) is often written in full elsewhere: 主持召开市政府第十二次常务会议,
 # 政协某市第十届委员会第三次会议预备会议召开. The full form is the name as the text gives it.
-_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议)")
+_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议|党组(?:\(扩大\))?会议|(?:主任|主席|秘书长)(?:\(扩大\))?会议)")
+# The body that convenes it, right before the verb in the same clause (县十五届人大常委会召开第36次会议,
+# 十七届县人民政府召开第五次全体会议): the name as the text gives it is the two together.
+_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府))(?:在[^,。;]{{2,20}}?)?{CONVENE}了?$")
 _RUN_BEFORE = re.compile(rf"[{CJK}\d]{{1,40}}$")
 _AFTER_VERB = re.compile(r"^.*(?:召开|举行|主持|出席|参加)了?")
 
@@ -187,6 +196,13 @@ def _in_full(name: Found | None, body: str, body_start: int) -> Found | None:
             continue
         if len(lead) + len(name.value) > len(best.value):
             best = Found(lead + name.value, body_start + m.start() - len(lead))
+    if best is name:
+        at = name.start - body_start
+        clause = re.split(r"[,。;:!?\n]", body[:at])[-1]
+        m = _BODY_BEFORE.search(clause)
+        lead = _clean_name(m.group(1)) if m else ""
+        if len(lead) >= 2 and not lead.startswith(("我", "全", "本")) and not _RELAY.search(lead):
+            return Found(lead + name.value, name.start - len(clause) + m.start(1) + (len(m.group(1)) - len(lead)))
     return best
 
 
@@ -249,16 +265,31 @@ def venue(body: str, body_start: int) -> Found | None:
     return None
 
 
+# A session's ordinal (九届十一次常委会议, 十一届二十次常委会会议): the body is the one before it.
+_SESSION = re.compile(r"[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次")
+# A body named with its term that holds numbered meetings (太平街道第三届民主议政会第二次会议).
+_NUMBERED_BODY = re.compile(rf"^([{CJK}]{{2,30}}?会)第[一二三四五六七八九十百\d]+次(?:全体)?会议$")
+
+
 def _leading_body(name: str) -> str | None:
     """The longest body the name starts with that is no meeting: 县委常委会会议 → 县委常委会,
-    县政府党组会议暨理论学习中心组学习会议 → 县政府党组, 市政府第18次常务会议 → 市政府."""
+    县政府党组会议暨理论学习中心组学习会议 → 县政府党组, 市政府第18次常务会议 → 市政府,
+    县政协十一届二十次常委会会议 → 县政协, 某乡第十八届人民代表大会第三次会议主席团第二次会议 → the 主席团."""
     best = None
-    for m in _ORGANIZER_ENDS.finditer(name[:40]):
+    session = _SESSION.search(name)
+    if session and re.fullmatch(rf"[{CJK}]{{2,30}}?(?:{_ORGANIZER_END}|[省市区县州旗盟镇乡])", lead := name[: session.start()]):
+        return _TERM.sub("", lead)  # 政协盐城市九届十一次常委会议 → 政协盐城市
+    for m in _ORGANIZER_ENDS.finditer(name[:60]):
+        if session and m.end() > session.start():
+            break
         body = _TERM.sub("", name[: m.end()])
         # 第十二届人民代表大会 (乡召开第十二届…) says not whose body it is
-        if "会议" in name[: m.end()] or "暨" in body or not re.fullmatch(f"[{CJK}]+", body) or body.startswith("第"):
+        if ("会议" in name[: m.end()] and not body.endswith("会议主席团")) or "暨" in body \
+                or not re.fullmatch(f"[{CJK}]+", body) or body.startswith("第"):
             break
         best = body
+    if best is None and (m := _NUMBERED_BODY.match(name)) and not m.group(1).startswith("第"):
+        best = m.group(1)
     return best
 
 
@@ -269,6 +300,10 @@ _CONVENES = re.compile(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:
 def organizer(name: str | None, body: str, head: str | None = None) -> str | None:
     if name:
         b = _leading_body(name)
+        if b and b not in body and b not in (head or ""):
+            # a name composed across 召开 (区人大常委会召开党组会议): the body as the text writes it
+            b = next((b[: m.end()] for m in reversed(list(_ORGANIZER_ENDS.finditer(b)))
+                      if b[: m.end()] in body), None)
         # a bare 县委/市委 is a body; a bare 政府/党委 names nobody's
         if b and not b.startswith(("我", "全")) and (len(b) >= 3 or b[0] in "省市区县州旗镇乡"):
             return b
