@@ -226,3 +226,30 @@ def test_a_year_being_planned_is_not_the_meeting_s_year():
     assert _rec(text).meeting.date == "--12-28"
     text = "11月18日下午,区长邓晓东主持召开2024年区政府第18次常务会议。"
     assert _rec(text).meeting.date == "2024-11-18"  # the year of an ordinal is the meeting's
+
+
+# --- region ---------------------------------------------------------------------------------------
+
+def _region_of(text: str):
+    r = _rec(text).meeting.region
+    return (r.name, r.admin_code) if r else None
+
+
+@pytest.mark.parametrize("sentence, region", [
+    ("平山县板桥镇召开防汛工作会议", ("板桥镇", None)),                  # the lowest unit of 县+镇
+    ("平山县板桥镇党委召开防汛工作会议", ("板桥镇", None)),
+    ("县委第三巡察组正式进驻板桥镇并召开巡察工作动员会", ("板桥镇", None)),  # no verb inside the place
+    ("召开板桥镇防汛工作会议", ("板桥镇", None)),                        # named only in the meeting's name
+    ("板桥镇防汛工作会议召开", ("板桥镇", None)),
+    ("茶山街道丽华二村社区召开居民代表大会", ("茶山街道", None)),          # a community: its street
+    ("凝心聚力谋新篇!曹家渡街道召开工作思路研讨会", ("曹家渡街道", None)),   # a name jieba reads as characters
+    ("全县各乡镇召开防汛工作会议", None),                                # no one town
+    ("县委召开美丽乡村建设推进会", None),                                # 乡 inside 乡村 is no town
+])
+def test_the_town_or_street_whose_meeting_it_is(sentence, region):
+    assert _region_of(f"5月17日下午,{sentence}。镇党委书记龚立新主持会议。") == region
+
+
+def test_a_town_after_在_is_where_not_whose():
+    text = "5月17日下午,我县在板桥镇召开防汛工作现场会。县委书记龚立新主持会议。\n来源:平山县融媒体中心"
+    assert _region_of(text) == ("平山县", "130131")
