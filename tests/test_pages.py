@@ -253,3 +253,66 @@ def test_the_town_or_street_whose_meeting_it_is(sentence, region):
 def test_a_town_after_在_is_where_not_whose():
     text = "5月17日下午,我县在板桥镇召开防汛工作现场会。县委书记龚立新主持会议。\n来源:平山县融媒体中心"
     assert _region_of(text) == ("平山县", "130131")
+
+
+# --- people --------------------------------------------------------------------------------------
+
+def _people(text: str):
+    return [(p.name, p.titles, p.roles) for p in _rec(text).people]
+
+
+_MEETING = "5月17日下午,县委常委会召开会议。"
+
+
+def test_a_name_after_和_ends_the_list():
+    assert _people(f"{_MEETING}县委副书记邵一平、孔令秋和韩彦明出席会议。") == [
+        ("邵一平", ["县委副书记"], []), ("孔令秋", ["县委副书记"], []), ("韩彦明", ["县委副书记"], [])]
+    # a title of its own after 和, and no region 和县 read from 和县长
+    r = _rec(f"{_MEETING}县委书记冯启明和县长邵一平出席会议。")
+    assert [(p.name, p.titles) for p in r.people] == [("冯启明", ["县委书记"]), ("邵一平", ["县长"])]
+    assert r.meeting.region is None
+    assert _people(f"{_MEETING}县政协副主席蒋澜清、唐晓帆和秘书长柯文博出席会议。")[1:] == [
+        ("唐晓帆", ["县政协副主席"], []), ("柯文博", ["秘书长"], [])]
+
+
+def test_a_leader_cited_through_a_speech_at_another_meeting_is_no_person():
+    r = _rec(f"{_MEETING}县委书记冯启明主持会议。会议指出,省委书记王东明在省委经济工作会议上强调,要压实责任。")
+    assert [p.name for p in r.people] == ["冯启明"]
+    assert r.upstream_meetings == ["省委经济工作会议"]  # the meeting he spoke at is relayed
+    # at this meeting (its own name, or 在会上) he takes part
+    r = _rec("5月17日下午,县委召开全县防汛工作会议。县委书记冯启明在全县防汛工作会议上强调,要压实责任。")
+    assert [(p.name, p.roles) for p in r.people] == [("冯启明", ["speaker"])]
+
+
+def test_a_report_given_to_the_meeting_makes_its_speaker_a_person():
+    text = ("3月7日下午,太平街道第三届民主议政会第二次会议召开。会议听取和审议了街道办事处主任陈立峰所作的办事处工作报告。"
+            "社区党委书记、居委会主任顾晓雯向议政代表作社区工作情况通报。")
+    assert _people(text) == [("陈立峰", ["街道办事处主任"], []), ("顾晓雯", ["社区党委书记", "居委会主任"], [])]
+
+
+@pytest.mark.parametrize("sentence", ["各居民区书记、相关职能部门负责人参加会议", "镇领导、和各村支部书记参加会议",
+                                      "会议传达了国家副主席的讲话", "院长郑重地说明了情况"])
+def test_everyday_words_are_no_names(sentence):
+    assert _people(f"{_MEETING}县委书记冯启明主持会议。{sentence}。") == [("冯启明", ["县委书记"], ["chair"])]
+
+
+def test_a_model_span_ending_in_a_title_or_a_joiner_is_no_name():
+    from jiyao.recognise.names import Names
+    from jiyao.recognise.ner import Entity
+    names = Names([Entity(0, 3, "江主席", "PER"), Entity(4, 8, "胡德平等", "PER"), Entity(9, 12, "胡德平", "PER")])
+    assert names.model_names == {"胡德平"}
+
+
+def test_a_digest_of_briefs_gives_the_first_brief_only():
+    text = ("榆社县数字报\n第1907期 / 第2版:综合\n2023年09月28日\n\n要闻简报\n\n"
+            "  ◆9月26日,我县在县政府三楼会议室召开重点工作调度会。副县长郝立川出席并讲话,各乡镇分管负责人参加会议。"
+            "会议要求对照“三保障”逐户排查。\n"
+            "  ◆9月25日,县直机关“迎国庆”羽毛球联赛开赛。县人大常委会副主任温丽娟,副县长侯宝忠出席开赛仪式。\n")
+    r = _rec(text)
+    assert ([p.name for p in r.people], r.slogans) == (["郝立川"], ["三保障"])
+
+
+def test_names_listed_after_a_titled_name_after_和_share_its_title():
+    text = f"{_MEETING}县委党校副校长龚立新和驻县单位负责人徐自强、侯树德、马凤林等出席会议。"
+    assert _people(text)[1:] == [("徐自强", ["驻县单位负责人"], []), ("侯树德", ["驻县单位负责人"], []),
+                                 ("马凤林", ["驻县单位负责人"], [])]

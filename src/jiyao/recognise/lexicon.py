@@ -35,7 +35,7 @@ SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发言|作(?:了
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Words that look like titles or names but are not people's titles.
-NOT_TITLE_WORDS = ("会议", "召开", "出席", "参加", "讲话", "精神", "指出", "强调", "要求", "部署", "主持", "我们")
+NOT_TITLE_WORDS = ("会议", "召开", "出席", "参加", "讲话", "精神", "指出", "强调", "要求", "部署", "主持", "我们", "传达", "贯彻")
 
 
 def ends_with_title(s: str) -> bool:
@@ -115,7 +115,7 @@ PAGE_META_RE = re.compile(r"来源[::]|作者[::]|发布(?:时间|日期|者)|�
 PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
 PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 再次 首先 随后 一同 共同 列席 参会 "
-                                "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕".split(),
+                                "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作".split(),
                                 key=len, reverse=True))
 # A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /

@@ -238,11 +238,19 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
 # A second report on the same page starts a paragraph with 又讯/另讯 (README labelling decisions:
 # only the first report is the record; the second one's people and roles are not its).
 _NEXT_REPORT = re.compile(r"\n[ \t\u3000]*(?:又讯|另讯)")
+# A digest of briefs (要闻简报: one ◆ paragraph a brief): the first brief is the record, the later
+# ones give no field (their people, quoted terms and relayed meetings are other reports').
+_BRIEF = re.compile(r"(?:^|\n)[ \t\u3000]*[◆◇●]")
 
 
 def first_report(body: str) -> str:
     m = _NEXT_REPORT.search(body)
-    return body[: m.start()] if m else body
+    return body[: m.start()] if m else first_brief(body)
+
+
+def first_brief(body: str) -> str:
+    briefs = list(_BRIEF.finditer(body))
+    return body[: briefs[1].start()] if len(briefs) >= 2 and not body[: briefs[0].start()].count("。") else body
 
 
 def meeting_format(text: str) -> str | None:

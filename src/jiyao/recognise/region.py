@@ -122,6 +122,13 @@ def _tagger():
 _RARE = 500
 
 
+def word_tag(word: str) -> tuple[str | None, int]:
+    """(jieba's part of speech, its dictionary frequency) of a word, (None, 0) for a word it does not
+    know: how common an everyday word a string is (names.py asks it of name candidates)."""
+    t = _tagger()
+    return t.word_tag_tab.get(word), t.tokenizer.FREQ.get(word) or 0
+
+
 def _place_like(word: str, flag: str) -> bool:
     return flag.startswith("ns") or (_tagger().tokenizer.FREQ.get(word) or 0) < _RARE
 
@@ -146,6 +153,11 @@ def _segmented_as_place(text: str, start: int, end: int) -> bool:
     return bool(inside) and (end - start >= 3 or all(len(t.word) == 1 for t in inside))
 
 
+# 甲和县长乙, 区委和区政府: a two-character full name (和县, 和区…) whose level starts a title or a body
+# there is no mention of that place
+_TITLE_AFTER_LEVEL = re.compile(r"长|委|政府|级|直")
+
+
 def mentions(text: str) -> Counter:
     """Divisions named in the text: full names count 2, short forms 1 where they stand as places."""
     by_name, full, _ = _index()
@@ -155,7 +167,7 @@ def mentions(text: str) -> Counter:
     while hit := _names_in(text, pos):
         start, word = hit
         end = start + len(word)
-        if word in full:
+        if word in full and not (len(word) == 2 and _TITLE_AFTER_LEVEL.match(text, end)):
             for d in by_name[word]:
                 counts[d] += 2
             pos = end
