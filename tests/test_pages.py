@@ -316,3 +316,24 @@ def test_names_listed_after_a_titled_name_after_和_share_its_title():
     text = f"{_MEETING}县委党校副校长龚立新和驻县单位负责人徐自强、侯树德、马凤林等出席会议。"
     assert _people(text)[1:] == [("徐自强", ["驻县单位负责人"], []), ("侯树德", ["驻县单位负责人"], []),
                                  ("马凤林", ["驻县单位负责人"], [])]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # titles met in the labelled newswire benchmark (benchmarks/bench_people_ner.py)
+    ("国务院副总理兼外长甄立平、特别助理柯文博出席会议", [("甄立平", ["国务院副总理兼外长"]), ("柯文博", ["特别助理"])]),
+    ("中国驻某国大使沈允衡出席会议", [("沈允衡", ["中国驻某国大使"])]),
+    # a time word between the name and the verb
+    ("最高人民法院院长任建华今天在会上作报告", [("任建华", ["最高人民法院院长"])]),
+    # a heading of 有关/相关 before names names people
+    ("有关方面负责人朱光远、周光明等出席会议", [("朱光远", ["有关方面负责人"]), ("周光明", ["有关方面负责人"])]),
+    # an honorific after a foreign name, no 的 inside one
+    ("公司董事长盖瑞·吐克先生一行出席会议", [("盖瑞·吐克", ["公司董事长"])]),
+])
+def test_titled_names_in_newswire_shapes(sentence, expected):
+    from jiyao.recognise.people import find_people
+    assert [(p.name, p.titles) for p in find_people(sentence)] == expected
+
+
+def test_a_dotted_name_holds_no_的():
+    from jiyao.recognise.names import is_dotted
+    assert is_dotted("迈克·盖尔") and not is_dotted("英国的迈克·盖尔")

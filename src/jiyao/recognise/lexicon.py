@@ -112,15 +112,18 @@ PAGE_META_RE = re.compile(r"来源[::]|作者[::]|发布(?:时间|日期|者)|�
                           r"|第[A-Z\d]{1,4}版")
 # ---- people lists (recognise/people.py, recognise/names.py) ----
 # More titles met in real pages' participant lists (全国人大常委会副委员长…, 大会执行主席 ends in 主席).
-PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委")
+PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委",
+                        "总理", "副总理", "外长", "大使", "参赞", "领事", "院士", "上将", "中将", "少将")
+# After a name, a time word may come before the verb (院长某某今天在…作报告, 县长某某昨日出席…).
+TIME_FOLLOWERS = ("今天", "今日", "昨天", "昨日", "当天", "日前", "近日")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
 PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 再次 首先 随后 一同 共同 列席 参会 "
-                                "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作".split(),
+                                "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作 先生 女士".split() + list(TIME_FOLLOWERS),
                                 key=len, reverse=True))
 # A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
 # 在分会场参加会议 / 同志主持 / 应邀出席.
-PARTAKE = ("(?:同志)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
+PARTAKE = ("(?:同志|先生|女士)?(?:一行)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
            "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导))")
 # Every clause holding a participant has one of these words or a title word (a cheap first look).
 PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明|领学|辅导"

@@ -20,7 +20,7 @@ from .ner import Entity
 from .region import word_tag
 
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
-_DOTTED = re.compile(rf"^[{CJK}]{{1,8}}(?:[{NAME_DOTS}][{CJK}]{{1,8}}){{1,3}}")
+_DOTTED = re.compile(rf"^(?:(?![的之和与及在])[{CJK}]){{1,8}}(?:[{NAME_DOTS}][{CJK}]{{1,8}}){{1,3}}")  # no 的 in a name: 英国的迈克·盖尔
 _NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员各副们")
 # Everyday words that begin with a surname character (相关, 国家, 郑重, 巴西): jieba knows them as a part
 # of speech no name has, or as a noun or a place far too frequent to be a person (高峰, 文明 are

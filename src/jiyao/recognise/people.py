@@ -49,7 +49,8 @@ _NER_BUDGET = 3000  # characters the model reads per text at most (about 0.2 s)
 _MAX_POST_TITLE = 6  # 会长, 副书记, 县委书记: the titles written after a name are short
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
-_GROUP_LEADS = ("各", "全体", "有关", "相关", "部分", "广大", "其他", "其余")  # quantifiers of a group
+# quantifiers of a group (有关方面负责人 某某 is a heading over names, so 有关/相关 may lead a title)
+_GROUP_LEADS = ("各", "全体", "部分", "广大", "其他", "其余")
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
 _CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
 _AND = ("和", "与")
