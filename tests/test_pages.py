@@ -337,3 +337,20 @@ def test_titled_names_in_newswire_shapes(sentence, expected):
 def test_a_dotted_name_holds_no_的():
     from jiyao.recognise.names import is_dotted
     assert is_dotted("迈克·盖尔") and not is_dotted("英国的迈克·盖尔")
+
+
+# --- upstream meetings ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("relayed, expected", [
+    # the name ends before 关于; a bare 关于…的会议 names none
+    ("市委常委会会议关于防汛工作的会议精神", ["市委常委会会议"]),
+    ("中央、省、市关于防汛工作的会议精神", []),
+])
+def test_relayed_meetings_about(relayed, expected):
+    r = _rec(f"5月17日下午,县委常委会召开会议,传达学习{relayed}。县委书记冯启明主持会议。")
+    assert r.upstream_meetings == expected
+
+
+def test_a_relayed_meeting_in_a_speech_without_its_verb_or_a_leading_comma():
+    r = _rec(f"{_MEETING}会议强调,要深入学习、全面贯彻落实中央经济工作会议精神。")
+    assert r.upstream_meetings == ["中央经济工作会议"]

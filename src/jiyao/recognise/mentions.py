@@ -30,7 +30,10 @@ _SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_
 _SENTENCE = re.compile(r"[^。;\n]+")
 _LIST_CLAUSE = re.compile(rf"((?:{_ITEM})(?:{_BETWEEN}{_ITEM})*)精神$")
 _ITEM_SPLIT = re.compile(rf"{MEETING_END}({_BETWEEN})")
-_LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
+# the verb and what leads it (深入学习、全面贯彻落实中央经济工作会议: the meeting is 中央经济工作会议)
+_LEADING_TRIGGERS = re.compile(rf"^(?:[、,\s]|{_TRIGGER}|了|好|全面|深入|认真|坚决|切实|持续|进一步|扎实)+")
+# …会议关于防汛工作的会议: the name ends before 关于; a bare 关于…的会议 names no meeting
+_ABOUT = re.compile(rf"^(.*?{MEETING_END})?[^,。;]*?关于[^,。;]{{1,30}}?的(?:会议|讲话|指示)$")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
 _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示){_JOIN}")
 # Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),
@@ -55,7 +58,9 @@ def _clean_item(raw: str) -> tuple[str, int]:
     item = raw
     for rx in (_AFTER_SPIRIT, _LEADING_TRIGGERS, _DATE_LEAD):
         item = rx.sub("", item, count=1).strip()
-    return item, raw.find(item)
+    if m := _ABOUT.match(item):
+        item = m.group(1) or ""
+    return item, raw.find(item) if item else 0
 
 
 # 省、市疫情防控会议 after the province's and the city's meetings were named: a collective re-mention.
