@@ -342,13 +342,18 @@ def test_a_dotted_name_holds_no_的():
 # --- upstream meetings ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("relayed, expected", [
+    # a level list: one meeting per level, a 委 on the last level is every level's (issue 18)
+    ("省、市经济工作会议精神", ["省经济工作会议", "市经济工作会议"]),
+    ("省、市、县委常委会(扩大)会议精神", ["省委常委会(扩大)会议", "市委常委会(扩大)会议", "县委常委会(扩大)会议"]),
+    ("中央、省委、市委经济工作会议及省委十一届七次全会精神",
+     ["中央经济工作会议", "省委经济工作会议", "市委经济工作会议", "省委十一届七次全会"]),
     # the name ends before 关于; a bare 关于…的会议 names none
     ("市委常委会会议关于防汛工作的会议精神", ["市委常委会会议"]),
     ("中央、省、市关于防汛工作的会议精神", []),
 ])
-def test_relayed_meetings_about(relayed, expected):
+def test_relayed_meetings_by_level_and_about(relayed, expected):
     r = _rec(f"5月17日下午,县委常委会召开会议,传达学习{relayed}。县委书记冯启明主持会议。")
-    assert r.upstream_meetings == expected
+    assert r.upstream_meetings == expected  # and each grounded (the expanded names on the list's span)
 
 
 def test_a_relayed_meeting_in_a_speech_without_its_verb_or_a_leading_comma():

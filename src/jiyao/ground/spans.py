@@ -14,6 +14,7 @@ from .checks import checked_admin_code, full_region_name, person_names, region_m
 from .dates import date_span
 from ..read.document import Document
 from ..recognise.meeting import COMPOSED_NAME
+from ..recognise.mentions import LEVEL_LISTS, expand_levels
 from ..schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, found_key
 from ..text import QUOTE_PAIRS, keyed, value_key
 
@@ -69,6 +70,16 @@ class Locator:
                     start = len(before) - k
                     return list(self.doc.span(start, len(text) - len(after) + len(name) - k))
         return span
+
+    def level_list_span(self, value: str) -> list[int] | None:
+        """Original span of a relayed meeting named through a level list (省经济工作会议 in
+        省、市经济工作会议): the span of the whole list."""
+        text = self.doc.norm.text
+        for m in LEVEL_LISTS.finditer(text):
+            for end in range(m.end() + 1, min(len(text), m.end() + 60) + 1):
+                if value in expand_levels(text[m.start(): end]):
+                    return list(self.doc.span(m.start(), end))
+        return None
 
     def __call__(self, value: str) -> bool:
         """Whether the article has this value (a meeting name also in its composed form)."""
@@ -179,6 +190,8 @@ def _keepers(loc: Locator, res: GroundResult, at: dict[str, int]):
         if value is None:
             return True
         span = loc.original_span(value, near)
+        if span is None and pointer.startswith("/upstream_meetings/"):
+            span = loc.level_list_span(value)
         if span is None:
             res.dropped.append(pointer)
             return False

@@ -72,6 +72,23 @@ def _same(a: str, b: str) -> bool:
     return a == b or a == b + "会议" or b == a + "会议"
 
 
+# 省、市经济工作会议 / 中央、省委、市委经济工作会议 / 省、市、县委常委会会议: one name per level (the level
+# list applies the rest to each; a 委 on the last level is every level's).
+_LEVEL = r"(?:中央|国家|省委?|市委?|州委?|县委?|区委?|旗委?)"
+_LEVELS_SPLIT = re.compile(rf"^((?:{_LEVEL}(?:、|和|及))+)({_LEVEL})(.+)$")
+LEVEL_LISTS = re.compile(rf"(?:{_LEVEL}(?:、|和|及))+{_LEVEL}")  # the list's head; the name runs on after it
+
+
+def expand_levels(value: str) -> list[str]:
+    m = _LEVELS_SPLIT.match(value)
+    if not m:
+        return [value]
+    levels = re.split("、|和|及", m.group(1))[:-1] + [m.group(2)]
+    if m.group(2).endswith("委"):
+        levels = [lv if lv.endswith("委") or lv in ("中央", "国家") else lv + "委" for lv in levels]
+    return list(dict.fromkeys(lv + m.group(3) for lv in levels))
+
+
 def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out = _upstream(body, body_start, own_name)
 
@@ -81,7 +98,8 @@ def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[
             not _LEVEL_LIST.match(g.value) and g.start < f.start
             and re.search("[,。;]", body[g.start - body_start + len(g.value): f.start - body_start]) for g in out)
 
-    return [f for f in out if not re_mention(f)]
+    kept = [Found(v, f.start) for f in out if not re_mention(f) for v in expand_levels(f.value)]
+    return [f for i, f in enumerate(kept) if f.value not in (g.value for g in kept[:i])]
 
 
 def _continued(body: str) -> list[tuple[str, int]]:
