@@ -359,3 +359,15 @@ def test_relayed_meetings_by_level_and_about(relayed, expected):
 def test_a_relayed_meeting_in_a_speech_without_its_verb_or_a_leading_comma():
     r = _rec(f"{_MEETING}会议强调,要深入学习、全面贯彻落实中央经济工作会议精神。")
     assert r.upstream_meetings == ["中央经济工作会议"]
+
+
+@pytest.mark.parametrize("head", [
+    "平山晚报数字报\n2023年11月17日 星期五\n第A01版:要闻\n\n政协平山县九届十一次常委会议召开",   # an issue date with its weekday
+    "凝心聚力谋新篇!政协平山县九届十一次常委会议召开\n\n时政   2023-11-17 18:20   河北",       # a title with a ! over its stamp
+    "政协平山县九届十一次常委会议召开 2023-11-17 09:12 |",                                 # a stamp and a pipe on the title line
+])
+def test_the_page_s_stamp_dates_yesterday(head):
+    text = (f"{head}\n本报讯 昨日下午,政协平山县九届十一次常委会议召开。县政协主席邵承远主持会议并讲话。\n"
+            "(县政协办 柏文祺)\n推荐新闻\n11月15日,县政府召开常务会议。县长罗一舟主持会议。")
+    r = _rec(text)
+    assert (r.source.published_date, r.meeting.date) == ("2023-11-17", "2023-11-16")

@@ -202,6 +202,9 @@ def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int
             continue
         a, b = title_bounds(text[start:end])
         spans.append((start + a, start + b))
+        stamp = _STAMP_AFTER.match(text, start + b, end)
+        if stamp:  # …会议 2023-02-10 09:12 |: the page's stamp stays, on a line of its own under the title
+            spans += [(-1, -1), stamp.span(1)]
         if i == title[-1]:
             spans.append((end - 1, end) if text[end - 1:end] == "\n" else (-1, -1))
     chars, starts, ends = [], [], []
@@ -211,6 +214,10 @@ def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int
         else:
             chars.extend(text[a:b]); starts.extend(norm.starts[a:b]); ends.extend(norm.ends[a:b])
     return Normalised(norm.original, "".join(chars), tuple(starts), tuple(ends))
+
+
+_STAMP_AFTER = re.compile(r"\s*[\[(]?(\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)[\])]?[\s|丨]*$",
+                          re.M)
 
 
 def _warning(dropped: list[tuple[int, str]], title: list[int]) -> str:

@@ -171,7 +171,7 @@ def kind(line: str) -> str:
         return "toolbar"
     if ((n >= 20 and sentence) or n >= 60) and len(_CJK.findall(s)) >= 0.4 * n:
         return "prose"
-    if re.fullmatch(r"[\d\s年月日时分:./\-]+", s):
+    if re.fullmatch(r"[\d\s年月日时分:./\-]+(?:\s*(?:星期|周)[一二三四五六日天])?", s):
         # a bare date with its year is the page's stamp (source reads it); a bare time is nothing
         return "meta" if re.search(r"\d{4}\s*[-./年]\s*\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}", s) else "other"
     a, b = title_bounds(s)

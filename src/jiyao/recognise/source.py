@@ -203,12 +203,12 @@ _HEAD_LINES = 8  # the page's head: the first non-blank lines above the body, wh
 
 
 def _head_date(text: str) -> tuple[int, int, int] | None:
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:_HEAD_LINES]
+    lines = [_bare(ln) for ln in text.split("\n") if _bare(ln)][:_HEAD_LINES]
     for ln in lines:
-        if re.search(r"[。,;!?]", ln):
+        if "。" in ln or len(ln) > 60:
             return None  # the body has begun: a date under it signs a notice, it is no page stamp
-        if len(ln) > 60:
-            continue
+        if re.search(r"[,;!?]", ln):
+            continue  # a title may hold them (凝心聚力谋新篇!…召开…研讨会)
         if m := _HEAD_DATE.search(ln):
             return int(m.group(1)), int(m.group(2)), int(m.group(3))
         if m := _DAY_FIRST.search(ln):
