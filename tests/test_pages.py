@@ -371,3 +371,24 @@ def test_the_page_s_stamp_dates_yesterday(head):
             "(县政协办 柏文祺)\n推荐新闻\n11月15日,县政府召开常务会议。县长罗一舟主持会议。")
     r = _rec(text)
     assert (r.source.published_date, r.meeting.date) == ("2023-11-17", "2023-11-16")
+
+
+def test_a_tabbed_page_s_title_under_its_tag_and_menu():
+    text = ("2023-06-15\n• 会议题目 • 区长宋立文主持召开区政府第11次常务会议\n  • 会议内容\n  • 提纲速读\n  • 视频报道\n\n"
+            "6月15日上午,区委副书记、区长宋立文主持召开区政府第11次常务会议,研究部署安全生产等工作,区领导孔繁林出席会议。\n"
+            "  • 2022\n  • 2023\n")
+    r = _rec(text)
+    assert (r.headline, r.source.published_date) == ("区长宋立文主持召开区政府第11次常务会议", "2023-06-15")
+
+
+def test_a_breadcrumb_with_spaces_and_an_app_stamp_above_the_body():
+    text = ("首页 资讯 新化资讯 县委书记带队调研重点项目建设\n县委书记带队调研重点项目建设\n新化融媒 2023/3/16 9:41:27\n"
+            "3月15日,县委书记龙启华带队深入经开区调研重点项目建设情况。县委常委、常务副县长伍嘉平陪同调研。\n")
+    r = _rec(text)
+    assert (r.headline, r.source.outlet, r.source.published_date) == ("县委书记带队调研重点项目建设", "新化融媒", "2023-03-16")
+
+
+def test_an_app_stamp_above_the_title_is_kept():
+    text = ("当前位置: 首页 > 要闻\n平山融媒 2018/8/30 16:50\n板桥镇召开防汛工作会议\n"
+            "8月29日,板桥镇召开防汛工作会议。镇党委书记龚立新主持会议并讲话,要求各村做好准备。\n")
+    assert (_rec(text).source.published_date, _rec(text).source.outlet) == ("2018-08-30", "平山融媒")

@@ -59,7 +59,12 @@ _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S+\.(?:jpe?g|png|gif|webp|bmp))$
 _DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,2}[-./]\d{1,2}\s+"
                           r"|(?:0[1-9]|1[0-2])[-.](?:[0-2]\d|3[01])(?=[\u4e00-\u9fff])(?![亿万元千百个余多])"  # 01.24县委…, not 10.24亿元
                           r"|[\[(【]\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,2})?[\])】]\s*)")
-_TAG_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")  # a column tag: 【聚焦两会】…
+_TAG_PREFIX = re.compile(r"^(?:【[^】]{1,20}】|[•·]\s*[\u4e00-\u9fff]{2,8}\s*[•·])\s*")  # a column tag: 【聚焦两会】…, • 会议题目 •
+# A bulleted menu item (• 会议内容, • 视频报道, • 2021): a tab of the page, not a title
+_MENU_ITEM = re.compile(r"^[•·▪◦]\s*[\w\u4e00-\u9fff]{1,8}$")
+# The page's stamp with a brand before it or a count after it (某某融媒 2023/3/16 9:41:27, 2018-08-30 16:50:50 28)
+_STAMP_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}\s+)?\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+                         r"(?:\s+(?:\d{1,7}|[\u4e00-\u9fff]{1,6}))?$")
 _PICTURE_SUFFIX = re.compile(r"\s*[(\[](?:图|组图|图文|视频|多图)[)\]]$")  # …会议(图)
 _DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\])]?$"
                           r"|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")  # …会议 2023-08-22 10:13:05: the page's stamp
@@ -144,8 +149,12 @@ def kind(line: str) -> str:
         return "footer"
     if n > 120 and sentence:  # a paragraph (the common case, so decided before the finer tests)
         return "prose" if len(_CJK.findall(s)) >= 0.4 * n else "other"
-    if n <= 120 and not sentence and (_META.search(s) or _STAMP.match(s)):
+    if n <= 120 and not sentence and (_META.search(s) or _STAMP.match(s) or _STAMP_LINE.match(s)):
         return "meta"
+    if _MENU_ITEM.match(s):
+        return "nav"
+    if s.startswith(("首页 ", "首 页 ")) and not sentence and n <= 60:
+        return "breadcrumb"  # 首页 资讯 某某资讯 …: a breadcrumb with spaces for separators
     if n <= 80 and not sentence and (_CREDIT.match(s) or _CREDIT_BRACKET.match(s)):
         return "credit"
     if n <= 24 and _has(s, TEASER_WORDS):
