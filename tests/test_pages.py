@@ -392,3 +392,20 @@ def test_an_app_stamp_above_the_title_is_kept():
     text = ("当前位置: 首页 > 要闻\n平山融媒 2018/8/30 16:50\n板桥镇召开防汛工作会议\n"
             "8月29日,板桥镇召开防汛工作会议。镇党委书记龚立新主持会议并讲话,要求各村做好准备。\n")
     assert (_rec(text).source.published_date, _rec(text).source.outlet) == ("2018-08-30", "平山融媒")
+
+
+# --- broken scrapes (read/repair.py) -------------------------------------------------------------
+
+def test_a_watermark_glued_to_every_paragraph_is_removed():
+    r = _page("watermark.txt")
+    assert r.headline == "市政协召开五届三十次主席会议"
+    assert [(p.name, p.titles) for p in r.people] == [("韦崇岭", ["市政协主席"]), ("蒋澜青", ["市政协副主席"]),
+                                                       ("秦玉芬", ["市政协副主席"])]
+
+
+def test_a_hard_wrapped_paragraph_is_read_as_one_and_lost_indents_go():
+    # the meeting's date ends one line and its name starts the next; 近日 dates the rain, not the meeting
+    m = _page("wrapped_trad.txt").meeting
+    assert (m.name, m.date, m.time_of_day, m.region.name) == ("白音寺镇防汛工作调度会", "--07-28", "上午", "白音寺镇")
+    text = read_file(FIXTURES / "wrapped_trad.txt").norm.text
+    assert "\n?" not in text and "召开白音寺镇" in text

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .repair import repair
 from .furniture_lines import DOCUMENT_ENDINGS, FURNITURE, ISSUER_ENDINGS, TITLE_LABEL, TITLE_MAX, kind, title_bounds
 from ..text import Normalised
 
@@ -107,7 +108,14 @@ def _body_start(kinds: list[str]) -> int | None:
 
 
 def find_article(norm: Normalised) -> Page:
-    """The article inside a page dump; the text itself (and no warning) when nothing is furniture."""
+    """The article inside a page dump; the text itself (and no warning) when nothing is furniture
+    and nothing needed repair (read/repair.py)."""
+    norm, repaired = repair(norm)
+    page = _find_article(norm)
+    return Page(page.norm, (*repaired, *page.warnings)) if repaired else page
+
+
+def _find_article(norm: Normalised) -> Page:
     text = norm.text
     lines = _lines(text)
     kinds = [kind(s) if s else "blank" for _, _, s in lines]

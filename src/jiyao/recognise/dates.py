@@ -74,6 +74,16 @@ def _year_from_published(month: int, day: int, published: str | None) -> int | N
     return None
 
 
+# 近日我镇连续遭遇强降雨…: a vague day dates the meeting only in a sentence that holds it
+_HOLDS = re.compile(rf"{CONVENE}|会议|会上|主持")
+
+
+def _sentence(text: str, at: int) -> str:
+    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+    end = min((i for i in (text.find("。", at), text.find("\n", at)) if i >= 0), default=len(text))
+    return text[start:end]
+
+
 def _time_of_day(m: re.Match) -> str | None:
     """The time word's value, else the clock time's band."""
     if m.group("tod"):
@@ -111,7 +121,8 @@ def _without_meta(text: str) -> str:
 def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str | None, str | None, Found | None]:
     """(ISO or --MM-DD date, time of day, the mention) of the first date in the body."""
     text = _without_meta(body[:600])
-    m = next((w for w in _WHEN.finditer(text) if not _DATELINE_AFTER.match(text[w.end():])), None)
+    m = next((w for w in _WHEN.finditer(text) if not _DATELINE_AFTER.match(text[w.end():])
+              and not (w.group("vague") and not _HOLDS.search(_sentence(text, w.start())))), None)
     if not m:
         return None, None, None
     tod = _time_of_day(m)
