@@ -409,3 +409,15 @@ def test_a_hard_wrapped_paragraph_is_read_as_one_and_lost_indents_go():
     assert (m.name, m.date, m.time_of_day, m.region.name) == ("白音寺镇防汛工作调度会", "--07-28", "上午", "白音寺镇")
     text = read_file(FIXTURES / "wrapped_trad.txt").norm.text
     assert "\n?" not in text and "召开白音寺镇" in text
+
+
+def test_an_html_page_s_heading_is_its_title_less_the_site_and_its_link_items_give_nobody():
+    r = _page("heading_links.html")
+    assert r.headline == "全县森林防火工作会议召开"
+    assert [p.name for p in r.people] == ["甄立平", "柯文博"]
+
+
+def test_a_notice_s_salutation_is_no_part_of_its_title():
+    text = ("|\n华富街道领导干部联系群众活动公告 居民朋友们、辖区单位:\n按照区委统一部署,每月第二个周三下午定为街道领导干部联系群众活动日。"
+            "现将本月活动安排告知如下:\n一、活动时间\n12月13日(周三)下午3:00-5:00\n")
+    assert _rec(text).headline == "华富街道领导干部联系群众活动公告"
