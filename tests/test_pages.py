@@ -421,3 +421,10 @@ def test_a_notice_s_salutation_is_no_part_of_its_title():
     text = ("|\n华富街道领导干部联系群众活动公告 居民朋友们、辖区单位:\n按照区委统一部署,每月第二个周三下午定为街道领导干部联系群众活动日。"
             "现将本月活动安排告知如下:\n一、活动时间\n12月13日(周三)下午3:00-5:00\n")
     assert _rec(text).headline == "华富街道领导干部联系群众活动公告"
+
+
+def test_a_digital_paper_s_masthead_is_no_title():
+    text = ("平山县数字报\n第1907期 / 第2版:综合\n2023年09月28日\n\n要闻简报\n\n"
+            "  ◆9月26日,我县在县政府三楼会议室召开重点工作调度会。副县长郝立川出席并讲话,各乡镇分管负责人参加会议。\n"
+            "  ◆9月25日,县直机关羽毛球联赛开赛。副县长侯宝忠出席开赛仪式。\n")
+    assert _rec(text).headline == "要闻简报"

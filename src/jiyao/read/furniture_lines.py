@@ -29,7 +29,7 @@ TOOLBAR_WORDS = ("分享到", "分享至", "打印", "关闭窗口", "关闭本�
                  "返回首页", "发送给好友", "微信", "微博", "qq空间", "无障碍", "长辈版", "长者模式", "繁体版", "简体版",
                  "ipv6", "智能问答", "听全文", "用户登录", "立即注册", "展开详细", "读完约", "阅读全文")
 # A site's name (portal banner, outlet header) ends so; a column label (新闻中心, 时政要闻) ends so.
-SITE_ENDINGS = ("网", "网站", "门户", "客户端", "频道", "在线", "人民政府", "融媒")
+SITE_ENDINGS = ("网", "网站", "门户", "客户端", "频道", "在线", "人民政府", "融媒", "数字报", "电子报", "数字报纸", "电子版")
 _SITE_MARK = re.compile(r"[省市县区州旗镇乡]|中国|人民|政府|新闻|信息|政务|门户|日报|在线|融媒|网站|客户端|频道")
 COLUMN_ENDINGS = ("新闻", "要闻", "动态", "公开", "中心", "专题", "首页", "导航", "频道", "栏目", "快讯", "资讯", "头条")
 # The 来源/发布时间 line SPEC's `source` reads, and the credit lines (kept wherever they are).
