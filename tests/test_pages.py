@@ -428,3 +428,13 @@ def test_a_digital_paper_s_masthead_is_no_title():
             "  ◆9月26日,我县在县政府三楼会议室召开重点工作调度会。副县长郝立川出席并讲话,各乡镇分管负责人参加会议。\n"
             "  ◆9月25日,县直机关羽毛球联赛开赛。副县长侯宝忠出席开赛仪式。\n")
     assert _rec(text).headline == "要闻简报"
+
+
+def test_a_unit_glued_to_a_credited_name_a_venue_before_组织召开_and_no_body_in_党组织():
+    text = ("10月20日下午,东湖路街道党工委在翠苑社区会议室组织召开区域化党建联席会议。街道党工委书记陶晓峰主持会议。\n"
+            "图文:东湖路街道武雯 审核领导:刘雅琴 编辑:刘子航")
+    r = _rec(text)
+    assert (r.source.reporters, r.source.photographers) == (["武雯"], ["武雯"])
+    assert r.meeting.venue == "翠苑社区会议室"
+    m = _rec("节前,湖滨街道召开社区党组织书记述职评议会,各社区党组织书记参加会议。").meeting
+    assert m.organizer is None  # 党组 inside 党组织 is no body

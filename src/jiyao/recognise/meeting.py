@@ -15,7 +15,7 @@ _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
-_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
+_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持|组织)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 _ORGANIZER_END = ORGANIZER_END

@@ -83,10 +83,19 @@ def _names(seg: str) -> list[str]:
         # a surname-led name (报道 after 记者王五 is not one); 阿依古丽·买买提 style names pass
         if _NAME.match(t) and (is_name(t) or "·" in t):
             out.append(t)
-        else:
-            out += _glued(t)
+        else:  # two names glued (邓小川罗明华), or a unit glued before the name (图文:东安路街道武馨)
+            out += _glued(t) or [n for n in [_unit_glued(t)] if n]
         i += 1
     return out
+
+
+def _unit_glued(t: str) -> str | None:
+    """The name after a writer's unit glued to it: 东安路街道武馨 → 武馨."""
+    for m in _UNIT_END.finditer(t):
+        rest = t[m.end():]
+        if m.start() >= 2 and is_name(rest):
+            return rest
+    return None
 
 
 def _glued(t: str) -> list[str]:
