@@ -438,3 +438,11 @@ def test_a_unit_glued_to_a_credited_name_a_venue_before_组织召开_and_no_body
     assert r.meeting.venue == "翠苑社区会议室"
     m = _rec("节前,湖滨街道召开社区党组织书记述职评议会,各社区党组织书记参加会议。").meeting
     assert m.organizer is None  # 党组 inside 党组织 is no body
+
+
+def test_a_time_is_no_venue_a_term_names_no_body_and_宣传_is_no_part_of_a_relayed_name():
+    r = _rec("1月5日,县委书记申文华主持召开县委常委(扩大)会。申文华指出,市委四届八次全会是在关键节点召开的一次重要会议,"
+             "要把学习宣传贯彻落实市委四届八次全会精神作为当前的重要政治任务。")
+    assert (r.meeting.venue, r.upstream_meetings) == (None, ["市委四届八次全会"])
+    m = _rec("12月3日上午,西演镇召开十八届人民代表大会第五次会议,镇人大代表出席会议。").meeting
+    assert m.organizer is None

@@ -265,14 +265,19 @@ def meeting_format(text: str) -> str | None:
     return None
 
 
+_MOMENTS = ("节点", "时刻", "关头", "之际", "时期", "阶段", "背景下", "形势下", "期间", "时候")
+
+
 def venue(body: str, body_start: int) -> Found | None:
     m = _VENUE.search(body[:800])
-    # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上)
-    if m and not m.group(1).endswith(("会议", "会")) and not m.group(1).startswith(("收听", "此", "本")):
+    # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上) nor a moment (在…的关键节点召开)
+    if m and not m.group(1).endswith(("会议", "会", *_MOMENTS)) and not m.group(1).startswith(("收听", "此", "本")):
         return Found(m.group(1), body_start + m.start(1))
     return None
 
 
+# 第十二届人民代表大会, 十八届人民代表大会 (乡召开十八届…) say not whose body it is
+_TERM_LED = re.compile(r"^第|^[一二三四五六七八九十\d]{1,3}届(?![省市区县州旗镇乡])")
 # A session's ordinal (九届十一次常委会议, 十一届二十次常委会会议): the body is the one before it.
 _SESSION = re.compile(r"[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次")
 # A body named with its term that holds numbered meetings (太平街道第三届民主议政会第二次会议).
@@ -293,10 +298,10 @@ def _leading_body(name: str) -> str | None:
         body = _TERM.sub("", name[: m.end()])
         # 第十二届人民代表大会 (乡召开第十二届…) says not whose body it is
         if ("会议" in name[: m.end()] and not body.endswith("会议主席团")) or "暨" in body \
-                or not re.fullmatch(f"[{CJK}]+", body) or body.startswith("第"):
+                or not re.fullmatch(f"[{CJK}]+", body) or _TERM_LED.match(body):
             break
         best = body
-    if best is None and (m := _NUMBERED_BODY.match(name)) and not m.group(1).startswith("第"):
+    if best is None and (m := _NUMBERED_BODY.match(name)) and not _TERM_LED.match(m.group(1)):
         best = m.group(1)
     return best
 

@@ -31,7 +31,7 @@ _SENTENCE = re.compile(r"[^。;\n]+")
 _LIST_CLAUSE = re.compile(rf"((?:{_ITEM})(?:{_BETWEEN}{_ITEM})*)精神$")
 _ITEM_SPLIT = re.compile(rf"{MEETING_END}({_BETWEEN})")
 # the verb and what leads it (深入学习、全面贯彻落实中央经济工作会议: the meeting is 中央经济工作会议)
-_LEADING_TRIGGERS = re.compile(rf"^(?:[、,\s]|{_TRIGGER}|了|好|全面|深入|认真|坚决|切实|持续|进一步|扎实)+")
+_LEADING_TRIGGERS = re.compile(rf"^(?:[、,\s]|{_TRIGGER}|了|好|全面|深入|认真|坚决|切实|持续|进一步|扎实|宣传|宣讲)+")
 # …会议关于防汛工作的会议: the name ends before 关于; a bare 关于…的会议 names no meeting
 _ABOUT = re.compile(rf"^(.*?{MEETING_END})?[^,。;]*?关于[^,。;]{{1,30}}?的(?:会议|讲话|指示)$")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
