@@ -446,3 +446,13 @@ def test_a_time_is_no_venue_a_term_names_no_body_and_宣传_is_no_part_of_a_rela
     assert (r.meeting.venue, r.upstream_meetings) == (None, ["市委四届八次全会"])
     m = _rec("12月3日上午,西演镇召开十八届人民代表大会第五次会议,镇人大代表出席会议。").meeting
     assert m.organizer is None
+
+
+def test_a_higher_leader_who_only_speaks_at_a_local_meeting_is_relayed_not_present():
+    r = _rec("5月17日下午,县委常委会召开会议,传达学习全省经济工作会议精神。省委书记王东明强调,要稳中求进。"
+             "县委书记冯启明主持会议并讲话。")
+    assert [p.name for p in r.people] == ["冯启明"]
+    # taking part (出席, 到会) keeps them; so does a meeting of their own level
+    assert [p.name for p in _rec("5月17日下午,全县防汛工作会议召开。省防指副总指挥王东明到会指导,县委书记冯启明主持会议。").people] \
+        == ["王东明", "冯启明"]
+    assert [p.name for p in _rec("5月17日下午,省委常委会召开会议。省委书记王东明强调,要稳中求进。").people] == ["王东明"]

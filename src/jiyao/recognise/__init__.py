@@ -32,7 +32,8 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     people = pp.find_people(reported)
     # a leader cited through a speech at another named meeting is not at this one (SPEC v1.2)
     cited = pp.cited_at(reported, people, name.value if name else None)
-    people = [p for p in people if p.name not in cited]
+    higher = pp.cited_higher(reported, people, name.value if name else None)
+    people = [p for p in people if p.name not in cited and p.name not in higher]
     report = ExtractedReport(headline=head.value if head else None, source=src)
     # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
     upstream = upstream_meetings(body, body_start, name.value if name else None)

@@ -190,6 +190,27 @@ def cited_at(text: str, people: list[PersonFound], own_meeting: str | None) -> d
     return out
 
 
+# A title of a higher body than a local meeting's (省委书记, 副省长, 中央…, 国务院…, 全国人大…)
+_HIGHER_TITLE = re.compile(r"^(?:中共)?(?:省|中央|国务院|全国|国家)")
+_HIGHER_MEETING = re.compile(r"^(?:中共)?(?:省|全省|中央|国务院|全国|国家)")
+_PARTAKE_AFTER = re.compile(rf"(?:同志)?(?:[{CJK}]{{0,6}}?)?{PARTAKE}")
+
+
+def cited_higher(text: str, people: list[PersonFound], own_meeting: str | None) -> set[str]:
+    """People of a higher body (省委书记某某) named at a local meeting only as saying something
+    (强调, 指出, 要求), never as taking part (出席, 参加, 主持, 讲话…): their words are relayed from
+    elsewhere (SPEC v1.2, people cited, not present)."""
+    if own_meeting and _HIGHER_MEETING.match(own_meeting):
+        return set()
+    out = set()
+    for p in people:
+        if not p.titles or not all(_HIGHER_TITLE.match(t) for t in p.titles):
+            continue
+        if not any(_PARTAKE_AFTER.match(text, m.end()) for m in re.finditer(re.escape(p.name), text)):
+            out.add(p.name)
+    return out
+
+
 def find_people(text: str, use_ner: bool | None = None) -> list[PersonFound]:
     """People taking part, in text order. use_ner None → the JIYAO_NER switch (on by default);
     with NER on, a model that cannot be loaded raises ner.NERUnavailable.
