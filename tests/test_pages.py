@@ -456,3 +456,9 @@ def test_a_higher_leader_who_only_speaks_at_a_local_meeting_is_relayed_not_prese
     assert [p.name for p in _rec("5月17日下午,全县防汛工作会议召开。省防指副总指挥王东明到会指导,县委书记冯启明主持会议。").people] \
         == ["王东明", "冯启明"]
     assert [p.name for p in _rec("5月17日下午,省委常委会召开会议。省委书记王东明强调,要稳中求进。").people] == ["王东明"]
+
+
+def test_an_instruction_sent_in_is_no_taking_part():
+    r = _rec("3月26日,国务院在河北召开全国春季农业生产工作会议。国务院总理李克华作出重要批示,强调要抓好春耕。"
+             "国务院副总理回良宇出席会议并讲话。")
+    assert [p.name for p in r.people] == ["回良宇"]

@@ -42,14 +42,12 @@ def is_name(s: str) -> bool:
 
 
 def _everyday_word(s: str) -> bool:
-    """相关 (相关职能部门), 国家 (国家主席), 巴西, 郑重 (郑重地说): a common word, or a three-character
-    candidate that starts with a common word of no noun's kind."""
+    """相关 (相关职能部门), 国家 (国家主席), 巴西, 郑重 (郑重地说), 经济 (经济工作): a common word, or a
+    three-character candidate that starts with one."""
     flag, freq = word_tag(s[:2])
     if not flag or flag.startswith("nr"):
         return False
-    if len(s) == 2:
-        return (flag.startswith(_WORD_TAGS) and freq >= _COMMON) or (flag in ("n", "ns") and freq >= _COMMON_NOUN)
-    return flag.startswith(_WORD_TAGS) and freq >= _COMMON
+    return (flag.startswith(_WORD_TAGS) and freq >= _COMMON) or (flag in ("n", "ns") and freq >= _COMMON_NOUN)
 
 
 def _surname_led(s: str) -> bool:

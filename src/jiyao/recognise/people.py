@@ -52,7 +52,8 @@ _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=Tr
 # quantifiers of a group (有关方面负责人 某某 is a heading over names, so 有关/相关 may lead a title)
 _GROUP_LEADS = ("各", "全体", "部分", "广大", "其他", "其余")
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
-_CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
+# cited, not present: 某某的讲话, 某某关于…, an instruction sent in (某某作出重要批示)
+_CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话|(?:专门|亲自)?作出?了?(?:重要)?(?:批示|指示))")
 _AND = ("和", "与")
 # A leader cited through a speech at another, named meeting (SPEC v1.2: 省委书记某某在全省…会议上强调):
 # not a person of this meeting; 在会上/在会议上 is this meeting.
