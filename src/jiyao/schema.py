@@ -40,7 +40,7 @@ class Meeting(_Model):
     # null only when a meeting is reported but neither body nor headline names it (区委召开常委会)
     name: str | None = Field(description="The meeting's own name as the text gives it (…工作部署会议); from the headline when the body gives none; without leading 我市/我区/全市 and the date.")
     date: str | None = Field(None, description="Meeting date, ISO YYYY-MM-DD when the year is knowable from the text, else --MM-DD.")
-    time_of_day: Literal["上午", "下午", "晚上"] | None = Field(None, description="上午 | 下午 | 晚上 | null.")
+    time_of_day: Literal["上午", "中午", "下午", "晚上"] | None = Field(None, description="上午 | 中午 | 下午 | 晚上 | null (SPEC v1.2 adds 中午).")
     format: Literal["video", "in_person"] | None = Field(None, description="video (视频/电视电话会议/分会场) | in_person (stated) | null.")
     venue: str | None = Field(None, description="Where it was held, as written, or null.")
     region: Region | None = Field(None, description="Jurisdiction whose meeting it is.")
