@@ -16,6 +16,16 @@
   let items = [];    // the focusable values of the panel, in order
   let focusKey = null;
   let chain = Promise.resolve();  // decisions run one after another, each on the revision the last one left
+  let queued = 0;
+
+  // run fn after everything asked before it; body[data-busy] says whether anything is still to run
+  function schedule(fn) {
+    queued++;
+    document.body.dataset.busy = "1";
+    chain = chain.then(fn).catch((e) => message(String(e))).finally(() => {
+      if (--queued === 0) document.body.dataset.busy = "0";
+    });
+  }
 
   function el(tag, cls, text) {
     const e = document.createElement(tag);
@@ -257,7 +267,11 @@
     const it = focused();
     if (!it) return;
     const i = items.indexOf(it);
-    if (it.kind === "slot") { move(1); return; }
+    if (it.kind === "slot" || it.state !== "pending") {  // nothing to accept here: on to the next value to check
+      const k = nextPending(i);
+      if (k) setFocus(k, true); else move(1);
+      return;
+    }
     const data = await decide({op: "accept", id: it.kind === "roles" ? it.person + "/roles" : it.id});
     if (data) { const k = nextPending(items.findIndex((x) => x.key === it.key)); setFocus(k || (items[i + 1] || it).key, true); }
   }
@@ -274,7 +288,8 @@
     const what = text !== undefined ? {text} : {start: sel.start, end: sel.end};
     const op = it.kind === "cell" ? {op: "correct", id: it.id, ...what} : {op: "add", field: it.field, person: it.person, ...what};
     const data = await decide(op);
-    if (data && data.change && data.change.id) setFocus(data.change.id, true);
+    if (data && data.change && data.change.id) setFocus(data.change.id, true);  // added: its person stays in focus (t)
+    else if (data) setFocus(nextPending(items.findIndex((x) => x.key === it.key)) || it.key, true);  // corrected: on to the next
     window.getSelection().removeAllRanges();
   }
   async function addTo(field, sel) {
@@ -325,7 +340,7 @@
     ev.preventDefault();
     const text = $("editor-input").value;
     $("editor").hidden = true;
-    chain = chain.then(() => put(null, text)).catch((e) => message(String(e)));
+    schedule(() => put(null, text));
   });
 
   function action(ev, sel) {
@@ -359,13 +374,13 @@
     const run = action(ev, sel);
     if (!run) return;
     ev.preventDefault();
-    chain = chain.then(run).catch((e) => message(String(e)));
+    schedule(run);
   });
 
   // ---- the mouse, for those who want it
   document.addEventListener("click", (ev) => {
     const li = ev.target.closest("#list li");
-    if (li) { const i = Number(li.dataset.n); chain = chain.then(() => open(i)); return; }
+    if (li) { const i = Number(li.dataset.n); schedule(() => open(i)); return; }
     const c = ev.target.closest("[data-key]");
     if (c) { setFocus(c.dataset.key, false); return; }
     const m = ev.target.closest("#text mark");
@@ -376,17 +391,17 @@
   });
   const buttons = {prev: () => open(cur - 1), next: () => open(cur + 1), accept, delete: remove, undo, done,
     "no-meeting": () => decide({op: "no_meeting", on: !art.draft.no_meeting})};
-  for (const [id, fn] of Object.entries(buttons)) $(id).addEventListener("click", () => { chain = chain.then(fn); });
+  for (const [id, fn] of Object.entries(buttons)) $(id).addEventListener("click", () => schedule(fn));
   $("correct").addEventListener("click", () => {
     const sel = selection();
     if (!sel) { message("select the right text in the article first"); return; }
-    chain = chain.then(() => put(sel));
+    schedule(() => put(sel));
   });
   $("add").addEventListener("click", () => {
     const sel = selection();
     if (!sel) { message("select the text to add in the article first"); return; }
     const f = $("add-field").value;
-    chain = chain.then(() => addTo(f, sel));
+    schedule(() => addTo(f, sel));
   });
   // a click on a button must not drop the text selection it is about to use
   document.querySelectorAll("header button").forEach((b) => b.addEventListener("mousedown", (ev) => ev.preventDefault()));
@@ -405,5 +420,5 @@
     if (i < 0) i = meta.articles.findIndex((a) => !a.reviewed);
     await open(i < 0 ? 0 : i);
   }
-  chain = chain.then(start).catch((e) => message("cannot load the sample: " + e));
+  schedule(() => start().catch((e) => message("cannot load the sample: " + e)));
 })();
