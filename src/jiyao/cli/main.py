@@ -184,7 +184,7 @@ def eval_cmd(
     """Score records against gold: strict and partial P/R/F1 per field with 95% bootstrap intervals."""
     from ..eval import gate
     from ..eval import report as rp
-    from ..eval.inputs import articles_folder
+    from ..eval.inputs import REVIEW_LIST, articles_folder, is_review_folder
 
     articles = articles_folder(gold, articles)
 
@@ -217,6 +217,9 @@ def eval_cmd(
         Console().print(t)
         Console().print(f"articles: the gold articles with a value of the field, which its score and interval rest on "
                         f"(of {rep['n_articles']} scored)", markup=False)
+        if is_review_folder(gold):
+            sampled = sum(1 for line in open(Path(gold) / REVIEW_LIST, encoding="utf-8") if line.strip())
+            Console().print(f"review folder {gold}: {rep['n_articles']} of its {sampled} sampled articles are reviewed", markup=False)
         g = s["grounding"]
         Console().print(f"schema-valid {s['schema_valid_rate']} · grounding {g['rate'] if g else 'n/a (give --articles)'} · "
                         f"calls {s['usage']['calls']} · cache hits {s['usage']['cache_hits']}")
