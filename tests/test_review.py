@@ -337,3 +337,22 @@ def test_server_headers_host_check_and_decision_header(tmp_path):
         srv.shutdown()
         srv.server_close()
         store.close()
+
+
+def test_a_selection_is_trimmed_of_spaces_direction_marks_and_its_quotes():
+    from jiyao.review.coerce import trim
+
+    t = "会议强调 \u202e“双胜利”\u202c 底线"
+    s, e = trim(t, t.index(" "), t.index("底"))
+    assert t[s:e] == "双胜利"
+    with pytest.raises(ValueError):
+        trim(t, 0, len(t) + 1)
+
+
+def test_a_list_naming_a_file_outside_the_folder_is_refused(tmp_path):
+    store, doc, _ = _one(tmp_path, None)
+    store.by_id[doc]["file"] = "../../etc/passwd"
+    store._texts.clear()
+    with pytest.raises(ReviewError, match="not a file of the review folder"):
+        store.text(doc)
+    store.close()

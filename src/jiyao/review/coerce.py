@@ -26,6 +26,8 @@ def _choices(field: str) -> tuple[str, ...]:
 TIME_OF_DAY_VALUES = _choices("time_of_day")
 FORMAT_VALUES = _choices("format")
 ROLES = ("chair", "speaker")
+# invisible marks that reorder text (an article may hold them): never the edge of a value
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 # SPEC v1.2's mapping of what a text writes to the time of day (longest words first)
 _TOD_WORDS = {"早上": "上午", "早晨": "上午", "清晨": "上午", "凌晨": "上午", "上午": "上午", "中午": "中午",
@@ -118,12 +120,12 @@ def typed_value(field: str, text: str) -> str:
 
 
 def trim(original: str, start: int, end: int) -> tuple[int, int]:
-    """A selection without the spaces and the pair of quotes around it (the value has neither)."""
+    """A selection without the spaces, direction marks and pair of quotes around it (the value has none)."""
     if not (0 <= start < end <= len(original)):
         raise ValueError(f"selection [{start}, {end}) is outside the article (length {len(original)})")
-    while start < end and original[start].isspace():
+    while start < end and (original[start].isspace() or original[start] in BIDI_CONTROLS):
         start += 1
-    while end > start and original[end - 1].isspace():
+    while end > start and (original[end - 1].isspace() or original[end - 1] in BIDI_CONTROLS):
         end -= 1
     while end - start >= 2 and any(original[start] == o and original[end - 1] == c for o, c in QUOTE_PAIRS):
         start, end = start + 1, end - 1

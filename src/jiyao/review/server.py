@@ -25,7 +25,7 @@ from urllib.parse import parse_qs, urlsplit
 from ..fields import FIELDS, LISTS
 from ..view.page import group
 from .draft import PAGE_ROWS, DecisionError
-from .store import Stale, Store
+from .store import ReviewError, Stale, Store
 
 log = logging.getLogger("jiyao.review")
 
@@ -89,6 +89,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self._json(HTTPStatus.OK, {"doc_id": doc, "text": store.text(doc), **state})
             except KeyError:
                 return self._json(HTTPStatus.NOT_FOUND, {"error": f"no article {doc!r} in this sample"})
+            except ReviewError as exc:
+                return self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": str(exc)})
         return self._json(HTTPStatus.NOT_FOUND, {"error": "not found"})
 
     def do_POST(self):  # noqa: N802
@@ -121,6 +123,8 @@ class Handler(BaseHTTPRequestHandler):
                 **stale.state})
         except DecisionError as exc:
             return self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": str(exc)})
+        except ReviewError as exc:
+            return self._json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": str(exc)})
 
 
 class ReviewServer(ThreadingHTTPServer):

@@ -119,6 +119,7 @@ class Store:
         self._locks = {d: threading.Lock() for d in self.order}
         self._journal_lock = threading.Lock()
         self._texts: dict[str, str] = {}
+        self._text_lock = threading.Lock()
         self._reviewed: set[str] = set()
         for d in self.order:  # a gold file out of line with its draft (a kill between the two writes)
             self._sync_gold(d, self._load(d))
@@ -141,15 +142,22 @@ class Store:
 
     def text(self, doc_id: str) -> str:
         """The article's original text: what evidence offsets and selections count in."""
-        if doc_id not in self._texts:
-            path = self.root / self.by_id[doc_id]["file"]
-            try:
-                self._texts[doc_id] = decode(read_bytes(path))[0]
-            except (ReadError, DecodeError) as exc:
-                raise ReviewError(f"cannot read {path}: {exc}") from None
+        with self._text_lock:
+            if doc_id in self._texts:
+                return self._texts[doc_id]
+        rel = Path(self.by_id[doc_id].get("file") or "")
+        if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+            raise ReviewError(f"{REVIEW_LIST}: {rel} is not a file of the review folder")
+        path = self.root / rel
+        try:
+            text = decode(read_bytes(path))[0]
+        except (ReadError, DecodeError) as exc:
+            raise ReviewError(f"cannot read {path}: {exc}") from None
+        with self._text_lock:
+            self._texts[doc_id] = text
             if len(self._texts) > 64:
                 self._texts.pop(next(iter(self._texts)))
-        return self._texts[doc_id]
+        return text
 
     def _path(self, doc_id: str) -> Path:
         return self.root / DRAFTS / f"{doc_id}.json"
