@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from jiyao.cli.main import app
 from jiyao.eval.score import FIELDS, micro_f1, score_set
 from jiyao.read.inputs import Item, iter_items
-from jiyao.review import draft as drafts
+from jiyao.review.decisions import DecisionError
 from jiyao.review import folder, sample
 from jiyao.review.store import Stale, Store, ReviewError
 
@@ -100,12 +100,12 @@ def test_decisions_correct_add_delete_roles_and_no_meeting(tmp_path):
     # delete a spurious slogan; a selection with its quotes becomes the bare term
     go({"op": "delete", "id": d["fields"]["slogans"][1]["id"]})
     q = text.index("“安全第一”")
-    with pytest.raises(drafts.DecisionError, match="already holds"):
+    with pytest.raises(DecisionError, match="already holds"):
         go({"op": "add", "field": "slogans", "start": q, "end": q + 6})
     # a date from its selection; a typed date that is no SPEC date is refused
     s = text.index("3月2日")
     go({"op": "correct", "id": d["fields"]["meeting.date"][0]["id"], "start": s, "end": s + 4})
-    with pytest.raises(drafts.DecisionError):
+    with pytest.raises(DecisionError):
         go({"op": "add", "field": "meeting.date", "text": "next Tuesday"})
     go({"op": "add", "field": "meeting.time_of_day", "text": "上午"})
     st = go({"op": "done"})

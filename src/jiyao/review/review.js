@@ -9,7 +9,6 @@
   const FIELD_KEYS = {p: "people.name", t: "people.titles", s: "slogans", u: "upstream_meetings", h: "headline",
     m: "meeting.name", v: "meeting.venue", o: "meeting.organizer", g: "meeting.region", d: "meeting.date",
     w: "meeting.time_of_day", l: "source.outlet", r: "source.reporters", f: "source.photographers", i: "source.editors"};
-  const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
   let meta = null;   // the sample: articles, progress, field groups and rows
   let cur = -1;      // index of the article shown
   let art = null;    // {doc_id, text, draft, can_undo, pending}
@@ -33,7 +32,6 @@
     if (text !== undefined && text !== null) e.textContent = text;
     return e;
   }
-  function cpLen(s) { let n = 0; for (const _ of s) n++; return n; }  // offsets count code points, as Python does
   function message(text, info) {
     const m = $("message");
     m.hidden = !text;
@@ -46,19 +44,6 @@
     s.className = bad ? "bad" : "";
   }
 
-  // ---- the article text, cut at every span boundary
-  function appendText(parent, str) {
-    let rest = str;
-    while (rest) {
-      const m = BIDI.exec(rest);
-      if (!m) { parent.appendChild(document.createTextNode(rest)); return; }
-      if (m.index) parent.appendChild(document.createTextNode(rest.slice(0, m.index)));
-      const ctl = el("span", "ctl", m[0]);  // the character itself stays (offsets), isolated and named
-      ctl.dataset.cp = "U+" + m[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
-      parent.appendChild(ctl);
-      rest = rest.slice(m.index + 1);
-    }
-  }
   function allCells() {
     const out = [];
     for (const f of Object.keys(art.draft.fields)) for (const c of art.draft.fields[f]) out.push([f, c]);
@@ -69,27 +54,9 @@
     return out;
   }
   function renderText() {
-    const pre = $("text");
-    const text = art.text;
-    const cps = /[\uD800-\uDFFF]/.test(text) ? Array.from(text) : null;
-    const n = cps ? cps.length : text.length;
-    const sub = (a, b) => (cps ? cps.slice(a, b).join("") : text.slice(a, b));
     const spans = [];
-    for (const [f, c] of allCells())
-      for (const [s, e] of c.spans) if (0 <= s && s < e && e <= n) spans.push({s, e, id: c.id, g: meta.groups[f] || "x"});
-    const cuts = Array.from(new Set([0, n, ...spans.map((x) => x.s), ...spans.map((x) => x.e)])).sort((a, b) => a - b);
-    const frag = document.createDocumentFragment();
-    for (let i = 0; i + 1 < cuts.length; i++) {
-      const a = cuts[i], b = cuts[i + 1];
-      const cover = spans.filter((x) => x.s <= a && b <= x.e);
-      if (!cover.length) { appendText(frag, sub(a, b)); continue; }
-      const inner = cover.reduce((m, x) => (x.e - x.s < m.e - m.s ? x : m));
-      const mark = el("mark", "f-" + inner.g);
-      mark.dataset.ids = cover.map((x) => x.id).join(" ");
-      appendText(mark, sub(a, b));
-      frag.appendChild(mark);
-    }
-    pre.replaceChildren(frag);
+    for (const [f, c] of allCells()) for (const [s, e] of c.spans) spans.push({s, e, id: c.id, g: meta.groups[f] || "x"});
+    JiyaoText.render($("text"), art.text, spans);
   }
 
   // ---- the record panel
@@ -250,18 +217,7 @@
   }
 
   // ---- decisions
-  function selection() {
-    const sel = window.getSelection();
-    if (!sel || sel.isCollapsed || !sel.rangeCount) return null;
-    const r = sel.getRangeAt(0);
-    const pre = $("text");
-    if (!pre.contains(r.startContainer) || !pre.contains(r.endContainer)) return null;
-    const before = document.createRange();
-    before.setStart(pre, 0);
-    before.setEnd(r.startContainer, r.startOffset);
-    const start = cpLen(before.toString());
-    return {start, end: start + cpLen(r.toString())};
-  }
+  function selection() { return JiyaoText.selection($("text")); }
   function personOf(it) { return it && it.person; }
   async function accept() {
     const it = focused();

@@ -24,7 +24,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..fields import FIELDS, LISTS
 from ..view.page import group
-from .draft import PAGE_ROWS, DecisionError
+from .decisions import DecisionError
+from .draft import PAGE_ROWS
 from .store import ReviewError, Stale, Store
 
 log = logging.getLogger("jiyao.review")
@@ -34,6 +35,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'se
 DECISION_HEADER = "X-Jiyao-Review"  # sent by the page's script with every decision
 MAX_BODY = 256 * 1024
 ASSETS = {"/": ("jiyao.review", "review.html", "text/html; charset=utf-8"),
+          "/review-text.js": ("jiyao.review", "review-text.js", "text/javascript; charset=utf-8"),
           "/review.js": ("jiyao.review", "review.js", "text/javascript; charset=utf-8"),
           "/review.css": ("jiyao.review", "review.css", "text/css; charset=utf-8"),
           "/view.css": ("jiyao.view", "view.css", "text/css; charset=utf-8")}  # the viewer's field colours

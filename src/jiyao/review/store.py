@@ -27,6 +27,7 @@ from ..eval.inputs import REVIEW_ARTICLES, REVIEW_GOLD, REVIEW_LIST, is_review_f
 from ..read.decode import DecodeError, decode
 from ..read.document import ReadError, read_bytes
 from . import draft as drafts
+from .decisions import DecisionError, apply
 
 RECORDS = "records.jsonl"
 DRAFTS = "drafts"
@@ -197,7 +198,7 @@ class Store:
     # -- deciding
 
     def decide(self, doc_id: str, base: int, op: dict) -> dict:
-        """Apply one decision made on revision `base`; raises Stale or draft.DecisionError."""
+        """Apply one decision made on revision `base`; raises Stale or DecisionError."""
         self._known(doc_id)
         with self._locks[doc_id]:
             state = self._open(doc_id)
@@ -206,11 +207,11 @@ class Store:
                 raise Stale(self._view(doc_id, state))
             if op.get("op") == "undo":
                 if not state["undo"]:
-                    raise drafts.DecisionError("nothing to undo in this article")
+                    raise DecisionError("nothing to undo in this article")
                 new = state["undo"].pop()
                 change = {"undone_to": new["revision"]}
             else:
-                new, change = drafts.apply(cur, op, self.text(doc_id))
+                new, change = apply(cur, op, self.text(doc_id))
                 state["undo"] = (state["undo"] + [cur])[-UNDO_DEPTH:]
                 if op.get("op") == "done":
                     new["reviewed_by"], new["reviewed_at"] = self.reviewer, now()
