@@ -1,4 +1,4 @@
-"""Command line: extract, eval, view, export, schema, noisy, calibrate, batch, distributed. Thin: the work
+"""Command line: extract, eval, view, export, schema, noisy, calibrate, sample, review, batch, distributed. Thin: the work
 is in run/pipeline/eval/view; each command imports what it needs when it runs."""
 from __future__ import annotations
 
@@ -175,15 +175,18 @@ async def _run(items, writer, extractor, concurrency, on_done):
 
 @app.command("eval")
 def eval_cmd(
-    gold: Path = typer.Option(..., help="Folder of gold <doc_id>.json records."),
+    gold: Path = typer.Option(..., help="Folder of gold <doc_id>.json records, or a review folder (jiyao sample/review): its reviewed articles."),
     pred: list[Path] = typer.Option(..., help="Records JSONL; give twice to compare A and B."),
     report: Optional[Path] = typer.Option(None, help="Write report.json, report.md and report.html here."),
-    articles: Optional[Path] = typer.Option(None, help="Article folder, to check that evidence offsets point at the values."),
+    articles: Optional[Path] = typer.Option(None, help="Article folder, to check that evidence offsets point at the values (default for a review folder: its articles)."),
     fail_under: list[str] = typer.Option([], "--fail-under", help="Exit 1 when strict F1 is below: 0.90 (overall) or FIELD=0.95; repeatable."),
 ):
     """Score records against gold: strict and partial P/R/F1 per field with 95% bootstrap intervals."""
     from ..eval import gate
     from ..eval import report as rp
+    from ..eval.inputs import REVIEW_LIST, articles_folder, is_review_folder
+
+    articles = articles_folder(gold, articles)
 
     try:
         gates = gate.parse(fail_under)
@@ -202,15 +205,21 @@ def eval_cmd(
         raise typer.Exit(2)
     for s in rep["systems"]:
         t = Table(title=escape(f"{s['name']} vs {gold} ({rep['n_articles']} articles)"))
-        for col in ("field", "P", "R", "F1", "95% CI", "partial F1", "gold", "pred"):
+        for col in ("field", "P", "R", "F1", "95% CI", "partial F1", "gold", "pred", "articles"):
             t.add_column(col, justify="right" if col != "field" else "left")
         for f in rep["fields"]:
             m = s["fields"][f]; st = m["strict"]
             t.add_row(f, f"{st['precision']:.3f}", f"{st['recall']:.3f}", f"{st['f1']:.3f}",
-                      f"[{st['ci95'][0]:.2f}, {st['ci95'][1]:.2f}]", f"{m['partial']['f1']:.3f}", str(m["n_gold"]), str(m["n_pred"]))
+                      f"[{st['ci95'][0]:.2f}, {st['ci95'][1]:.2f}]", f"{m['partial']['f1']:.3f}", str(m["n_gold"]), str(m["n_pred"]),
+                      str(m.get("n_articles", "")))
         o = s["fields"]["overall"]["strict"]
-        t.add_row("overall", "", "", f"{o['f1']:.3f}", f"[{o['ci95'][0]:.2f}, {o['ci95'][1]:.2f}]", "", "", "")
+        t.add_row("overall", "", "", f"{o['f1']:.3f}", f"[{o['ci95'][0]:.2f}, {o['ci95'][1]:.2f}]", "", "", "", str(rep["n_articles"]))
         Console().print(t)
+        Console().print(f"articles: the gold articles with a value of the field, which its score and interval rest on "
+                        f"(of {rep['n_articles']} scored)", markup=False)
+        if is_review_folder(gold):
+            sampled = sum(1 for line in open(Path(gold) / REVIEW_LIST, encoding="utf-8") if line.strip())
+            Console().print(f"review folder {gold}: {rep['n_articles']} of its {sampled} sampled articles are reviewed", markup=False)
         g = s["grounding"]
         Console().print(f"schema-valid {s['schema_valid_rate']} · grounding {g['rate'] if g else 'n/a (give --articles)'} · "
                         f"calls {s['usage']['calls']} · cache hits {s['usage']['cache_hits']}")
@@ -311,10 +320,13 @@ from .batch import app as _batch_app  # noqa: E402 - registered after the comman
 from .distributed import distributed as _distributed  # noqa: E402
 
 from .calibrate import calibrate_cmd  # noqa: E402
+from .review import review_cmd, sample_cmd  # noqa: E402
 
 app.add_typer(_batch_app, name="batch")
 app.command("distributed")(_distributed)
 app.command("calibrate")(calibrate_cmd)
+app.command("sample")(sample_cmd)
+app.command("review")(review_cmd)
 
 
 if __name__ == "__main__":

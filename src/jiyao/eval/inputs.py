@@ -16,6 +16,27 @@ from ..schema import MeetingReport
 
 MAX_LISTED = 50  # invalid prediction lines listed in the report (all are counted)
 
+# A review folder (written by `jiyao sample`, filled by `jiyao review`): the articles drawn, the list
+# of them, and gold/ with one record per article reviewed so far. eval and calibrate take it as a
+# gold folder; its articles are then the default --articles.
+REVIEW_LIST, REVIEW_ARTICLES, REVIEW_GOLD = "sample.jsonl", "articles", "gold"
+
+
+def is_review_folder(path: str | Path) -> bool:
+    return (Path(path) / REVIEW_LIST).is_file()
+
+
+def gold_folder(path: str | Path) -> Path:
+    """The folder of gold records a --gold argument names: itself, or a review folder's gold/."""
+    return Path(path) / REVIEW_GOLD if is_review_folder(path) else Path(path)
+
+
+def articles_folder(gold: str | Path, articles: str | Path | None) -> Path | None:
+    """--articles as given, else a review folder's own articles."""
+    if articles is not None:
+        return Path(articles)
+    return Path(gold) / REVIEW_ARTICLES if is_review_folder(gold) else None
+
 
 class EvalInputError(ValueError):
     """A gold or prediction file that cannot be read at all; the message names file and line."""
@@ -50,6 +71,8 @@ def _parse(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None
 
 def load_gold(directory: str | Path) -> dict[str, dict]:
     out = {}
+    reviewed = is_review_folder(directory)
+    directory = gold_folder(directory)
     for p in sorted(Path(directory).glob("*.json")):
         try:
             raw = p.read_bytes()
@@ -60,6 +83,8 @@ def load_gold(directory: str | Path) -> dict[str, dict]:
             raise EvalInputError(f"gold {p}: {problem}")
         out[rec.get("doc_id", p.stem)] = rec
     if not out:
+        if reviewed:
+            raise EvalInputError(f"no article of the review folder {directory.parent} is reviewed yet (jiyao review)")
         raise EvalInputError(f"no gold records (*.json) in {directory}")
     return out
 

@@ -122,7 +122,8 @@ def md(text) -> str:
 
 
 def to_markdown(rep: dict) -> str:
-    out = [f"# jiyao eval: {rep['n_articles']} gold articles\n"]
+    out = [f"# jiyao eval: {rep['n_articles']} gold articles\n",
+           "`articles`: how many gold articles have a value of the field — what its score and interval rest on.\n"]
     for s in rep["systems"]:
         out.append(f"## {md(s['name'])}\n")
         g = s["grounding"]
@@ -133,16 +134,16 @@ def to_markdown(rep: dict) -> str:
         if s.get("n_invalid"):
             out.append(f"{s['n_invalid']} prediction line(s) are not valid records and were not scored:\n")
             out += [f"- line {p['line']}: {md(p['error'])}" for p in s["invalid_lines"]] + [""]
-        out.append("| field | strict P | strict R | strict F1 | 95% CI | partial F1 | macro F1 | gold | pred |")
-        out.append("|---|---|---|---|---|---|---|---|---|")
+        out.append("| field | strict P | strict R | strict F1 | 95% CI | partial F1 | macro F1 | gold | pred | articles |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
         for f in rep["fields"] + ["overall"]:
             m = s["fields"][f]
             st = m["strict"]
             if f == "overall":
-                out.append(f"| **overall** | | | **{st['f1']:.3f}** | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | | | | |")
+                out.append(f"| **overall** | | | **{st['f1']:.3f}** | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | | | | | {rep['n_articles']} |")
             else:
                 out.append(f"| {f} | {st['precision']:.3f} | {st['recall']:.3f} | {st['f1']:.3f} | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | "
-                           f"{m['partial']['f1']:.3f} | {m['macro_f1'] if m['macro_f1'] is not None else '-'} | {m['n_gold']} | {m['n_pred']} |")
+                           f"{m['partial']['f1']:.3f} | {m['macro_f1'] if m['macro_f1'] is not None else '-'} | {m['n_gold']} | {m['n_pred']} | {m.get('n_articles', '-')} |")
         out += reliability_markdown(s.get("reliability") or {})
         out.append("\n### Per-article misses and spurious values\n")
         for doc, fields in s["articles"].items():
