@@ -70,3 +70,31 @@ def test_view_hostile_record_in_headless_chromium_runs_nothing_and_shows_the_tex
         assert panel.count(IMG) >= 8  # the values are shown as the text they are
         assert IMG in pg.locator("section:not([hidden]) pre.text").inner_text()
         b.close()
+
+
+def _view(recs, out):
+    return CliRunner().invoke(app, ["view", str(recs), "-o", str(out)])
+
+
+def test_view_never_replaces_the_records_or_a_file_it_did_not_write(hostile):
+    d, arts, recs = hostile
+    before = recs.read_bytes()
+    for target in (recs, d / "other.jsonl", arts / "evil.txt"):
+        r = _view(recs, target)
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+        assert len(r.output.strip().splitlines()) == 1
+    assert recs.read_bytes() == before and (arts / "evil.txt").read_text("utf-8") == ARTICLE
+    assert not (d / "other.jsonl").exists()
+    # an HTML file that is not our page (an article, a report) stays as it is
+    article = arts / "page.html"
+    article.write_text("<html><body>县委召开会议</body></html>", "utf-8")
+    r = _view(recs, article)
+    assert r.exit_code == 2 and "not a page jiyao view wrote" in r.output
+    assert article.read_text("utf-8") == "<html><body>县委召开会议</body></html>"
+    # a page it wrote is replaced (a re-run), and a folder is refused in one line
+    page = d / "view.html"
+    assert _view(recs, page).exit_code == 0 and _view(recs, page).exit_code == 0
+    assert "jiyao view" in page.read_text("utf-8")
+    (d / "dir.html").mkdir()
+    assert _view(recs, d / "dir.html").exit_code == 2
+    assert [p.name for p in d.iterdir() if p.name.endswith(".tmp")] == []

@@ -228,8 +228,11 @@ def eval_cmd(
     if report:
         try:
             if articles:  # the span viewer beside the report; report.html links each article to it
-                from ..view.page import build as build_view
-                build_view(pred[0], articles, Path(report) / "view.html", gold)
+                from ..view.page import ViewOutputError, build as build_view
+                try:
+                    build_view(pred[0], articles, Path(report) / "view.html", gold)
+                except ViewOutputError as exc:
+                    _fail(str(exc))
                 rep["systems"][0]["viewer"] = "view.html"
             written = rp.write(rep, report)
         except OSError as exc:
@@ -251,12 +254,17 @@ def view(
     gold: Optional[Path] = typer.Option(None, help="Gold folder: show missed and spurious values in place."),
 ):
     """One self-contained HTML page: each article with every evidence span highlighted, the record beside it."""
-    from ..view.page import build
+    from ..view.page import ViewOutputError, build
 
     if not records.is_file():
         err.print(f"error: not found: {records}", markup=False)
         raise typer.Exit(2)
-    stats = build(records, articles, output, gold)
+    try:
+        stats = build(records, articles, output, gold)
+    except ViewOutputError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
     typer.echo(f"wrote {output}: {stats['records']} records, {stats['no_article']} without their article file, "
                     f"{stats['bad_lines']} unreadable lines")
 
