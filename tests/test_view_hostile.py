@@ -13,18 +13,19 @@ ARTICLE = f"县委召开{IMG}工作会议\n3月2日上午,县委书记王大明�
 
 
 def _hostile_record() -> dict:
-    """A record (not an article) whose values, keys of diagnostics and usage all carry markup."""
+    """A record (not an article), valid by the schema, whose values, diagnostics and usage carry markup."""
     start = ARTICLE.index(IMG)
     return {
         "schema_version": "1", "doc_id": "evil" + IMG, "headline": "县委召开" + IMG + "工作会议",
         "source": {"outlet": IMG, "published_date": None},
         "meeting": {"name": IMG + "工作会议", "date": None, "venue": IMG, "organizer": None,
                     "region": {"name": IMG, "admin_code": None}},
-        "people": [{"name": "王大明" + IMG, "titles": [IMG], "roles": ["主持"]}],
+        "people": [{"name": "王大明" + IMG, "titles": [IMG], "roles": ["chair"]}],
         "upstream_meetings": [IMG], "slogans": [IMG], "directives": [],
         "evidence": {"/meeting/name": [start, start + len(IMG) + 4], "/slogans/0": [start, start + len(IMG)]},
-        "confidence": {"/slogans/0": {"source": IMG, "score": 0.5}},
-        "diagnostics": {"warnings": [IMG], "dropped_ungrounded": [{"pointer": IMG}], "overrides": []},
+        "confidence": {"/slogans/0": {"source": "model", "score": 0.5}},
+        "diagnostics": {"warnings": [IMG], "dropped_ungrounded": [IMG],
+                        "overrides": [{"field": "slogans", "value": IMG, "kept": None, "winner": None, "reason": IMG}]},
         "usage": {"backend": IMG, "model": IMG},
         "origin": {"path": "evil.txt", "sha256": "0" * 64},
     }

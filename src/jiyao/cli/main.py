@@ -277,7 +277,7 @@ def export(
     articles: Optional[Path] = typer.Option(None, help="Article folder: evidence rows carry the original characters of each span."),
 ):
     """Flat tables for pandas, DuckDB, R or Stata: meetings, participants, upstream_meetings, slogans, evidence, people."""
-    from ..view.export import FORMATS, export as run_export
+    from ..view.export import FORMATS, ExportError, export as run_export
 
     if format not in FORMATS:
         err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}", markup=False)
@@ -290,6 +290,13 @@ def export(
     except ImportError as exc:
         err.print(f"error: --format {format} needs an optional dependency ({exc.name}): pip install 'jiyao[tables]'", markup=False)
         raise typer.Exit(2)
+    except ExportError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the tables to {output}: {exc.strerror or exc}")
+    if res["bad_lines"]:
+        err.print(f"warning: {res['bad_lines']} lines are not records and were not exported "
+                  f"(first: {res['first_bad_line']})", markup=False, soft_wrap=True)
     Console().print(json.dumps(res, ensure_ascii=False, indent=1))
 
 

@@ -28,8 +28,9 @@ def _schema_problem(exc: ValidationError) -> str:
     return f"schema: {where}: {e['msg']}{more}"
 
 
-def _parse(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
-    """(record, None) or (None, why it is not a record)."""
+def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
+    """(record, None) or (None, why it is not a record): one definition of "a record" for eval,
+    view and export (the schema's)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -55,7 +56,7 @@ def load_gold(directory: str | Path) -> dict[str, dict]:
             raw = p.read_bytes()
         except OSError as exc:
             raise EvalInputError(f"gold {p}: cannot read: {exc.strerror or exc}") from None
-        rec, problem = _parse(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
+        rec, problem = parse_record(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
         if problem:
             raise EvalInputError(f"gold {p}: {problem}")
         out[rec.get("doc_id", p.stem)] = rec
@@ -78,7 +79,7 @@ def read_predictions(path: str | Path) -> tuple[dict[str, dict], int, int, list[
             if not raw.strip():
                 continue
             lines += 1
-            rec, problem = _parse(raw)
+            rec, problem = parse_record(raw)
             if problem:
                 problems.append({"line": n, "error": problem})
                 continue

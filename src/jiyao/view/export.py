@@ -61,10 +61,12 @@ def mentions(records: str | Path) -> list[Mention]:
     return out
 
 
-def _rows(records: str | Path, people: list[Person], articles: Articles) -> Iterator[tuple[str, dict]]:
+def _rows(records: str | Path, people: list[Person], articles: Articles, bad: list[str]) -> Iterator[tuple[str, dict]]:
+    """Rows of every table; lines that are not records are skipped, their errors added to `bad`."""
     pid = {(m.doc_id, m.order): p.person_id for p in people for m in p.mentions}
-    for _, rec, _ in iter_records(records):
+    for _, rec, error in iter_records(records):
         if rec is None:
+            bad.append(error)
             continue
         d = rec["doc_id"]
         m = rec.get("meeting") or {}
@@ -96,6 +98,10 @@ def _rows(records: str | Path, people: list[Person], articles: Articles) -> Iter
                          "last_date": max(dates) if dates else None,
                          "meetings_attended": len({m.doc_id for m in p.mentions}),
                          "doc_ids": list(dict.fromkeys(m.doc_id for m in p.mentions)), "resolution": p.resolution}
+
+
+class ExportError(ValueError):
+    """An output folder that cannot be used; the message says why."""
 
 
 class _CsvSink:
@@ -168,18 +174,25 @@ class _ArrowSink:
 
 
 def export(records: str | Path, out: str | Path, fmt: str = "csv", articles: str | Path | None = None) -> dict:
-    """Write the tables; returns {"files": [...], "rows": {table: n}, "people": n}."""
+    """Write the tables; returns {"files": [...], "rows": {table: n}, "people": n, "bad_lines": n,
+    "first_bad_line": error or None}. Raises ExportError when OUT cannot be a folder of tables."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} exists and is not a folder; -o names the folder the tables go to")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create the folder {out}: {exc.strerror or exc}") from None
     people = resolve(mentions(records))
     sink = _CsvSink(out) if fmt == "csv" else _ArrowSink(out, fmt)
-    counts = {t: 0 for t in COLUMNS}
+    counts, bad = {t: 0 for t in COLUMNS}, []
     try:
-        for table, row in _rows(records, people, Articles(articles)):
+        for table, row in _rows(records, people, Articles(articles), bad):
             sink.add(table, row)
             counts[table] += 1
     finally:
         files = sink.close()
-    return {"files": [str(f) for f in files], "rows": counts, "people": len(people)}
+    return {"files": [str(f) for f in files], "rows": counts, "people": len(people), "bad_lines": len(bad),
+            "first_bad_line": bad[0] if bad else None}

@@ -3,11 +3,12 @@ evidence table: the pointer says where the value sits in the record, the span wh
 original file."""
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..eval.inputs import parse_record
 
 # JSON pointer → the scorer's field name (/people/3/titles/1 → people.titles)
 _FIELD = [(re.compile(r"^/people/\d+/(name|titles|roles)"), lambda m: f"people.{m.group(1)}"),
@@ -58,17 +59,16 @@ def values(record: dict) -> list[Value]:
 
 def iter_records(path: str | Path) -> Iterator[tuple[int, dict | None, str | None]]:
     """(line number, record or None, error) for each non-empty line of a records JSONL file,
-    streamed: a bad line is reported, never fatal."""
-    with open(path, encoding="utf-8-sig", errors="replace") as f:
+    streamed: a line that is not a record by the schema (bad JSON, people as strings…) is
+    reported, never fatal."""
+    with open(path, "rb") as f:
         for n, line in enumerate(f, 1):
+            if n == 1:
+                line = line.removeprefix(b"\xef\xbb\xbf")
             if not line.strip():
                 continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield n, None, f"line {n}: not JSON ({exc.msg})"
-                continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("doc_id"), str):
-                yield n, None, f"line {n}: not a jiyao record (no string doc_id)"
+            rec, problem = parse_record(line)
+            if rec is None:
+                yield n, None, f"line {n}: {problem}"
                 continue
             yield n, rec, None
