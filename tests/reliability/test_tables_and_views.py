@@ -43,6 +43,26 @@ def _unquote(cell: str) -> str:
     return cell[1:] if cell.startswith("'") else cell
 
 
+def test_csv_cells_never_start_a_formula_and_read_back_exactly(tmp_path, tally):
+    rec = _record("f1", headline=FORMULAS[0], slogans=FORMULAS, upstream_meetings=["-会议"],
+                  meeting={"name": "=1+1", "venue": "@场", "region": {"name": "+区", "admin_code": None}},
+                  people=[{"name": "王大明", "titles": ["=cmd|' /c calc'!A1", "副县长"], "roles": []}],
+                  evidence={"/slogans/0": [0, 3]})
+    r = _export(_write(tmp_path / "r.jsonl", [rec]), tmp_path / "t")
+    assert r.exit_code == 0, r.output
+    tally["bad inputs tried"] += len(FORMULAS) + 4
+    for table in ("meetings", "participants", "upstream_meetings", "slogans", "evidence", "people"):
+        for row in _csv(tmp_path / "t" / f"{table}.csv"):
+            for col, cell in row.items():
+                assert not cell[:1] or cell[0] not in "=+-@\t\r＝＋－＠", (table, col, cell)
+    got = [_unquote(row["slogan"]) for row in _csv(tmp_path / "t" / "slogans.csv")]
+    assert got == FORMULAS
+    ev = _csv(tmp_path / "t" / "evidence.csv")
+    assert _unquote(next(row["text"] for row in ev if row["field_path"] == "/slogans/0")) == FORMULAS[0]
+    m = _csv(tmp_path / "t" / "meetings.csv")[0]
+    assert [_unquote(m[c]) for c in ("headline", "name", "venue", "region")] == [FORMULAS[0], "=1+1", "@场", "+区"]
+
+
 def test_export_bad_outputs_and_bad_records_are_one_line_each(tmp_path, tally):
     recs = _write(tmp_path / "r.jsonl", [_record("ok", slogans=["安全生产"]),
                                          _record("strings", people=["王大明", "李小红"]),

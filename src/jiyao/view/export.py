@@ -13,6 +13,11 @@ Tables and columns (stable; documented in the README):
 columns (titles, roles, doc_ids) are lists in Parquet and DuckDB and `|`-joined strings in CSV.
 `text` is the original file's characters at [start, end) when --articles is given, else the value.
 
+CSV cells are text a spreadsheet may open: a cell that would start with a formula character
+(`=`, `+`, `-`, `@`, tab, CR, LF, NUL, or their full-width forms) gets a leading `'` (OWASP's CSV
+injection advice), and so does a value that starts with `'` itself, so the rule reads back
+exactly: a cell starting with `'` holds the value after it. Parquet and DuckDB hold values as they are.
+
 Records are read twice, streaming: once to resolve people across articles, once to write rows.
 """
 from __future__ import annotations
@@ -100,6 +105,19 @@ def _rows(records: str | Path, people: list[Person], articles: Articles, bad: li
                          "doc_ids": list(dict.fromkeys(m.doc_id for m in p.mentions)), "resolution": p.resolution}
 
 
+# a cell starting with one of these is a formula to Excel, LibreOffice or Sheets; `'` is ours
+_FORMULA_START = tuple("=+-@\t\r\n\0＝＋－＠'")
+
+
+def csv_cell(value):
+    """A value as a CSV cell: text that could start a formula behind a `'`."""
+    if isinstance(value, list):
+        value = "|".join(value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 class ExportError(ValueError):
     """An output folder that cannot be used; the message says why."""
 
@@ -112,7 +130,7 @@ class _CsvSink:
             w.writeheader()
 
     def add(self, table: str, row: dict) -> None:
-        self.writers[table].writerow({k: "|".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        self.writers[table].writerow({k: csv_cell(v) for k, v in row.items()})
 
     def close(self) -> list[Path]:
         for f in self.files.values():
