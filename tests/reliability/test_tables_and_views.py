@@ -63,6 +63,20 @@ def test_csv_cells_never_start_a_formula_and_read_back_exactly(tmp_path, tally):
     assert [_unquote(m[c]) for c in ("headline", "name", "venue", "region")] == [FORMULAS[0], "=1+1", "@场", "+区"]
 
 
+def test_csv_list_columns_read_back_as_the_same_lists(tmp_path, tally):
+    titles = ["副县长|区长", "县委常委、副县长", "a\"b", "[\"x\"]", "=1"]
+    rec = _record("l1", people=[{"name": "王大明", "titles": titles, "roles": ["chair", "speaker"]},
+                                {"name": "李小红", "titles": [], "roles": []}])
+    r = _export(_write(tmp_path / "r.jsonl", [rec]), tmp_path / "t")
+    assert r.exit_code == 0, r.output
+    tally["bad inputs tried"] += 1
+    rows = _csv(tmp_path / "t" / "participants.csv")
+    assert [json.loads(row["titles"]) for row in rows] == [titles, []]
+    assert [json.loads(row["roles"]) for row in rows] == [["chair", "speaker"], []]
+    people = {row["name"]: row for row in _csv(tmp_path / "t" / "people.csv")}
+    assert json.loads(people["王大明"]["titles"]) == titles and json.loads(people["王大明"]["doc_ids"]) == ["l1"]
+
+
 def test_export_bad_outputs_and_bad_records_are_one_line_each(tmp_path, tally):
     recs = _write(tmp_path / "r.jsonl", [_record("ok", slogans=["安全生产"]),
                                          _record("strings", people=["王大明", "李小红"]),

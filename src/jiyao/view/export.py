@@ -10,7 +10,8 @@ Tables and columns (stable; documented in the README):
   people             person_id, name, region, admin_code, titles, first_date, last_date,
                      meetings_attended, doc_ids, resolution
 `order` is the 0-based index in the record's list, as in evidence pointers (/people/0/…). List
-columns (titles, roles, doc_ids) are lists in Parquet and DuckDB and `|`-joined strings in CSV.
+columns (titles, roles, doc_ids) are lists in Parquet and DuckDB and JSON arrays in CSV cells
+(`["副县长|区长"]` is one title: any separator could occur in a title).
 `text` is the original file's characters at [start, end) when --articles is given, else the value.
 
 CSV cells are text a spreadsheet may open: a cell that would start with a formula character
@@ -23,6 +24,7 @@ Records are read twice, streaming: once to resolve people across articles, once 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -110,9 +112,9 @@ _FORMULA_START = tuple("=+-@\t\r\n\0＝＋－＠'")
 
 
 def csv_cell(value):
-    """A value as a CSV cell: text that could start a formula behind a `'`."""
+    """A value as a CSV cell: lists as JSON arrays, text that could start a formula behind a `'`."""
     if isinstance(value, list):
-        value = "|".join(value)
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
