@@ -94,3 +94,32 @@ def test_export_bad_outputs_and_bad_records_are_one_line_each(tmp_path, tally):
     assert "4 lines are not records" in r.output and "line 2" in r.output
     assert [row["doc_id"] for row in _csv(tmp_path / "t" / "meetings.csv")] == ["ok"]
     tally["crashes survived"] += 1
+
+
+def _extract(*args):
+    return CliRunner().invoke(app, ["extract", *map(str, args), "--backend", "offline"])
+
+
+def test_after_a_changed_file_is_extracted_again_export_and_view_show_only_its_latest_record(tmp_path, monkeypatch, tally):
+    monkeypatch.chdir(tmp_path)
+    Path("in").mkdir()
+    Path("in/a.txt").write_text(ARTICLE, "utf-8")
+    Path("in/b.txt").write_text(ARTICLE.replace("防汛", "森林防火"), "utf-8")
+    assert _extract("in", "-o", "r.jsonl").exit_code == 0
+    Path("in/a.txt").write_text(ARTICLE.replace("王春林", "钱春林"), "utf-8")  # a changes: a second record of a
+    assert "changed" in _extract("in", "-o", "r.jsonl").output
+    assert len(Path("r.jsonl").read_text("utf-8").splitlines()) == 3
+    tally["bad inputs tried"] += 1
+    r = _export("r.jsonl", "t", "--articles", "in")
+    assert r.exit_code == 0, r.output
+    meetings = _csv(Path("t/meetings.csv"))
+    assert sorted(m["doc_id"] for m in meetings) == ["a", "b"]
+    names = {p["name"] for p in _csv(Path("t/participants.csv")) if p["doc_id"] == "a"}
+    assert "钱春林" in names and "王春林" not in names
+    ev = [e for e in _csv(Path("t/evidence.csv")) if e["doc_id"] == "a" and e["field"] == "people.name"]
+    assert all(_unquote(e["text"]) != "王春林" for e in ev)  # cut from the file as it is now
+    tally["duplicates"] = tally.get("duplicates", 0) + len(meetings) - len({m["doc_id"] for m in meetings})
+    r = CliRunner().invoke(app, ["view", "r.jsonl", "--articles", "in", "-o", "v.html"])
+    assert r.exit_code == 0 and "2 records" in r.output, r.output
+    html = Path("v.html").read_text("utf-8")
+    assert html.count("data-doc='a'") == 1 and "钱春林" in html

@@ -266,7 +266,7 @@ def view(
     except OSError as exc:
         _fail(f"cannot write {output}: {exc.strerror or exc}")
     typer.echo(f"wrote {output}: {stats['records']} records, {stats['no_article']} without their article file, "
-                    f"{stats['bad_lines']} unreadable lines")
+               f"{stats['bad_lines']} unreadable lines, {stats['superseded']} older records of articles extracted again left out")
 
 
 @app.command()

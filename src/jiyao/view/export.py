@@ -19,6 +19,7 @@ CSV cells are text a spreadsheet may open: a cell that would start with a formul
 injection advice), and so does a value that starts with `'` itself, so the rule reads back
 exactly: a cell starting with `'` holds the value after it. Parquet and DuckDB hold values as they are.
 
+Only the latest record of each article counts (a file changed and extracted again has two).
 Records are read twice, streaming: once to resolve people across articles, once to write rows.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from .articles import Articles
 from .people import Mention, Person, resolve
-from .values import iter_records, values
+from .values import RecordLines, iter_records, values
 
 FORMATS = ("csv", "parquet", "duckdb")
 LIST_COLUMNS = {"titles", "roles", "doc_ids"}
@@ -68,10 +69,13 @@ def mentions(records: str | Path) -> list[Mention]:
     return out
 
 
-def _rows(records: str | Path, people: list[Person], articles: Articles, bad: list[str]) -> Iterator[tuple[str, dict]]:
-    """Rows of every table; lines that are not records are skipped, their errors added to `bad`."""
+def _rows(records: str | Path, people: list[Person], articles: Articles, bad: list[str],
+          superseded: list[int]) -> Iterator[tuple[str, dict]]:
+    """Rows of every table; lines that are not records are skipped, their errors added to `bad`;
+    older records of an article extracted again are left out (their count added to `superseded`)."""
     pid = {(m.doc_id, m.order): p.person_id for p in people for m in p.mentions}
-    for _, rec, error in iter_records(records):
+    lines = RecordLines(records)
+    for _, rec, error in lines:
         if rec is None:
             bad.append(error)
             continue
@@ -105,6 +109,7 @@ def _rows(records: str | Path, people: list[Person], articles: Articles, bad: li
                          "last_date": max(dates) if dates else None,
                          "meetings_attended": len({m.doc_id for m in p.mentions}),
                          "doc_ids": list(dict.fromkeys(m.doc_id for m in p.mentions)), "resolution": p.resolution}
+    superseded.append(lines.superseded)
 
 
 # a cell starting with one of these is a formula to Excel, LibreOffice or Sheets; `'` is ours
@@ -195,7 +200,8 @@ class _ArrowSink:
 
 def export(records: str | Path, out: str | Path, fmt: str = "csv", articles: str | Path | None = None) -> dict:
     """Write the tables; returns {"files": [...], "rows": {table: n}, "people": n, "bad_lines": n,
-    "first_bad_line": error or None}. Raises ExportError when OUT cannot be a folder of tables."""
+    "first_bad_line": error or None, "superseded": older records of re-extracted articles left out}.
+    Raises ExportError when OUT cannot be a folder of tables."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
@@ -207,12 +213,12 @@ def export(records: str | Path, out: str | Path, fmt: str = "csv", articles: str
         raise ExportError(f"cannot create the folder {out}: {exc.strerror or exc}") from None
     people = resolve(mentions(records))
     sink = _CsvSink(out) if fmt == "csv" else _ArrowSink(out, fmt)
-    counts, bad = {t: 0 for t in COLUMNS}, []
+    counts, bad, superseded = {t: 0 for t in COLUMNS}, [], []
     try:
-        for table, row in _rows(records, people, Articles(articles), bad):
+        for table, row in _rows(records, people, Articles(articles), bad, superseded):
             sink.add(table, row)
             counts[table] += 1
     finally:
         files = sink.close()
     return {"files": [str(f) for f in files], "rows": counts, "people": len(people), "bad_lines": len(bad),
-            "first_bad_line": bad[0] if bad else None}
+            "first_bad_line": bad[0] if bad else None, "superseded": sum(superseded)}

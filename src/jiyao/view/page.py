@@ -19,7 +19,7 @@ from pathlib import Path
 from ..eval.report import load_gold
 from .articles import Articles
 from .compare import GoldDiff, compare
-from .values import Value, iter_records, values
+from .values import RecordLines, Value, values
 
 # CSS class of each field's highlight (one colour per group of fields)
 _GROUP = {"headline": "headline", "people.name": "name", "people.titles": "title", "people.roles": "role",
@@ -172,7 +172,8 @@ def _replacing(out: Path) -> Iterator:
 
 
 def build(records: str | Path, articles: str | Path | None, out: str | Path, gold_dir: str | Path | None = None) -> dict:
-    """Write the viewer; returns counts (records shown, bad lines, records without article file).
+    """Write the viewer; returns counts (records shown, bad lines, records without article file,
+    older records of articles extracted again).
     Raises ViewOutputError for an output it must not replace (check_output)."""
     golds = load_gold(gold_dir) if gold_dir else None
     arts = Articles(articles)
@@ -192,7 +193,8 @@ def build(records: str | Path, articles: str | Path | None, out: str | Path, gol
                 + "<span class='legend'>" + "".join(f"<mark class='f-{c}'>{c}</mark>" for c in (
                     "headline", "source", "meeting", "name", "title", "upstream", "slogan", "directives", "missed")) +
                 "</span></header><main>")
-        for _, rec, error in iter_records(records):
+        lines = RecordLines(records)
+        for _, rec, error in lines:
             if rec is None:
                 stats["bad_lines"] += 1
                 continue
@@ -205,4 +207,5 @@ def build(records: str | Path, articles: str | Path | None, out: str | Path, gol
                        f"{e(rec['doc_id'])}</li>")
             stats["records"] += 1
         f.write(f"</main><nav><ol>{''.join(nav)}</ol></nav><script>{js}</script></body></html>\n")
+        stats["superseded"] = lines.superseded
     return stats
