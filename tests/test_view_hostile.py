@@ -1,5 +1,6 @@
 """The viewer against hostile input: records whose values carry HTML, and `-o` pointing at files it
 must not replace (issue 20)."""
+import hashlib
 import json
 import shutil
 
@@ -27,7 +28,7 @@ def _hostile_record() -> dict:
         "diagnostics": {"warnings": [IMG], "dropped_ungrounded": [IMG],
                         "overrides": [{"field": "slogans", "value": IMG, "kept": None, "winner": None, "reason": IMG}]},
         "usage": {"backend": IMG, "model": IMG},
-        "origin": {"path": "evil.txt", "sha256": "0" * 64},
+        "origin": {"path": "evil.txt", "sha256": hashlib.sha256(ARTICLE.encode("utf-8")).hexdigest()},
     }
 
 

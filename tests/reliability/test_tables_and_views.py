@@ -123,3 +123,37 @@ def test_after_a_changed_file_is_extracted_again_export_and_view_show_only_its_l
     assert r.exit_code == 0 and "2 records" in r.output, r.output
     html = Path("v.html").read_text("utf-8")
     assert html.count("data-doc='a'") == 1 and "钱春林" in html
+
+
+def _two_same_named(root: Path) -> None:
+    """in/z/report.txt and in/a/report.txt: extracted z first, so z keeps the stem `report` and a,
+    which sorts first in the folder, gets `report__<hash>`."""
+    for d, text in (("z", ARTICLE), ("a", ARTICLE.replace("王春林", "钱春林").replace("李文华", "孙文华"))):
+        (root / "in" / d).mkdir(parents=True)
+        (root / "in" / d / "report.txt").write_text(text, "utf-8")
+
+
+def test_export_and_view_from_another_folder_cut_evidence_from_the_records_own_file(tmp_path, monkeypatch, tally):
+    work, elsewhere = tmp_path / "work", tmp_path / "elsewhere"
+    _two_same_named(work)
+    (elsewhere / "in" / "z").mkdir(parents=True)  # a decoy with the same relative path
+    (elsewhere / "in" / "z" / "report.txt").write_text(ARTICLE.replace("王春林", "马春林"), "utf-8")
+    monkeypatch.chdir(work)
+    assert _extract("in/z", "in/a", "-o", "r.jsonl").exit_code == 0
+    recs = [json.loads(x) for x in Path("r.jsonl").read_text("utf-8").splitlines()]
+    names = {r["doc_id"]: {p["name"] for p in r["people"]} for r in recs}
+    assert sorted(names) == sorted(["report", next(d for d in names if d.startswith("report__"))])
+    monkeypatch.chdir(elsewhere)
+    tally["bad inputs tried"] += 1
+    r = _export(work / "r.jsonl", "t", "--articles", work / "in")
+    assert r.exit_code == 0, r.output
+    for e in _csv(Path("t/evidence.csv")):
+        if e["field"] == "people.name":
+            assert _unquote(e["text"]) in names[e["doc_id"]], e
+    r = CliRunner().invoke(app, ["view", str(work / "r.jsonl"), "--articles", str(work / "in"), "-o", "v.html"])
+    assert r.exit_code == 0 and "0 without their article file" in r.output, r.output
+    html = Path("v.html").read_text("utf-8")
+    for sec in html.split("<section")[1:]:
+        text = sec.split("<pre class='text'>")[1].split("</pre>")[0]
+        doc = sec.split("data-doc='")[1].split("'")[0]
+        assert ("钱春林" in text) == ("钱春林" in names[doc]) and "马春林" not in text
