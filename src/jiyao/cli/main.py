@@ -218,6 +218,15 @@ def eval_cmd(
             first = s["invalid_lines"][0]
             err.print(escape(f"{s['name']}: {s['n_invalid']} line(s) are not valid records and were not scored "
                              f"(first: line {first['line']}: {first['error']}); listed in report.json"))
+        if s["n_duplicate_lines"]:
+            first = s["duplicate_lines"][0]
+            err.print(f"{s['name']}: {s['n_duplicate_lines']} duplicate line(s): a doc_id seen before, the last "
+                      f"is scored (first: line {first['line']}, {first['doc_id']}, seen at line {first['first_line']})",
+                      markup=False, soft_wrap=True)
+        if s["n_without_gold"]:
+            err.print(f"{s['name']}: {s['n_without_gold']} prediction(s) without gold, not scored: "
+                      f"{', '.join(s['without_gold'][:10])}{' …' if s['n_without_gold'] > 10 else ''}",
+                      markup=False, soft_wrap=True)
     for c in rep["comparisons"]:
         t = Table(title=escape(f"{c['b']} − {c['a']} (paired bootstrap)"))
         for col in ("field", "ΔF1", "95% CI", "significant"):

@@ -65,9 +65,10 @@ def load_gold(directory: str | Path) -> dict[str, dict]:
     return out
 
 
-def read_predictions(path: str | Path) -> tuple[dict[str, dict], int, int, list[dict]]:
-    """(doc_id → record, non-blank lines, schema-valid lines, problems [{line, error}])."""
-    records, lines, valid, problems = {}, 0, 0, []
+def read_predictions(path: str | Path, duplicates: list | None = None) -> tuple[dict[str, dict], int, int, list[dict]]:
+    """(doc_id → record, non-blank lines, schema-valid lines, problems [{line, error}]). A doc_id
+    seen before: the later record is scored, and {line, doc_id, first_line} goes to `duplicates`."""
+    records, lines, valid, problems, first = {}, 0, 0, [], {}
     try:
         f = open(path, "rb")
     except OSError as exc:
@@ -84,5 +85,8 @@ def read_predictions(path: str | Path) -> tuple[dict[str, dict], int, int, list[
                 problems.append({"line": n, "error": problem})
                 continue
             valid += 1
+            if rec["doc_id"] in first and duplicates is not None:
+                duplicates.append({"line": n, "doc_id": rec["doc_id"], "first_line": first[rec["doc_id"]]})
+            first.setdefault(rec["doc_id"], n)
             records[rec["doc_id"]] = rec
     return records, lines, valid, problems
