@@ -118,7 +118,7 @@ def test_after_a_changed_file_is_extracted_again_export_and_view_show_only_its_l
     assert "钱春林" in names and "王春林" not in names
     ev = [e for e in _csv(Path("t/evidence.csv")) if e["doc_id"] == "a" and e["field"] == "people.name"]
     assert all(_unquote(e["text"]) != "王春林" for e in ev)  # cut from the file as it is now
-    tally["duplicates"] = tally.get("duplicates", 0) + len(meetings) - len({m["doc_id"] for m in meetings})
+    tally["duplicates"] += len(meetings) - len({m["doc_id"] for m in meetings})
     r = CliRunner().invoke(app, ["view", "r.jsonl", "--articles", "in", "-o", "v.html"])
     assert r.exit_code == 0 and "2 records" in r.output, r.output
     html = Path("v.html").read_text("utf-8")

@@ -1,0 +1,52 @@
+"""Issue 20, leaks: an API key as long as real JWT / Azure AD tokens, echoed back by the endpoint,
+must reach no error line, no message, no traceback and no worker log — not even in part. Every
+place a piece of the key turns up is counted in the tally's `leaks` (which must stay 0)."""
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from jiyao.agent.endpoint import EndpointConfig, redact
+from jiyao.cli.main import app
+
+from fakeserver import FakeServer, Script
+from test_bad_files import ARTICLE
+
+# a JWT-shaped key of 600 characters (header.payload.signature), as Azure AD hands out
+KEY = "eyJhbGciOiJSUzI1NiJ9." + "".join(f"QmF{i:03d}xYz" for i in range(55)) + ".c2lnbmF0dXJl-_"
+assert len(KEY) > 500
+WINDOW = 16  # any 16 characters of the key in a row count as a leak
+
+
+def _leaks(text: str) -> int:
+    """How many distinct 16-character pieces of the key the text holds."""
+    return sum(1 for i in range(0, len(KEY) - WINDOW + 1, WINDOW) if KEY[i:i + WINDOW] in text)
+
+
+def _count(tally, *texts: str) -> int:
+    n = sum(_leaks(t) > 0 for t in texts)
+    tally["leaks"] += n
+    tally["leak checks"] += len(texts)
+    return n
+
+
+def test_redact_cuts_the_whole_key_before_any_message_is_shortened():
+    msg = f"Error code: 400 - invalid request from Bearer {KEY} (see docs)"
+    assert redact(msg, KEY, 300) == "Error code: 400 - invalid request from Bearer [redacted key] (see docs)"
+    assert len(redact("x" * 1000 + KEY, KEY, 300)) == 300
+    assert _leaks(redact("y" * 250 + KEY, KEY, 300)) == 0
+
+
+def test_a_long_echoed_key_reaches_neither_errors_nor_output(tmp_path, tally):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"a{i}.txt").write_text(ARTICLE + f"\n第{i}号\n", "utf-8")
+    echo = lambda code: (lambda req: ("status", code, {}, f"invalid request from {req['_auth']}"))  # noqa: E731
+    script = Script([echo(400), echo(422), echo(400), echo(400), echo(400)], default=echo(401))
+    out = tmp_path / "r.jsonl"
+    with FakeServer(script) as s:
+        r = CliRunner().invoke(app, ["extract", str(src), "-o", str(out), "--backend", "llm", "--model", "m",
+                                     "--base-url", s.base_url, "--api-key", KEY, "--no-cache", "--concurrency", "1"])
+    errors = Path(str(out) + ".errors.jsonl").read_text("utf-8")
+    assert "[redacted key]" in errors  # the key was echoed, and cut out
+    assert _count(tally, errors, r.output) == 0, (errors[:2000], r.output[-2000:])
