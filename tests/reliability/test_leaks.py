@@ -1,8 +1,14 @@
 """Issue 20, leaks: an API key as long as real JWT / Azure AD tokens, echoed back by the endpoint,
 must reach no error line, no message, no traceback and no worker log — not even in part. Every
 place a piece of the key turns up is counted in the tally's `leaks` (which must stay 0)."""
+import json
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from jiyao.agent.endpoint import EndpointConfig, redact
@@ -50,3 +56,47 @@ def test_a_long_echoed_key_reaches_neither_errors_nor_output(tmp_path, tally):
     errors = Path(str(out) + ".errors.jsonl").read_text("utf-8")
     assert "[redacted key]" in errors  # the key was echoed, and cut out
     assert _count(tally, errors, r.output) == 0, (errors[:2000], r.output[-2000:])
+
+
+class _Echo(BaseHTTPRequestHandler):
+    """Every request refused with the Authorization header echoed in the error body."""
+    status = 401
+
+    def log_message(self, *a):
+        pass
+
+    def _answer(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        if n:
+            self.rfile.read(n)
+        body = json.dumps({"error": {"message": f"bad credentials: {self.headers.get('Authorization')}",
+                                     "type": "invalid_request_error"}}).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _answer
+
+
+@pytest.fixture(params=[401, 400])
+def echo_server(request):
+    handler = type("Echo", (_Echo,), {"status": request.param})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_batch_submit_and_status_never_print_an_echoed_key(tmp_path, echo_server, tally):
+    req = tmp_path / "req.jsonl"
+    req.write_text(json.dumps({"custom_id": "a", "method": "POST", "url": "/v1/chat/completions", "body": {}}) + "\n")
+    for args in (["submit", str(req)], ["status", "batch_1"]):
+        # the real entry point, whose tracebacks print a frame's locals: not CliRunner
+        r = subprocess.run([sys.executable, "-m", "jiyao", "batch", *args, "--base-url", echo_server, "--api-key", KEY],
+                           capture_output=True, text=True, timeout=120)
+        assert _count(tally, r.stdout, r.stderr) == 0, r.stderr[-3000:]
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr[-3000:]
+        assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("error:"), r.stderr

@@ -23,7 +23,8 @@ from ..agent.endpoint import EndpointConfig
 # The pipeline, recognisers and LLM stack are imported inside the commands that use them:
 # `jiyao --help` and `jiyao --version` load none of them.
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+# a traceback never prints a frame's locals: they hold the API key (--api-key, the endpoint config)
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_show_locals=False,
                   context_settings={"show_default": True}, help="jiyao (纪要): grounded records of Chinese meeting reports.")
 err = Console(stderr=True)
 log = logging.getLogger("jiyao")
