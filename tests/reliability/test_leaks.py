@@ -1,7 +1,9 @@
 """Issue 20, leaks: an API key as long as real JWT / Azure AD tokens, echoed back by the endpoint,
 must reach no error line, no message, no traceback and no worker log — not even in part. Every
 place a piece of the key turns up is counted in the tally's `leaks` (which must stay 0)."""
+import io
 import json
+import logging
 import subprocess
 import sys
 import threading
@@ -100,3 +102,27 @@ def test_batch_submit_and_status_never_print_an_echoed_key(tmp_path, echo_server
         assert _count(tally, r.stdout, r.stderr) == 0, r.stderr[-3000:]
         assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr[-3000:]
         assert len(r.stderr.strip().splitlines()) == 1 and r.stderr.startswith("error:"), r.stderr
+
+
+def test_endpoint_config_repr_and_a_failed_distributed_partition_show_no_key(tmp_path, tally):
+    pytest.importorskip("dask.distributed")
+    from jiyao.run import distributed as dist
+
+    cfg = EndpointConfig(model="m", base_url="http://127.0.0.1:9", api_key=KEY, mode="json")
+    opts = dist.Options("llm", cfg)
+    assert _count(tally, repr(cfg), str(cfg), repr(opts)) == 0
+    # a partition that fails on its worker: dask logs the task with its arguments
+    table = tmp_path / "t.jsonl"
+    table.write_text(json.dumps({"id": 1, "text": ARTICLE}, ensure_ascii=False) + "\n", "utf-8")
+    out = tmp_path / "out"
+    (out / "part-000000.jsonl").mkdir(parents=True)  # the part file cannot be opened
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    logging.getLogger("distributed").addHandler(handler)
+    try:
+        with pytest.raises(Exception):
+            dist.run([table], out, opts, size=10, workers=1, processes=False)
+    finally:
+        logging.getLogger("distributed").removeHandler(handler)
+    assert "Compute Failed" in log.getvalue()  # the failure was logged ...
+    assert _count(tally, log.getvalue()) == 0  # ... without the key

@@ -28,7 +28,7 @@ class EndpointFatal(LLMError):
 class EndpointConfig:
     model: str | None = None
     base_url: str | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never in a repr: dask logs a failed task's arguments
     mode: str | None = None
     temperature: float = settings.TEMPERATURE
     max_tokens: int = settings.MAX_TOKENS
