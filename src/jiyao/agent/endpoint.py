@@ -28,7 +28,7 @@ class EndpointFatal(LLMError):
 class EndpointConfig:
     model: str | None = None
     base_url: str | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never in a repr: dask logs a failed task's arguments
     mode: str | None = None
     temperature: float = settings.TEMPERATURE
     max_tokens: int = settings.MAX_TOKENS
@@ -64,15 +64,18 @@ class EndpointConfig:
             return "json_schema"
         return "tools"
 
-    def redact(self, text: str) -> str:
-        """The configured key cut out of a message (some endpoints echo it in their error body)."""
-        return redact(text, self.api_key)
+    def redact(self, text: str, limit: int | None = None) -> str:
+        """The configured key cut out of a message (some endpoints echo it in their error body),
+        then the message shortened to `limit` characters."""
+        return redact(text, self.api_key, limit)
 
 
-def redact(text: str, secret: str | None) -> str:
+def redact(text: str, secret: str | None, limit: int | None = None) -> str:
+    """`text` without `secret`, then cut to `limit`: in that order, or a key longer than the
+    limit (a 1,000-character JWT) would be cut first and no longer match."""
     if secret and len(secret) >= 4 and secret in text:
         text = text.replace(secret, "[redacted key]")
-    return text
+    return text if limit is None else text[:limit]
 
 
 @dataclass

@@ -205,7 +205,7 @@ class LLMClient:
             stats.latency_s = time.monotonic() - t0
 
     def _error(self, exc: BaseException, stats: CallStats) -> LLMError:
-        message = self.cfg.redact(f"{type(exc).__name__}: {str(exc)[:300]}")
+        message = self.cfg.redact(f"{type(exc).__name__}: {exc}", 300)
         if _is_fatal(exc):
             self.fatal = self.fatal or EndpointFatal(f"the endpoint refuses every request ({message}); check "
                                                      "--api-key, --model and --base-url", stats)
@@ -237,11 +237,11 @@ class LLMClient:
         if text is not None:
             try:  # leniently: unknown keys pruned, as for a validated answer
                 report = lenient.model_validate(_prune(json.loads(text), lenient))
-                warnings.append(self.cfg.redact(f"validation retries exhausted: {str(exc)[:200]}"))
+                warnings.append(self.cfg.redact(f"validation retries exhausted: {exc}", 230))
                 return report
             except Exception:  # noqa: BLE001
                 pass
-        raise LLMError(self.cfg.redact(f"no valid answer after {stats.attempts} attempts: {str(exc)[:300]}"), stats)
+        raise LLMError(self.cfg.redact(f"no valid answer after {stats.attempts} attempts: {exc}", 340), stats)
 
     async def _send(self, kwargs: dict, stats: CallStats, allowance: Allowance | None):
         if self.fatal is not None:  # latched: this article fails at once, nothing is sent
@@ -259,7 +259,7 @@ class LLMClient:
             if self.breaker.failed():
                 self.fatal = self.fatal or EndpointFatal(
                     f"the endpoint looks dead: {self.breaker.failures} connection failures or timeouts in a row "
-                    f"(last: {self.cfg.redact(f'{type(exc).__name__}: {exc}')}); nothing more is sent", stats)
+                    f"(last: {self.cfg.redact(f'{type(exc).__name__}: {exc}', 300)}); nothing more is sent", stats)
                 raise self.fatal from None
             raise
         self.breaker.ok()

@@ -14,7 +14,7 @@ from rich.console import Console
 from .. import settings
 from ..run.batch_remote import MAX_REQUESTS
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_show_locals=False,
                   context_settings={"show_default": True},
                   help="Batch APIs (OpenAI Batch API format, also read by vLLM's run-batch): half the price on hosted "
                        "APIs, the fastest path on a vLLM server.")
@@ -26,6 +26,17 @@ _API_KEY = typer.Option(None, envvar=settings.ENV_API_KEY, help="API key.", show
 _BACKEND = typer.Option("hybrid", help="llm or hybrid; prepare and collect must use the same one.")
 _MODE = typer.Option(None, help="instructor mode: tools, json_schema, json or md_json (default: as for extract).")
 _PROMPTS = typer.Option(None, "--prompts", help="Prompt folder (as for extract); prepare and collect must use the same one.")
+
+
+def _remote(cfg, what: str, call, *args):
+    """A Files/Batches API call; any failure is one line with the key cut out (an endpoint may
+    echo the Authorization header in its error body, and a traceback would print it)."""
+    try:
+        return call(*args)
+    except Exception as exc:  # noqa: BLE001 - whatever the client raised, never a traceback
+        why = " ".join(cfg.redact(f"{type(exc).__name__}: {exc}").split())[:300]  # one line, key already out
+        err.print(f"error: batch {what} failed: {why}", markup=False, soft_wrap=True, highlight=False)
+        raise typer.Exit(2)
 
 
 def _endpoint(**options):
@@ -85,7 +96,7 @@ def submit(
 
     cfg = _endpoint(base_url=base_url, api_key=api_key)
     for path in requests:
-        typer.echo(run_submit(path, cfg))
+        typer.echo(_remote(cfg, "submit", run_submit, path, cfg))
 
 
 @app.command()
@@ -100,10 +111,10 @@ def status(
     from ..run.batch_remote import DONE, status as run_status
 
     cfg = _endpoint(base_url=base_url, api_key=api_key)
-    info = run_status(batch_id, cfg, download)
+    info = _remote(cfg, "status", run_status, batch_id, cfg, download)
     while wait and info["status"] not in DONE:
         time.sleep(poll)
-        info = run_status(batch_id, cfg, download)
+        info = _remote(cfg, "status", run_status, batch_id, cfg, download)
     typer.echo(json.dumps(info, ensure_ascii=False))
 
 

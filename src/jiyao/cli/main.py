@@ -23,7 +23,8 @@ from ..agent.endpoint import EndpointConfig
 # The pipeline, recognisers and LLM stack are imported inside the commands that use them:
 # `jiyao --help` and `jiyao --version` load none of them.
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+# a traceback never prints a frame's locals: they hold the API key (--api-key, the endpoint config)
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_show_locals=False,
                   context_settings={"show_default": True}, help="jiyao (纪要): grounded records of Chinese meeting reports.")
 err = Console(stderr=True)
 log = logging.getLogger("jiyao")
@@ -227,6 +228,15 @@ def eval_cmd(
             first = s["invalid_lines"][0]
             err.print(escape(f"{s['name']}: {s['n_invalid']} line(s) are not valid records and were not scored "
                              f"(first: line {first['line']}: {first['error']}); listed in report.json"))
+        if s["n_duplicate_lines"]:
+            first = s["duplicate_lines"][0]
+            err.print(f"{s['name']}: {s['n_duplicate_lines']} duplicate line(s): a doc_id seen before, the last "
+                      f"is scored (first: line {first['line']}, {first['doc_id']}, seen at line {first['first_line']})",
+                      markup=False, soft_wrap=True)
+        if s["n_without_gold"]:
+            err.print(f"{s['name']}: {s['n_without_gold']} prediction(s) without gold, not scored: "
+                      f"{', '.join(s['without_gold'][:10])}{' …' if s['n_without_gold'] > 10 else ''}",
+                      markup=False, soft_wrap=True)
     for c in rep["comparisons"]:
         t = Table(title=escape(f"{c['b']} − {c['a']} (paired bootstrap)"))
         for col in ("field", "ΔF1", "95% CI", "significant"):
@@ -237,8 +247,11 @@ def eval_cmd(
     if report:
         try:
             if articles:  # the span viewer beside the report; report.html links each article to it
-                from ..view.page import build as build_view
-                build_view(pred[0], articles, Path(report) / "view.html", gold)
+                from ..view.page import ViewOutputError, build as build_view
+                try:
+                    build_view(pred[0], articles, Path(report) / "view.html", gold)
+                except ViewOutputError as exc:
+                    _fail(str(exc))
                 rep["systems"][0]["viewer"] = "view.html"
             written = rp.write(rep, report)
         except OSError as exc:
@@ -260,14 +273,19 @@ def view(
     gold: Optional[Path] = typer.Option(None, help="Gold folder: show missed and spurious values in place."),
 ):
     """One self-contained HTML page: each article with every evidence span highlighted, the record beside it."""
-    from ..view.page import build
+    from ..view.page import ViewOutputError, build
 
     if not records.is_file():
         err.print(f"error: not found: {records}", markup=False)
         raise typer.Exit(2)
-    stats = build(records, articles, output, gold)
+    try:
+        stats = build(records, articles, output, gold)
+    except ViewOutputError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {output}: {exc.strerror or exc}")
     typer.echo(f"wrote {output}: {stats['records']} records, {stats['no_article']} without their article file, "
-                    f"{stats['bad_lines']} unreadable lines")
+               f"{stats['bad_lines']} unreadable lines, {stats['superseded']} older records of articles extracted again left out")
 
 
 @app.command()
@@ -278,7 +296,7 @@ def export(
     articles: Optional[Path] = typer.Option(None, help="Article folder: evidence rows carry the original characters of each span."),
 ):
     """Flat tables for pandas, DuckDB, R or Stata: meetings, participants, upstream_meetings, slogans, evidence, people."""
-    from ..view.export import FORMATS, export as run_export
+    from ..view.export import FORMATS, ExportError, export as run_export
 
     if format not in FORMATS:
         err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}", markup=False)
@@ -291,6 +309,13 @@ def export(
     except ImportError as exc:
         err.print(f"error: --format {format} needs an optional dependency ({exc.name}): pip install 'jiyao[tables]'", markup=False)
         raise typer.Exit(2)
+    except ExportError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the tables to {output}: {exc.strerror or exc}")
+    if res["bad_lines"]:
+        err.print(f"warning: {res['bad_lines']} lines are not records and were not exported "
+                  f"(first: {res['first_bad_line']})", markup=False, soft_wrap=True)
     Console().print(json.dumps(res, ensure_ascii=False, indent=1))
 
 

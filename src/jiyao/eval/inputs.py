@@ -49,8 +49,9 @@ def _schema_problem(exc: ValidationError) -> str:
     return f"schema: {where}: {e['msg']}{more}"
 
 
-def _parse(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
-    """(record, None) or (None, why it is not a record)."""
+def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
+    """(record, None) or (None, why it is not a record): one definition of "a record" for eval,
+    view and export (the schema's)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -78,7 +79,7 @@ def load_gold(directory: str | Path) -> dict[str, dict]:
             raw = p.read_bytes()
         except OSError as exc:
             raise EvalInputError(f"gold {p}: cannot read: {exc.strerror or exc}") from None
-        rec, problem = _parse(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
+        rec, problem = parse_record(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
         if problem:
             raise EvalInputError(f"gold {p}: {problem}")
         out[rec.get("doc_id", p.stem)] = rec
@@ -89,9 +90,10 @@ def load_gold(directory: str | Path) -> dict[str, dict]:
     return out
 
 
-def read_predictions(path: str | Path) -> tuple[dict[str, dict], int, int, list[dict]]:
-    """(doc_id → record, non-blank lines, schema-valid lines, problems [{line, error}])."""
-    records, lines, valid, problems = {}, 0, 0, []
+def read_predictions(path: str | Path, duplicates: list | None = None) -> tuple[dict[str, dict], int, int, list[dict]]:
+    """(doc_id → record, non-blank lines, schema-valid lines, problems [{line, error}]). A doc_id
+    seen before: the later record is scored, and {line, doc_id, first_line} goes to `duplicates`."""
+    records, lines, valid, problems, first = {}, 0, 0, [], {}
     try:
         f = open(path, "rb")
     except OSError as exc:
@@ -103,10 +105,13 @@ def read_predictions(path: str | Path) -> tuple[dict[str, dict], int, int, list[
             if not raw.strip():
                 continue
             lines += 1
-            rec, problem = _parse(raw)
+            rec, problem = parse_record(raw)
             if problem:
                 problems.append({"line": n, "error": problem})
                 continue
             valid += 1
+            if rec["doc_id"] in first and duplicates is not None:
+                duplicates.append({"line": n, "doc_id": rec["doc_id"], "first_line": first[rec["doc_id"]]})
+            first.setdefault(rec["doc_id"], n)
             records[rec["doc_id"]] = rec
     return records, lines, valid, problems

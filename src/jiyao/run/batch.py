@@ -187,8 +187,9 @@ class _Replay:
     """An LLM client that answers each request from the batch's results, parsed as the online path
     parses an answer whose re-asks ran out: unknown keys pruned, then grounding drops the rest."""
 
-    def __init__(self, index: ResultIndex, mode: str):
+    def __init__(self, index: ResultIndex, mode: str, redact=lambda text, limit: text[:limit]):
         self.index, self.mode, self.request = index, mode, _Request(mode)
+        self.redact = redact  # the endpoint's: a provider's error line may echo the key
 
     async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None):
         _oneshot_only(answer_model)
@@ -201,7 +202,7 @@ class _Replay:
         if line.get("error") or resp.get("status_code") != 200:
             err = line.get("error") or body.get("error") or {}
             msg = err.get("message", err) if isinstance(err, dict) else err
-            raise LLMError(f"batch request failed (status {resp.get('status_code')}): {str(msg)[:300]}")
+            raise LLMError(self.redact(f"batch request failed (status {resp.get('status_code')}): {msg}", 340))
         usage = body.get("usage") or {}
         stats = CallStats(attempts=1, calls=1, prompt_tokens=usage.get("prompt_tokens") or 0,
                           completion_tokens=usage.get("completion_tokens") or 0)
@@ -243,5 +244,5 @@ async def collect(results: Iterable[str | Path], articles: Iterable[str | Path],
     from .folder import run
 
     index = ResultIndex(results)
-    extractor._client = _Replay(index, extractor.endpoint.resolved_mode())
+    extractor._client = _Replay(index, extractor.endpoint.resolved_mode(), extractor.endpoint.redact)
     return await run(iter_items(articles), writer, extractor, 1, on_done)
