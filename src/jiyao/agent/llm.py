@@ -104,7 +104,8 @@ class Reading:
     """One answer read: its text, the JSON object in it (None: nothing readable, `why`)."""
 
     def __init__(self, response):
-        self.text, self.finish, refusal = completion_text(response)
+        text, self.finish, refusal = completion_text(response)
+        self.text = None if text is None else clean(text)  # echoed in a re-ask, kept in the call log
         self.data, self.why = parse_json(self.text)
         if self.data is None and refusal:
             self.why = f"the model refused: {clean(refusal[:200])}"
@@ -187,10 +188,15 @@ class LLMClient:
         finally:
             stats.latency_s = time.monotonic() - t0
 
+    def _say(self, text: str, limit: int) -> str:
+        """A message for records, error lines and logs: the key cut out first (a cut key would
+        escape redaction), lone surrogates replaced, then cut to `limit` characters."""
+        return clean(self.cfg.redact(text))[:limit]
+
     def _error(self, exc: BaseException, stats: CallStats) -> LLMError:
         if isinstance(exc, LLMError):
             return exc
-        message = clean(self.cfg.redact(f"{type(exc).__name__}: {str(exc)[:300]}"))
+        message = self._say(f"{type(exc).__name__}: {exc}", 300)
         if _is_fatal(exc):
             self.fatal = self.fatal or EndpointFatal(f"the endpoint refuses every request ({message}); check "
                                                      "--api-key, --model and --base-url", stats)
@@ -228,10 +234,9 @@ class LLMClient:
             if not units:
                 break
         if not answer.any_valid:
-            raise LLMError(clean(self.cfg.redact(f"no valid answer after {stats.attempts} attempts: "
-                                                 f"{'; '.join(notes)[:300]}")), stats)
+            raise LLMError(self._say(f"no valid answer after {stats.attempts} attempts: {'; '.join(notes)}", 360), stats)
         if units:
-            warnings.append(clean(self.cfg.redact(f"validation retries exhausted: {'; '.join(notes)[:200]}")))
+            warnings.append(self._say(f"validation retries exhausted: {'; '.join(notes)}", 240))
         stats.dropped = answer.dropped_pointers()
         return answer.result()
 
@@ -269,7 +274,7 @@ class LLMClient:
             if self.breaker.failed():
                 self.fatal = self.fatal or EndpointDead(
                     f"endpoint dead: it looks dead after {self.breaker.failures} connection failures or timeouts in "
-                    f"a row (last: {clean(self.cfg.redact(f'{type(exc).__name__}: {exc}'))}); nothing more is sent", stats)
+                    f"a row (last: {self._say(f'{type(exc).__name__}: {exc}', 300)}); nothing more is sent", stats)
                 raise self.fatal from None
             raise
         except Exception as exc:
