@@ -99,7 +99,7 @@ def test_strict_exits_1_when_a_record_has_no_valid_model_answer(tmp_path):
 
 @pytest.mark.parametrize("step,why", [(("raw", "抱歉,我无法完成这个任务。"), "not a JSON object"), (("refusal",), "refused"),
                                       (("empty",), "without any choice"), (("status", 500), "500"),
-                                      (("hang", 3), "Timeout")])
+                                      (("hang", 3), "Timeout"), (("length", '{"hea'), "max_tokens")])
 def test_whatever_the_model_does_hybrid_keeps_the_rules_record(offline, step, why):
     doc = from_text((SEEDS / "003_3f6239400a319930.txt").read_text("utf-8"), "003_3f6239400a319930")
     script = Script(default=step)
@@ -116,6 +116,8 @@ def test_whatever_the_model_does_hybrid_keeps_the_rules_record(offline, step, wh
     assert _values(rec) == _values(offline["003_3f6239400a319930"])
     assert rec["diagnostics"]["model"]["status"] == "failed" and why in rec["diagnostics"]["model"]["reason"]
     assert rec["usage"]["calls"] == len(script.requests) >= 1
+    if step[0] == "length":  # asked again, it would be cut again: no re-ask
+        assert len(script.requests) == 1
 
 
 def test_option_values_that_make_every_call_fail_leave_the_offline_records(offline, tmp_path):

@@ -230,7 +230,13 @@ class LLMClient:
                                                          contains if grounded else None)
             _note(call, last)
             if last.finish == "length":
-                stats.notes.append("an answer was cut at max_tokens (--max-tokens)")
+                cut = f"an answer was cut at max_tokens ({self.cfg.max_tokens}; --max-tokens)"
+                if last.data is None:  # asked again, it would be cut again
+                    if not answer.any_valid:
+                        raise LLMError(f"{cut} before any field could be read", stats)
+                    stats.notes.append(cut)
+                    break
+                stats.notes.append(cut)
             if not units:
                 break
         if not answer.any_valid:

@@ -71,6 +71,8 @@ def parse_json(text: str | None) -> tuple[dict | None, str | None]:
             data = json_repair.loads(text)
         except Exception:  # noqa: BLE001 - the repairer is best effort
             data = None
+        if data == {}:  # `{` cut off, or prose the repairer made an empty object of: no field was said
+            return None, f"no field could be read from the answer: {clean(text[:120])!r}"
     if not isinstance(data, dict):
         return None, f"the answer is not a JSON object: {clean(text[:120])!r}"
     return clean_all(data), None
