@@ -185,6 +185,19 @@ def test_a_dead_endpoint_mid_run_leaves_the_rules_record_and_sends_nothing_more(
     assert sum(recs[d]["usage"]["calls"] for d in dead[1:]) == 0  # nothing more is sent after that
 
 
+def test_a_bad_key_ends_a_hybrid_run_and_a_rerun_resumes(offline, tmp_path):
+    out = tmp_path / "r.jsonl"
+    script = Script(default=("status", 401))
+    with FakeServer(script) as s:
+        r = _extract(s, out, SEEDS, "--concurrency", "1")
+    assert r.exit_code == 2 and "refuses every request" in r.output
+    assert not out.exists() or out.read_text("utf-8") == ""  # no rules' record in place of the model's answer
+    assert len(script.requests) == 1
+    with FakeServer(Script(default=INVALID)) as s:
+        assert _extract(s, out, SEEDS).exit_code == 0
+    assert set(_records(out)) == {p.stem for p in SEEDS.glob("*.txt")}
+
+
 @pytest.mark.parametrize("escaped", [True, False])
 def test_a_lone_surrogate_in_a_value_is_written_as_valid_utf8(tmp_path, escaped):
     gold = load_gold(SETS["seeds"][1])["003_3f6239400a319930"]
