@@ -24,6 +24,11 @@ class EndpointFatal(LLMError):
     """No article can succeed (bad key, unknown model, dead endpoint): the run stops."""
 
 
+class EndpointDead(EndpointFatal):
+    """The endpoint stopped answering (connection failures or timeouts in a row): nothing more is
+    sent. The llm backend stops the run; hybrid keeps the rules' record for every article left."""
+
+
 @dataclass
 class EndpointConfig:
     model: str | None = None
@@ -86,3 +91,5 @@ class CallStats:
     completion_tokens: int = 0
     latency_s: float = 0.0
     errors: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # pointers of the answer dropped for breaking the format
+    notes: list[str] = field(default_factory=list)  # why the answer is partial though valid (cut at max_tokens…)

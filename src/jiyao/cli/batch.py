@@ -125,7 +125,7 @@ def collect(
     output: Path = typer.Option(..., "-o", "--output", help="JSONL file of records (appended; a re-run skips articles already there)."),
     backend: str = _BACKEND, model: Optional[str] = _MODEL, base_url: Optional[str] = _BASE_URL,
     api_key: Optional[str] = _API_KEY, mode: Optional[str] = _MODE, prompts: Optional[Path] = _PROMPTS,
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any article failed."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any article failed, or any record has no valid model answer."),
 ):
     """Records from a batch's results: validated, grounded and completed by the recognisers as extract does."""
     from ..run.batch import collect as run_collect, results_model
@@ -142,6 +142,7 @@ def collect(
     finally:
         writer.close()
     print(json.dumps({"records": stats.records, "failures": stats.failures, "skipped": stats.skipped,
+                      "model_failed": stats.model_failed, "model_partial": stats.model_partial,
                       "output": str(output), "errors": str(writer.errors_path)}, ensure_ascii=False), file=sys.stderr)
-    if strict and stats.failures:
+    if strict and (stats.failures or stats.model_failed):
         raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""Command line: extract, eval, view, export, schema, noisy, calibrate, sample, review, batch, distributed. Thin: the work
+"""Command line: extract, calls, eval, view, export, schema, noisy, calibrate, sample, review, batch, distributed. Thin: the work
 is in run/pipeline/eval/view; each command imports what it needs when it runs."""
 from __future__ import annotations
 
@@ -66,7 +66,8 @@ def extract(
     temperature: float = typer.Option(settings.TEMPERATURE, help="Sampling temperature."),
     max_tokens: int = typer.Option(settings.MAX_TOKENS, help="Most tokens in one answer."),
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="Folder with system.j2, user.j2 and fewshot.yaml (default: the shipped prompts)."),
-    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file failed."),
+    calls: Optional[Path] = typer.Option(None, "--calls", help="SQLite log of every model call (default: <output>.calls.sqlite; none for -o - unless given). Read it with `jiyao calls`."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file failed, or any record was written without a valid model answer (hybrid: the rules' record)."),
     workers: int = typer.Option(0, "--workers", help="Offline: worker processes (0 = every core)."),
     files_from: Optional[str] = typer.Option(None, "--files-from", help="A file listing article paths, one per line (- for stdin)."),
     shard: Optional[str] = typer.Option(None, "--shard", help="i/N: only the articles whose id falls in shard i of N (split a corpus across machines)."),
@@ -80,6 +81,7 @@ def extract(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
     from ..agent.cache import Cache
+    from ..agent.calllog import CallLog, default_path
     from ..read.inputs import InputError, count_items, iter_items, parse_shard
     from ..run.extractor import ConfigError, Extractor
     from ..agent.policy import Policy, PolicyError
@@ -101,7 +103,7 @@ def extract(
         part = parse_shard(shard)
     except InputError as exc:
         _fail(str(exc))
-    writer = None
+    writer = call_log = None
     try:
         # the writer first: it creates the output's folder, where the cache goes
         writer = StreamWriter(sys.stdout) if to_stdout else RecordWriter(output)
@@ -111,12 +113,20 @@ def extract(
             db = Cache(cache_path) if use_cache else None
         except (sqlite3.Error, OSError) as exc:
             raise OutputError(f"cannot open the response cache {cache_path}: {exc} (delete it, or use --no-cache)") from None
+        log_path = calls or (None if to_stdout else default_path(output))
+        if chosen != "offline" and log_path is not None:
+            try:
+                call_log = CallLog(log_path, cfg.api_key)
+            except (sqlite3.Error, OSError) as exc:
+                raise OutputError(f"cannot open the call log {log_path}: {exc} (delete it, or give --calls)") from None
         extractor = Extractor(chosen, cfg, db, concurrency=concurrency, retry_budget=retry_budget,
                               prompts_dir=str(prompts) if prompts else None,
-                              policy=Policy.load(policy) if policy else None, strategy=strategy.value)
+                              policy=Policy.load(policy) if policy else None, strategy=strategy.value, calls=call_log)
     except (ConfigError, OutputLocked, OutputError, PolicyError) as exc:
         if writer is not None:
             writer.close()
+        if call_log is not None:
+            call_log.close()
         _fail(str(exc))
     if chosen == "offline" and backend.value == "auto":
         log.info("no endpoint configured: using the offline backend (set --model/--base-url for hybrid)")
@@ -137,11 +147,17 @@ def extract(
         _fail(f"{exc}; the records written before stay valid, re-run to resume")
     finally:
         writer.close()
+        if call_log is not None:
+            call_log.close()
     if not logs.quiet():
-        _summary(stats, writer, output, time.monotonic() - t0, to_stdout)
-    if stats.fatal:  # bad key, unknown model, dead endpoint: the run stopped early
+        _summary(stats, writer, output, time.monotonic() - t0, to_stdout, extractor.backend, call_log)
+    dead = getattr(extractor._client, "fatal", None)
+    if dead is not None and not stats.fatal:  # hybrid went on with the rules alone
+        err.print(f"warning: {dead}; {stats.model_failed} record(s) are the rules' record alone "
+                  "(diagnostics.model.status failed)", markup=False, soft_wrap=True)
+    if stats.fatal:  # bad key, unknown model, dead endpoint (llm backend): the run stopped early
         _fail(f"{stats.fatal} (re-run to resume)")
-    if strict and stats.failures:
+    if strict and (stats.failures or stats.model_failed):
         raise typer.Exit(1)
 
 
@@ -151,17 +167,23 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _summary(stats, writer, output, wall: float, to_stdout: bool) -> None:
+def _summary(stats, writer, output, wall: float, to_stdout: bool, backend: str = "offline", call_log=None) -> None:
     table = Table(title="jiyao extract", show_header=False)
     table.add_column()
     table.add_column(overflow="fold")  # paths in full, never cut with "…"
-    for k, v in [("records", stats.records), ("skipped (already in the output)", writer.skipped),
-                 ("changed since last run (new record)", writer.changed), ("failures", stats.failures),
-                 ("calls", stats.calls), ("tokens (prompt+completion)", f"{stats.prompt_tokens}+{stats.completion_tokens}"),
-                 ("cache hits", stats.cache_hits), ("wall time", f"{wall:.2f} s"), ("output", str(output))]:
+    rows = [("records", stats.records), ("skipped (already in the output)", writer.skipped),
+            ("changed since last run (new record)", writer.changed), ("failures (no record)", stats.failures)]
+    if backend != "offline":  # records written all the same, with what became of the model's answers
+        rows += [("model failed, rules kept" if backend == "hybrid" else "model failed", stats.model_failed),
+                 ("model answer partial (fields dropped)", stats.model_partial)]
+    rows += [("calls", stats.calls), ("tokens (prompt+completion)", f"{stats.prompt_tokens}+{stats.completion_tokens}"),
+             ("cache hits", stats.cache_hits), ("wall time", f"{wall:.2f} s"), ("output", str(output))]
+    for k, v in rows:
         table.add_row(k, escape(str(v)))
     if stats.failures and not to_stdout:
         table.add_row("errors", escape(str(writer.errors_path)))
+    if call_log is not None:
+        table.add_row("call log", escape(f"{call_log.path}" + (f" (not written: {call_log.error})" if call_log.error else "")))
     err.print(table)
 
 
@@ -172,6 +194,83 @@ async def _run(items, writer, extractor, concurrency, on_done):
         return await run(items, writer, extractor, concurrency, on_done)
     finally:
         await extractor.aclose()
+
+
+@app.command("calls")
+def calls_cmd(
+    records: Path = typer.Argument(..., help="Records JSONL written by jiyao extract (its call log is <records>.calls.sqlite)."),
+    doc_ids: Optional[list[str]] = typer.Argument(None, help="Articles to show (default: every logged article)."),
+    calls: Optional[Path] = typer.Option(None, "--calls", help="The call log, when it is not beside the records."),
+    as_json: bool = typer.Option(False, "--json", help="Everything as JSON, messages and schemas in full."),
+    full: bool = typer.Option(False, "--full", help="Answers and the last message of each request in full."),
+):
+    """What the model was asked and said for each article: every call, its raw answer, what did not
+    validate, and what the agent kept, dropped or overrode."""
+    from ..agent.calllog import default_path, read
+
+    path = calls or default_path(records)
+    if not path.is_file():
+        _fail(f"no call log at {path} (llm and hybrid runs write one beside their output; give --calls)")
+    try:
+        arts = read(path, doc_ids or None)
+    except sqlite3.Error as exc:
+        _fail(f"cannot read the call log {path}: {exc}")
+    missing = [d for d in doc_ids or [] if d not in {a["doc_id"] for a in arts}]
+    if as_json:
+        typer.echo(json.dumps(arts, ensure_ascii=False, indent=1))
+    else:
+        _print_calls(arts, full)
+    if missing:
+        _fail(f"not in the call log: {', '.join(missing)}")
+
+
+def _schema_fields(schema: dict | None) -> list[str]:
+    """The top-level fields an answer schema asks for (tools or response_format; json modes carry it in the prompt)."""
+    if not schema:
+        return []
+    tools = schema.get("tools") or []
+    params = tools[0].get("function", {}).get("parameters") if tools else (
+        ((schema.get("response_format") or {}).get("json_schema") or {}).get("schema"))
+    return list((params or {}).get("properties", {}))
+
+
+def _print_calls(arts: list[dict], full: bool) -> None:
+    from collections import Counter
+
+    out = Console(highlight=False)
+    cut = (lambda t, n: t) if full else (lambda t, n: t if len(t) <= n else t[:n] + f"… (+{len(t) - n} characters)")
+    for a in arts:
+        out.rule(escape(f"{a['doc_id']}: model {a['status']}"), align="left")
+        for label in ("reason", "error"):
+            if a.get(label):
+                out.print(f"[bold]{label}:[/] " + escape(a[label]))
+        if not a["calls"]:
+            out.print("no call (answers from the cache, or nothing to ask)")
+        for c in a["calls"]:
+            msgs = c["request"]["messages"]
+            fields = _schema_fields(c["request"].get("schema"))
+            out.print(escape(f"#{c['seq'] + 1} {c['kind']} · {c['prompt_tokens']}+{c['completion_tokens']} tokens · "
+                             f"{c['latency_s']:.2f} s · {c['finish'] or 'no answer'}"), style="bold")
+            last = next((m["content"] for m in reversed(msgs) if m["role"] == "user"), "") or ""
+            if c["kind"].startswith(("oneshot", "chunk")):  # the article prompt: its size, not its text
+                asked = f"{len(msgs)} messages, {sum(len(m['content'] or '') for m in msgs):,} characters"
+            else:
+                asked = cut(last, 400)
+            for label, text in (("asked", asked), ("fields", ", ".join(fields)), ("answer", cut(c["answer"] or "", 800)), ("error", c["error"]),
+                                ("problems", c["problems"]), ("dropped", ", ".join(c["dropped"])),
+                                ("mapped", "; ".join(c["mapped"]))):
+                if text:
+                    out.print(f"  [cyan]{label}:[/] " + escape(text), soft_wrap=True)
+        kept = Counter(d["source"] for d in a["decisions"] if d["decision"] == "kept")
+        if kept:
+            out.print("[bold]kept:[/] " + ", ".join(f"{n} from {src}" for src, n in sorted(kept.items())))
+        changed = [d for d in a["decisions"] if d["decision"] != "kept" or d["source"] == "model"]
+        if changed:
+            out.print("[bold]decided[/] (the model's values, and every value set aside):")
+            for x in changed:
+                score = "" if x["score"] is None else f" {x['score']:.2f}"
+                out.print("  " + escape(f"{x['pointer']}: {x['decision']}" + (f" ({x['source']}{score})" if x["source"] else "")
+                                        + (f" — {x['detail']}" if x["detail"] else "")), soft_wrap=True)
 
 
 @app.command("eval")

@@ -7,8 +7,8 @@ Real pages date a meeting in several ways; the first one in the body is the meet
 - a day without its month: 17日傍晚 → date null (SPEC v1.1), the time of day still read;
 - a vague day: 日前, 近日 → date null (a later date in the body is another event's).
 
-Time of day maps onto SPEC's three values: 早上/早晨/清晨 are 上午; 傍晚, 晚间, 夜间 and 晚 are
-晚上 (傍晚 is the start of the evening, after office hours); 中午 and 凌晨 are none of the three → null.
+Time of day maps onto SPEC v1.2's four values by lexicon.TIME_OF_DAY: 早上/早晨/清晨/凌晨 are 上午;
+中午 is 中午; 傍晚, 晚间, 夜间 and 晚 are 晚上 (傍晚 is the start of the evening, after office hours).
 """
 from __future__ import annotations
 
@@ -18,13 +18,11 @@ from datetime import date, timedelta
 import cn2an
 
 from .found import Found
-from .lexicon import CONVENE, PAGE_META_RE
+from .lexicon import CONVENE, PAGE_META_RE, TIME_OF_DAY
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
-_TOD = r"(?:上午|下午|晚上|晚间|傍晚|晚|早上|早晨|清晨|中午|凌晨|深夜|夜间)"
-TIME_OF_DAY = {"上午": "上午", "早上": "上午", "早晨": "上午", "清晨": "上午", "下午": "下午",
-               "晚上": "晚上", "晚间": "晚上", "傍晚": "晚上", "晚": "晚上", "深夜": "晚上", "夜间": "晚上"}
+_TOD = "(?:" + "|".join(sorted((w for w in TIME_OF_DAY if not w.isascii()), key=len, reverse=True)) + ")"
 # An absolute date (other modules use it to recognise date lines and dates inside names).
 DATE_RE = re.compile(rf"(?:({_YEAR})年)?({_NUM})月({_NUM})日({_TOD})?")
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}

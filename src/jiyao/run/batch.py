@@ -24,7 +24,8 @@ from pydantic import ValidationError
 
 from .batch_remote import MAX_BYTES, MAX_REQUESTS, URL
 from ..read.inputs import iter_items
-from ..agent.llm import _REASKABLE, CallStats, LLMError, _completion_json, _prune, _Request
+from ..agent.llm import CallStats, LLMError, _Request, read_answer
+from ..agent.salvage import Answer
 from .extractor import Extractor, RunStats
 from ..read.document import ReadError
 from ..schema import ExtractedReport
@@ -60,7 +61,7 @@ class _Recorder:
         self.mode = mode
         self.asked: list[list[dict]] = []
 
-    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None):
+    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None, kind=None):
         _oneshot_only(answer_model)
         self.asked.append(messages)
         return ExtractedReport(), CallStats(), []
@@ -184,14 +185,15 @@ def _ok(line: dict) -> bool:
 
 
 class _Replay:
-    """An LLM client that answers each request from the batch's results, parsed as the online path
-    parses an answer whose re-asks ran out: unknown keys pruned, then grounding drops the rest."""
+    """An LLM client that answers each request from the batch's results, read as the online path
+    reads an answer whose re-asks ran out: every valid field kept, then grounding drops the rest.
+    A missing or failed result is this article's LLMError (hybrid: the rules' record)."""
 
     def __init__(self, index: ResultIndex, mode: str, redact=lambda text, limit: text[:limit]):
-        self.index, self.mode, self.request = index, mode, _Request(mode)
+        self.index, self.mode = index, mode
         self.redact = redact  # the endpoint's: a provider's error line may echo the key
 
-    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None):
+    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None, kind=None):
         _oneshot_only(answer_model)
         line = self.index.get(prompt_digest(messages))
         if line is None:
@@ -206,7 +208,7 @@ class _Replay:
         usage = body.get("usage") or {}
         stats = CallStats(attempts=1, calls=1, prompt_tokens=usage.get("prompt_tokens") or 0,
                           completion_tokens=usage.get("completion_tokens") or 0)
-        return _parse(self.request, body, contains, stats)
+        return _parse(body, contains, stats)
 
     async def aclose(self) -> None:
         pass
@@ -219,23 +221,20 @@ def _oneshot_only(answer_model) -> None:
         raise LLMError("batch runs use the oneshot strategy; use `jiyao extract --strategy focused` online")
 
 
-def _parse(request: _Request, body: dict, contains, stats: CallStats) -> tuple[ExtractedReport, CallStats, list[str]]:
+def _parse(body: dict, contains, stats: CallStats) -> tuple[ExtractedReport, CallStats, list[str]]:
     from openai.types.chat import ChatCompletion
 
     try:
         response = ChatCompletion.model_validate(body)
     except ValidationError as exc:
         raise LLMError(f"batch answer is not a chat completion: {str(exc)[:200]}", stats) from None
-    try:  # the online path's parser and check: schema, dates, every copied value in the article
-        return request.parse(response, contains), stats, []
-    except _REASKABLE as exc:
-        problem = str(exc)
-    try:  # as the online path does once its re-asks ran out: leniently, unknown keys pruned
-        text = _completion_json(response)
-        report = ExtractedReport.model_validate(_prune(json.loads(text or ""), ExtractedReport))
-    except (ValidationError, ValueError) as exc:
-        raise LLMError(f"batch answer does not fit the schema: {str(exc)[:300]}", stats) from None
-    return report, stats, [f"{NO_REASK}: {problem[:200]}"]
+    # the online path's reading and checks: every valid field kept, values not in the article listed
+    answer = Answer(ExtractedReport)
+    reading, units, notes = read_answer(response, answer, ExtractedReport, None, contains)
+    if not answer.any_valid:
+        raise LLMError(f"batch answer has no valid field: {'; '.join(notes)[:300]}", stats)
+    stats.dropped = answer.dropped_pointers()
+    return answer.result(), stats, [f"{NO_REASK}: {'; '.join(notes)[:200]}"] if units else []
 
 
 async def collect(results: Iterable[str | Path], articles: Iterable[str | Path], writer, extractor: Extractor,

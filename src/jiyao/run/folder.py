@@ -73,6 +73,10 @@ class _Run:
         self.writer.write(record, Origin(path=c.item.key, sha256=c.sha256))
         self.writer.changed += c.changed
         self.stats.records += 1
+        outcome = record.diagnostics.model if record.diagnostics else None
+        if outcome is not None:  # a record written, the model's answers kept in part or not at all
+            self.stats.model_failed += outcome.status == "failed"
+            self.stats.model_partial += outcome.status == "partial"
         if record.usage:
             self.stats.add(record.usage)
         self._done(c.doc_id, True)
