@@ -6,7 +6,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-TALLY = {"bad inputs tried": 0, "faults injected": 0, "crashes survived": 0, "records lost": 0}
+TALLY = {"bad inputs tried": 0, "faults injected": 0, "crashes survived": 0, "records lost": 0, "duplicates": 0}
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def extract(
     prompts: Optional[Path] = typer.Option(None, "--prompts", help="Folder with system.j2, user.j2 and fewshot.yaml (default: the shipped prompts)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file failed."),
     workers: int = typer.Option(0, "--workers", help="Offline: worker processes (0 = every core)."),
-    files_from: Optional[str] = typer.Option(None, "--files-from", help="A file listing article paths, one per line (- for stdin)."),
+    files_from: Optional[str] = typer.Option(None, "--files-from", help="A file listing article paths (or tables), one per line (- for stdin); relative paths are taken from the working directory, not from the list's folder."),
     shard: Optional[str] = typer.Option(None, "--shard", help="i/N: only the articles whose id falls in shard i of N (split a corpus across machines)."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symlinks that lead out of a given folder."),
     policy: Optional[Path] = typer.Option(None, help="Hybrid fusion policy (JSON, from `jiyao calibrate`) (default: trust the rules; the model fills gaps with evidence)."),
@@ -120,16 +120,19 @@ def extract(
     if chosen == "offline" and backend.value == "auto":
         log.info("no endpoint configured: using the offline backend (set --model/--base-url for hybrid)")
     t0 = time.monotonic()
+    own = (*writer.own_files, *([str(cache_path)] if db is not None else []))
+    listing = dict(files_from=files_from, shard=part, follow_symlinks=follow_symlinks, exclude=own)
     try:
-        total = None if files_from == "-" else count_items(paths, files_from, part, follow_symlinks)
+        total = None if files_from == "-" else count_items(paths, **listing)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), console=err, transient=True, disable=logs.quiet() or to_stdout) as progress:
             task = progress.add_task(f"extracting ({extractor.backend})", total=total)
             advance = lambda *_: progress.advance(task)  # noqa: E731
+            items = iter_items(paths, base=writer.base, **listing)
             if extractor.backend == "offline":
-                stats = run_offline(iter_items(paths, files_from, part, follow_symlinks), writer, workers or None, advance)
+                stats = run_offline(items, writer, workers or None, advance)
             else:
-                stats = asyncio.run(_run(iter_items(paths, files_from, part, follow_symlinks), writer, extractor, concurrency, advance))
+                stats = asyncio.run(_run(items, writer, extractor, concurrency, advance))
     except InputError as exc:
         _fail(str(exc))
     except OutputError as exc:  # disk full, output removed...: records written so far stay valid

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..read.inputs import ID_COLUMNS, InputError, Item, _row_item, iter_items
+from ..read.inputs import ID_COLUMNS, Item, RowIds, iter_items, row_item
 
 if TYPE_CHECKING:
     from ..agent.llm import EndpointConfig
@@ -93,12 +93,9 @@ def articles(part: Partition) -> Iterator[Item]:
     if part.kind == "files":
         yield from part.items
         return
-    path = Path(part.items[0])
+    path, ids = Path(part.items[0]), RowIds()
     for n, row in _rows(part):
-        try:
-            yield _row_item(row, path, n)
-        except InputError as exc:  # one bad row is one error line, not a failed partition
-            yield Item(f"row-{part.pid}-{n}", f"{path}#row-{part.pid}-{n}", error=str(exc))
+        yield row_item(row, path, n, ids)  # one bad row is one error line, not a failed partition
 
 
 def _rows(part: Partition) -> Iterator[tuple[int, dict]]:

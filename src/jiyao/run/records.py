@@ -35,6 +35,8 @@ class _Output:
     """What every output does alike: claim a file's doc_id in the resume index, and write a
     record or an error as one JSON line."""
     index: ResumeIndex
+    base: str | None = None  # the folder origin paths are relative to (None: the working folder)
+    own_files: tuple[str, ...] = ()  # never read back as articles (an output named *.txt in the input folder)
 
     def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
         """Take a file (so a file named twice is extracted once) and the doc_id its record gets."""
@@ -60,6 +62,9 @@ class RecordWriter(_Output):
             raise OutputError(f"-o {self.path} is a folder; give a file name such as {self.path / 'records.jsonl'}")
         self.real = real
         self.errors_path = real.with_name(real.name + ".errors.jsonl")
+        # origins relative to the output's folder: the same keys from any working folder
+        self.base = str(real.parent)
+        self.own_files = (str(real), str(self.errors_path), str(real) + ".lock")
         self.index = ResumeIndex()
         self.skipped = self.changed = 0  # counted by the run: already done / re-extracted after a change
         self._lock_path = str(real) + ".lock"
