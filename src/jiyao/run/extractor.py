@@ -160,10 +160,10 @@ class Extractor:
                         mode=self.client.mode, temperature=self.endpoint.temperature,
                         max_tokens=self.endpoint.max_tokens, validation_retries=self.endpoint.validation_retries)
         if self.cache is not None:
-            hit = self.cache.get(key)
+            hit = self.cache.get(key, answer_model.model_validate)  # a damaged entry is asked again
             if hit is not None:
                 usage.cache_hits += 1
-                return answer_model.model_validate(hit)
+                return hit
         async with self.semaphore:
             try:
                 # the Locator itself: its explain() tells the model why a value was not found
