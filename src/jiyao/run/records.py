@@ -38,6 +38,10 @@ class _Output:
     base: str | None = None  # the folder origin paths are relative to (None: the working folder)
     own_files: tuple[str, ...] = ()  # never read back as articles (an output named *.txt in the input folder)
 
+    def inherited_fds(self) -> tuple[int, ...]:
+        """What a forked worker must close: it must not hold the output's lock past this run."""
+        return ()
+
     def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
         """Take a file (so a file named twice is extracted once) and the doc_id its record gets."""
         self.index.claim(path, sha256)
@@ -142,6 +146,9 @@ class RecordWriter(_Output):
                 raise OutputError(f"cannot write to {self.errors_path}: {_why(exc)}") from None
         line = self._error_line(doc_id, path, reason, **extra)
         self._append(self._err, line.encode("utf-8", "surrogateescape"), self.errors_path)
+
+    def inherited_fds(self) -> tuple[int, ...]:
+        return tuple(fd for fd in (self._lock_fd, self._out, self._err) if fd is not None)
 
     def _unlock(self) -> None:
         # removed while still held, so no run is left behind with a stale .lock; a run that opened
