@@ -39,6 +39,17 @@ class Item:
     path: str | None = None  # an article file
     text: str | None = None  # or an article given as text (a table row)
     error: str | None = None  # set: not an article to read; the reason is its error line
+    table: str | None = None  # a table row: the table file ...
+    row: str | None = None  # ... and the row's id (or row-<n> for a row without a usable one)
+
+    def origin(self, base: str | Path | None = None) -> str:
+        """The key a record of this article is found by: `key`, made relative to `base` (an
+        output's folder) instead of the working folder, so a resume from anywhere finds it."""
+        if self.table is not None:
+            return f"{origin_key(self.table, base)}#{self.row}"
+        if self.path is not None:
+            return origin_key(self.path, base)
+        return self.key
 
     @property
     def where(self) -> str:
@@ -106,12 +117,13 @@ class RowIds:
         return False
 
 
-def bad_row(path: Path, n: int, reason: str, base=None, doc_id: str | None = None) -> Item:
+def bad_row(path: Path, n: int, reason: str, doc_id: str | None = None) -> Item:
     """The error Item of row n of a table: its error line names the table and the row."""
-    return Item(doc_id or safe_doc_id(f"{path.stem}-row{n}"), f"{origin_key(path, base)}#row-{n}", error=reason)
+    return Item(doc_id or safe_doc_id(f"{path.stem}-row{n}"), f"{origin_key(path)}#row-{n}", error=reason,
+                table=str(path), row=f"row-{n}")
 
 
-def _rows_jsonl(path: Path, base=None) -> Iterator[Item]:
+def _rows_jsonl(path: Path) -> Iterator[Item]:
     ids = RowIds()
     with open(path, "rb") as f:
         for n, raw in enumerate(f, 1):
@@ -120,17 +132,17 @@ def _rows_jsonl(path: Path, base=None) -> Iterator[Item]:
             if not raw.strip():
                 continue
             if len(raw) > MAX_ROW_BYTES:
-                yield bad_row(path, n, f"line {n}: article too large ({len(raw)} bytes of JSON)", base)
+                yield bad_row(path, n, f"line {n}: article too large ({len(raw)} bytes of JSON)")
                 continue
             try:
                 row = json.loads(raw.decode("utf-8"))
             except UnicodeDecodeError:
-                yield bad_row(path, n, f"line {n} is not UTF-8", base)
+                yield bad_row(path, n, f"line {n} is not UTF-8")
                 continue
             except json.JSONDecodeError as exc:
-                yield bad_row(path, n, f"line {n} is not JSON ({exc.msg})", base)
+                yield bad_row(path, n, f"line {n} is not JSON ({exc.msg})")
                 continue
-            yield row_item(row, path, n, ids, base)
+            yield row_item(row, path, n, ids)
 
 
 def _parquet(path: Path):
@@ -144,9 +156,9 @@ def _parquet(path: Path):
         raise ReadError(f"not a Parquet file that can be read ({str(exc)[:200]})") from None
 
 
-def _rows_parquet(path: Path, base=None) -> Iterator[Item]:
+def _rows_parquet(path: Path) -> Iterator[Item]:
     def whole(reason: str) -> Item:
-        return Item(safe_doc_id(path.stem), origin_key(path, base), error=reason)
+        return Item(safe_doc_id(path.stem), origin_key(path), path=str(path), error=reason)
 
     try:
         pf = _parquet(path)
@@ -163,25 +175,25 @@ def _rows_parquet(path: Path, base=None) -> Iterator[Item]:
         for batch in pf.iter_batches(columns=[id_col, "text"], batch_size=1024):  # streamed: flat memory
             for row in batch.to_pylist():
                 n += 1
-                yield row_item({"id": row[id_col], "text": row["text"]}, path, n, ids, base)
+                yield row_item({"id": row[id_col], "text": row["text"]}, path, n, ids)
     except (OSError, ValueError) as exc:
-        yield bad_row(path, n + 1, f"rows from {n + 1} on cannot be read ({str(exc)[:200]})", base)
+        yield bad_row(path, n + 1, f"rows from {n + 1} on cannot be read ({str(exc)[:200]})")
 
 
-def row_item(row, path: Path, n: int, ids: RowIds | None = None, base=None) -> Item:
+def row_item(row, path: Path, n: int, ids: RowIds | None = None) -> Item:
     """Row n of a table as an Item; an error Item when it cannot be an article."""
     if not isinstance(row, dict):
-        return bad_row(path, n, f"line {n} is not an object with id and text", base)
+        return bad_row(path, n, f"line {n} is not an object with id and text")
     raw_id = next((row[c] for c in ID_COLUMNS if row.get(c) is not None), None)
     if raw_id is None:
-        return bad_row(path, n, f"row {n} has no id", base)
+        return bad_row(path, n, f"row {n} has no id")
     # a lone surrogate ("\udc80" in the JSON) written as \udc80: a record's JSON must carry the key
     id_text = str(raw_id).encode("utf-8", "backslashreplace").decode("utf-8")
     doc_id = safe_doc_id(str(raw_id))
     if ids is not None and ids.repeated(id_text):
         return bad_row(path, n, f"row {n}: id {id_text!r} repeats an earlier row's id (ids are compared as text); "
-                                "give each row its own id", base, doc_id)
-    return Item(doc_id, f"{origin_key(path, base)}#{id_text}", text=row.get("text"))
+                                "give each row its own id", doc_id)
+    return Item(doc_id, f"{origin_key(path)}#{id_text}", text=row.get("text"), table=str(path), row=id_text)
 
 
 def _paths_from(list_file: str) -> Iterator[Path]:
@@ -207,8 +219,8 @@ def _is_table(p: Path) -> bool:
     return p.suffix.lower() in TABLE_SUFFIXES and p.is_file()
 
 
-def _table_rows(p: Path, base=None) -> Iterator[Item]:
-    return _rows_parquet(p, base) if p.suffix.lower() == ".parquet" else _rows_jsonl(p, base)
+def _table_rows(p: Path) -> Iterator[Item]:
+    return _rows_parquet(p) if p.suffix.lower() == ".parquet" else _rows_jsonl(p)
 
 
 def _table_size(p: Path) -> int:
@@ -260,17 +272,16 @@ def _inputs(paths: Iterable[str | Path], files_from: str | None) -> Iterator[tup
 
 def iter_items(paths: Iterable[str | Path] = (), files_from: str | None = None,
                shard: tuple[int, int] | None = None, follow_symlinks: bool = False,
-               base: str | Path | None = None, exclude: Iterable[str | Path] = ()) -> Iterator[Item]:
+               exclude: Iterable[str | Path] = ()) -> Iterator[Item]:
     """Articles in a stable order, lazily (a list of millions of paths is never held): article
     tables given as arguments first, row by row; then files and folders, then --files-from.
-    base: the folder origin keys are relative to (the output's; the working folder when None).
     exclude: the run's own output files, never read as articles."""
     seen_dirs: set = set()
     skip = Exclude(exclude)
     for kind, what in _inputs(paths, files_from):
         if kind == "table":
-            yield from (it for it in _table_rows(what, base) if in_shard(it.doc_id, shard))
+            yield from (it for it in _table_rows(what) if in_shard(it.doc_id, shard))
             continue
-        for a in iter_articles(what, follow_symlinks, base, skip, seen_dirs):
+        for a in iter_articles(what, follow_symlinks, None, skip, seen_dirs):
             if in_shard(a.doc_id, shard):
                 yield Item(a.doc_id, a.key, path=str(a.path), error=a.error)

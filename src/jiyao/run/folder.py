@@ -37,6 +37,7 @@ class Claimed:
     data: bytes
     sha256: str
     changed: bool
+    key: str  # its origin path in this output
 
 
 class _Run:
@@ -54,14 +55,15 @@ class _Run:
             self.failed(item, item.doc_id, str(exc))
             return None
         sha = hashlib.sha256(data).hexdigest()
-        state = self.writer.index.state(item.key, sha, item.doc_id)
+        key = item.origin(self.writer.base)  # relative to the output's folder: the same from any working folder
+        state = self.writer.index.state(key, sha, item.doc_id)
         if state == "done":
             self.writer.skipped += 1
             self.stats.skipped += 1
             self._done(item.doc_id, True)
             return None
-        doc_id = self.writer.claim_id(item.doc_id, item.key, sha, changed=state == "changed")
-        return Claimed(item, doc_id, data, sha, state == "changed")
+        doc_id = self.writer.claim_id(item.doc_id, key, sha, changed=state == "changed")
+        return Claimed(item, doc_id, data, sha, state == "changed", key)
 
     def finish(self, c: Claimed, record: MeetingReport | None, exc: Exception | None) -> None:
         if record is None:
@@ -71,7 +73,7 @@ class _Run:
             if isinstance(exc, EndpointFatal):  # no other article can succeed: stop taking new ones
                 self.stats.fatal = self.stats.fatal or str(exc)
             return
-        self.writer.write(record, Origin(path=c.item.key, sha256=c.sha256))
+        self.writer.write(record, Origin(path=c.key, sha256=c.sha256))
         self.writer.changed += c.changed
         self.stats.records += 1
         if record.usage:
