@@ -198,7 +198,7 @@ def run(inputs: list[str | Path], out: str | Path, opts: Options, scheduler: str
     out.mkdir(parents=True, exist_ok=True)
     _check_manifest(out, [str(i) for i in inputs], size)
     if scheduler:
-        cluster, client = None, Client(scheduler)
+        cluster, client = None, connect(scheduler)
     else:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
                                dashboard_address=None)
@@ -228,6 +228,34 @@ def run(inputs: list[str | Path], out: str | Path, opts: Options, scheduler: str
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+class ClusterError(RuntimeError):
+    """The scheduler cannot be reached: one line, not dask's traceback after its 30 s timeout."""
+
+
+CONNECT_TIMEOUT_S = 10
+
+
+def connect(scheduler: str):
+    """A client of a running scheduler. A TCP address is tried first with a plain socket, so a
+    refused connection is said at once."""
+    from urllib.parse import urlsplit
+
+    from dask.distributed import Client
+
+    url = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+    if url.scheme == "tcp" and url.hostname:
+        import socket
+
+        try:
+            socket.create_connection((url.hostname, url.port or 8786), timeout=CONNECT_TIMEOUT_S).close()
+        except OSError as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc.strerror or exc}") from None
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 
 
 def _refill(feed, pending, slots) -> bool:
