@@ -38,8 +38,8 @@ def safe_doc_id(stem: str) -> str:
 
 
 def printable(path: str | os.PathLike) -> str:
-    """A path as text that JSON can carry: bytes of a file name that are not UTF-8 (which Python
-    holds as lone surrogates) written as \\xNN."""
+    """A path as text that JSON can carry: a file name's bytes read as UTF-8 (under LC_ALL=C Python
+    holds even 会议.txt as lone surrogates), those that are not UTF-8 written as \\xNN."""
     s = os.fspath(path)
     try:
         s.encode("utf-8")
@@ -80,7 +80,9 @@ class Exclude:
 
 
 def _article(path: Path, base, rank: tuple, error: str | None = None) -> Article:
-    stem = path.stem if path.suffix.lower() in ARTICLE_SUFFIXES else path.name
+    # the name's bytes read as UTF-8 whatever the locale (LC_ALL=C decodes 会议.txt as escapes)
+    name = Path(printable(path.name))
+    stem = name.stem if name.suffix.lower() in ARTICLE_SUFFIXES else name.name
     return Article(safe_doc_id(stem), path, origin_key(path, base), error, rank)
 
 

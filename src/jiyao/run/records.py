@@ -64,6 +64,10 @@ class RecordWriter(_Output):
         real = Path(os.path.realpath(self.path))  # the lock must not be bypassed by a symlink
         if real.is_dir():
             raise OutputError(f"-o {self.path} is a folder; give a file name such as {self.path / 'records.jsonl'}")
+        if real.exists() and not real.is_file():  # opening a FIFO to recover it would block for ever
+            kind = "FIFO" if real.is_fifo() else "device or socket"
+            raise OutputError(f"-o {self.path} is not a regular file ({kind}): records need a file to resume from; "
+                              "give a file name, or - for standard output")
         self.real = real
         self.errors_path = real.with_name(real.name + ".errors.jsonl")
         # origins relative to the output's folder: the same keys from any working folder
@@ -221,11 +225,23 @@ class StreamWriter(_Output):
         self.skipped = self.changed = 0
 
     def write(self, record: MeetingReport, origin: Origin | None = None) -> None:
-        self.stream.write(self._record_line(record, origin))
-        self.stream.flush()
+        _put(self.stream, self._record_line(record, origin))
 
     def error(self, doc_id: str | None, path: str | None, reason: str, **extra) -> None:
-        self.err.write(self._error_line(doc_id, path, reason, **extra))
+        _put(self.err, self._error_line(doc_id, path, reason, **extra))
 
     def close(self) -> None:
         self.stream.flush()
+
+
+def _put(stream, line: str) -> None:
+    """A JSON line as UTF-8 bytes whatever the locale's encoding (LC_ALL=C, PYTHONIOENCODING=latin-1
+    would refuse Chinese), through the text layer's buffer once what it holds is out."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(line)
+    else:
+        stream.flush()
+        buffer.write(line.encode("utf-8"))
+        buffer.flush()
+    stream.flush()
