@@ -19,6 +19,7 @@ from .. import logs, settings
 from ..settings import Backend, Mode, Strategy
 from .._version import __version__
 from ..agent.endpoint import EndpointConfig
+from .checks import check, check_base_url, utf8_safe_streams
 
 # The pipeline, recognisers and LLM stack are imported inside the commands that use them:
 # `jiyao --help` and `jiyao --version` load none of them.
@@ -42,6 +43,7 @@ def main(
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log lines (-v info, -vv debug, instructor's own included)."),
 ):
     """jiyao (纪要): grounded records of Chinese meeting reports."""
+    utf8_safe_streams()
     logs.configure(-1 if quiet else verbose)
 
 
@@ -86,10 +88,14 @@ def extract(
     from ..run.folder import run_offline
     from ..read.walk import stdin_article
 
+    check(concurrency=concurrency, timeout=timeout, rpm=rpm, tpm=tpm, max_calls=max_calls, temperature=temperature,
+          max_tokens=max_tokens, retry_budget=retry_budget, workers=workers)
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens, rpm=rpm, tpm=tpm,
                                   max_calls=max_calls)
     chosen = settings.resolve_backend(backend.value, cfg.configured)
+    if chosen != "offline":
+        check_base_url(cfg.base_url)
     to_stdout = str(output) == "-"
     paths = list(paths or [])
     if paths == [Path("-")]:
@@ -117,7 +123,10 @@ def extract(
         if writer is not None:
             writer.close()
         _fail(str(exc))
-    if chosen == "offline" and backend.value == "auto":
+    if chosen == "offline" and backend.value == "auto" and cfg.base_url and not cfg.model:
+        log.warning(f"a base URL is set but no model ({settings.ENV_MODEL} is empty or unset): using the offline "
+                    "backend; give --model for hybrid")  # said at normal verbosity: the user meant an endpoint
+    elif chosen == "offline" and backend.value == "auto":
         log.info("no endpoint configured: using the offline backend (set --model/--base-url for hybrid)")
     t0 = time.monotonic()
     own = (*writer.own_files, *([str(cache_path)] if db is not None else []))
@@ -128,7 +137,7 @@ def extract(
                       TimeRemainingColumn(), console=err, transient=True, disable=logs.quiet() or to_stdout) as progress:
             task = progress.add_task(f"extracting ({extractor.backend})", total=total)
             advance = lambda *_: progress.advance(task)  # noqa: E731
-            items = iter_items(paths, base=writer.base, **listing)
+            items = iter_items(paths, **listing)
             if extractor.backend == "offline":
                 stats = run_offline(items, writer, workers or None, advance)
             else:
@@ -305,8 +314,10 @@ def noisy(
     """Generate noisy variants of the gold articles (same gold) for a robustness report."""
     from ..eval.noise import make
 
+    if not articles.is_dir():
+        _fail(f"--articles {articles}: not a folder")
     ids = {p.stem for p in gold.glob("*.json")} if gold else None
-    counts = make(articles, output, ids)
+    counts = make(articles, output, ids, lambda p, why: err.print(f"skipped {p}: {why}", markup=False, soft_wrap=True))
     Console().print(json.dumps(counts, ensure_ascii=False))
 
 
