@@ -129,20 +129,24 @@ def _rows_jsonl(path: Path) -> Iterator[Item]:
         for n, raw in enumerate(f, 1):
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            if not raw.strip():
-                continue
-            if len(raw) > MAX_ROW_BYTES:
-                yield bad_row(path, n, f"line {n}: article too large ({len(raw)} bytes of JSON)")
-                continue
-            try:
-                row = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield bad_row(path, n, f"line {n} is not UTF-8")
-                continue
-            except json.JSONDecodeError as exc:
-                yield bad_row(path, n, f"line {n} is not JSON ({exc.msg})")
-                continue
-            yield row_item(row, path, n, ids)
+            if (it := line_item(raw, path, n, ids)) is not None:
+                yield it
+
+
+def line_item(raw: bytes, path: Path, n: int, ids: RowIds | None = None) -> Item | None:
+    """Line n of a JSONL table as an Item (None for a blank line): an error Item when it is too
+    large, not UTF-8, not JSON, or not a row with an id."""
+    if not raw.strip():
+        return None
+    if len(raw) > MAX_ROW_BYTES:
+        return bad_row(path, n, f"line {n}: article too large ({len(raw)} bytes of JSON)")
+    try:
+        row = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return bad_row(path, n, f"line {n} is not UTF-8")
+    except json.JSONDecodeError as exc:
+        return bad_row(path, n, f"line {n} is not JSON ({exc.msg})")
+    return row_item(row, path, n, ids)
 
 
 def _parquet(path: Path):

@@ -45,7 +45,7 @@ class ResumeIndex:
         """The doc_id for a file: its stem, or stem__<hash of its path> when another file took the
         stem. Deterministic, so a changed file gets back the id it had (a/report.txt keeps
         `report`, b/report.txt keeps `report__1a2b3c4d`) whatever order the files came in."""
-        suffixed = f"{stem}__{hashlib.sha1(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+        suffixed = suffixed_id(stem, path)
         if changed:
             chosen = suffixed if digest(suffixed, size=8) in self.ids else stem
         else:
@@ -56,3 +56,8 @@ class ResumeIndex:
     @property
     def nbytes(self) -> int:
         return sum(k.nbytes for k in (self.origins, self.paths, self.ids, self.legacy))
+
+
+def suffixed_id(stem: str, path: str) -> str:
+    """The doc_id of a file whose stem another file took: stem__<8 hex of its path>."""
+    return f"{stem}__{hashlib.sha1(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
