@@ -127,7 +127,7 @@ class Diagnostics(_Model):
 
 class Origin(_Model):
     """Which file a record was made from: resume keys on it (a doc_id is only a file stem)."""
-    path: str = Field(description="The file as it was named to jiyao, relative to the working folder (absolute outside it).")
+    path: str = Field(description="The file, relative to the output file's folder (absolute outside it); a table row: <table>#<id>.")
     sha256: str = Field(description="SHA-256 of the file's bytes: a changed file is extracted again.")
 
 

@@ -13,6 +13,7 @@ from rich.console import Console
 
 from .. import settings
 from ..run.batch_remote import MAX_REQUESTS
+from .checks import check, check_base_url, fail
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_show_locals=False,
                   context_settings={"show_default": True},
@@ -42,7 +43,9 @@ def _remote(cfg, what: str, call, *args):
 def _endpoint(**options):
     from ..agent.llm import EndpointConfig  # here, not at import: `jiyao --help` loads no LLM stack
 
-    return EndpointConfig.from_env(**options)
+    cfg = EndpointConfig.from_env(**options)
+    check_base_url(cfg.base_url)
+    return cfg
 
 
 def _extractor(backend: str, model, base_url, api_key, mode, prompts, temperature=settings.TEMPERATURE,
@@ -50,6 +53,7 @@ def _extractor(backend: str, model, base_url, api_key, mode, prompts, temperatur
     from ..run.extractor import ConfigError, Extractor
 
     # a batch never calls the endpoint from here: a model name is all the Extractor needs
+    check(temperature=temperature, max_tokens=max_tokens)
     cfg = _endpoint(model=model, base_url=base_url, api_key=api_key, mode=mode,
                                   temperature=temperature, max_tokens=max_tokens)
     if cfg.model and not cfg.configured:
@@ -75,9 +79,14 @@ def prepare(
 ):
     """Write one request line per article (per chunk of a long article): the requests extract would send."""
     from ..run.batch import prepare as run_prepare
+    from ..run.records import OutputError
 
+    check(max_requests=max_requests)
     ex = _extractor(backend, model, base_url, api_key, mode, prompts, temperature, max_tokens)
-    stats = asyncio.run(run_prepare(paths, output, ex, max(1, max_requests)))
+    try:
+        stats = asyncio.run(run_prepare(paths, output, ex, max_requests))
+    except (OutputError, OSError) as exc:  # not a request file, a FIFO, a folder, a full disk
+        fail(str(exc) if isinstance(exc, OutputError) else f"cannot write to {output}: {exc.strerror or exc}")
     for path, why in stats.unreadable:
         err.print(f"skipped {path}: {why}", markup=False)
     err.print(f"{stats.requests} requests for {stats.articles} articles ({len(stats.unreadable)} unreadable) in "
@@ -129,16 +138,20 @@ def collect(
 ):
     """Records from a batch's results: validated, grounded and completed by the recognisers as extract does."""
     from ..run.batch import collect as run_collect, results_model
-    from ..run.records import OutputLocked, RecordWriter
+    from ..run.records import OutputError, OutputLocked, RecordWriter
 
+    missing = [str(p) for p in results if not p.is_file()]
+    if missing:
+        fail(f"results file not found: {', '.join(missing)}")
     ex = _extractor(backend, model or results_model(results) or "batch", base_url, api_key, mode, prompts)
     try:
         writer = RecordWriter(output)
-    except OutputLocked as exc:
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2)
+    except (OutputLocked, OutputError) as exc:  # another run's, not a jiyao output, a FIFO...
+        fail(str(exc))
     try:
         stats = asyncio.run(run_collect(results, articles, writer, ex))
+    except OutputError as exc:  # disk full: what was written stays valid
+        fail(f"{exc}; the records written before stay valid, re-run to resume")
     finally:
         writer.close()
     print(json.dumps({"records": stats.records, "failures": stats.failures, "skipped": stats.skipped,

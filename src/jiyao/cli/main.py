@@ -19,6 +19,7 @@ from .. import logs, settings
 from ..settings import Backend, Mode, Strategy
 from .._version import __version__
 from ..agent.endpoint import EndpointConfig
+from .checks import check, check_base_url, utf8_safe_streams
 
 # The pipeline, recognisers and LLM stack are imported inside the commands that use them:
 # `jiyao --help` and `jiyao --version` load none of them.
@@ -43,6 +44,7 @@ def main(
     verbose: int = typer.Option(0, "--verbose", "-v", count=True, help="More log lines (-v info, -vv debug, instructor's own included)."),
 ):
     """jiyao (纪要): grounded records of Chinese meeting reports."""
+    utf8_safe_streams()
     logs.configure(-1 if quiet else verbose)
 
 
@@ -69,7 +71,7 @@ def extract(
     calls: Optional[Path] = typer.Option(None, "--calls", help="SQLite log of every model call (default: <output>.calls.sqlite; none for -o - unless given). Read it with `jiyao calls`."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 when any file failed, or any record was written without a valid model answer (hybrid: the rules' record)."),
     workers: int = typer.Option(0, "--workers", help="Offline: worker processes (0 = every core)."),
-    files_from: Optional[str] = typer.Option(None, "--files-from", help="A file listing article paths, one per line (- for stdin)."),
+    files_from: Optional[str] = typer.Option(None, "--files-from", help="A file listing article paths (or tables), one per line (- for stdin); relative paths are taken from the working directory, not from the list's folder."),
     shard: Optional[str] = typer.Option(None, "--shard", help="i/N: only the articles whose id falls in shard i of N (split a corpus across machines)."),
     follow_symlinks: bool = typer.Option(False, "--follow-symlinks", help="Follow symlinks that lead out of a given folder."),
     policy: Optional[Path] = typer.Option(None, help="Hybrid fusion policy (JSON, from `jiyao calibrate`) (default: trust the rules; the model fills gaps with evidence)."),
@@ -89,10 +91,14 @@ def extract(
     from ..run.folder import run_offline
     from ..read.walk import stdin_article
 
+    check(concurrency=concurrency, timeout=timeout, rpm=rpm, tpm=tpm, max_calls=max_calls, temperature=temperature,
+          max_tokens=max_tokens, retry_budget=retry_budget, workers=workers)
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens, rpm=rpm, tpm=tpm,
                                   max_calls=max_calls)
     chosen = settings.resolve_backend(backend.value, cfg.configured)
+    if chosen != "offline":
+        check_base_url(cfg.base_url)
     to_stdout = str(output) == "-"
     paths = list(paths or [])
     if paths == [Path("-")]:
@@ -128,19 +134,25 @@ def extract(
         if call_log is not None:
             call_log.close()
         _fail(str(exc))
-    if chosen == "offline" and backend.value == "auto":
+    if chosen == "offline" and backend.value == "auto" and cfg.base_url and not cfg.model:
+        log.warning(f"a base URL is set but no model ({settings.ENV_MODEL} is empty or unset): using the offline "
+                    "backend; give --model for hybrid")  # said at normal verbosity: the user meant an endpoint
+    elif chosen == "offline" and backend.value == "auto":
         log.info("no endpoint configured: using the offline backend (set --model/--base-url for hybrid)")
     t0 = time.monotonic()
+    own = (*writer.own_files, *([str(cache_path)] if db is not None else []))
+    listing = dict(files_from=files_from, shard=part, follow_symlinks=follow_symlinks, exclude=own)
     try:
-        total = None if files_from == "-" else count_items(paths, files_from, part, follow_symlinks)
+        total = None if files_from == "-" else count_items(paths, **listing)
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TimeRemainingColumn(), console=err, transient=True, disable=logs.quiet() or to_stdout) as progress:
             task = progress.add_task(f"extracting ({extractor.backend})", total=total)
             advance = lambda *_: progress.advance(task)  # noqa: E731
+            items = iter_items(paths, **listing)
             if extractor.backend == "offline":
-                stats = run_offline(iter_items(paths, files_from, part, follow_symlinks), writer, workers or None, advance)
+                stats = run_offline(items, writer, workers or None, advance)
             else:
-                stats = asyncio.run(_run(iter_items(paths, files_from, part, follow_symlinks), writer, extractor, concurrency, advance))
+                stats = asyncio.run(_run(items, writer, extractor, concurrency, advance))
     except InputError as exc:
         _fail(str(exc))
     except OutputError as exc:  # disk full, output removed...: records written so far stay valid
@@ -435,8 +447,10 @@ def noisy(
     """Generate noisy variants of the gold articles (same gold) for a robustness report."""
     from ..eval.noise import make
 
+    if not articles.is_dir():
+        _fail(f"--articles {articles}: not a folder")
     ids = {p.stem for p in gold.glob("*.json")} if gold else None
-    counts = make(articles, output, ids)
+    counts = make(articles, output, ids, lambda p, why: err.print(f"skipped {p}: {why}", markup=False, soft_wrap=True))
     Console().print(json.dumps(counts, ensure_ascii=False))
 
 

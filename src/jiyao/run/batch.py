@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +29,7 @@ from ..read.inputs import iter_items
 from ..agent.llm import CallStats, LLMError, _Request, read_answer
 from ..agent.salvage import Answer
 from .extractor import Extractor, RunStats
+from .records import OutputError
 from ..read.document import ReadError
 from ..schema import ExtractedReport
 
@@ -78,6 +81,30 @@ class PrepareStats:
     files: list[str] = field(default_factory=list)
 
 
+def _may_write(path: Path) -> None:
+    """A request file is rewritten by each prepare; any other file is never touched (`-o notes.jsonl`
+    by mistake), and a FIFO or device is refused before it is opened (opening one blocks)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot write to {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"-o {path} is a folder; give a file name such as {path / 'requests.jsonl'}")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "device or socket"
+        raise OutputError(f"-o {path} is not a regular file ({kind}); give a file name")
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(1 << 20)
+        line = json.loads(first) if first.strip() else {"custom_id": "", "body": {}}
+    except (OSError, ValueError):
+        line = None
+    if not (isinstance(line, dict) and "custom_id" in line and "body" in line):
+        raise OutputError(f"{path} exists and is not a batch request file: refusing to overwrite it (choose another -o)")
+
+
 class _Files:
     """OUTPUT, then OUTPUT-00002.jsonl, … whenever one file would pass a batch's limits (each file
     is one batch; collect takes all their results together)."""
@@ -92,6 +119,7 @@ class _Files:
             self.close()
             k = len(self.names) + 1
             path = self.output if k == 1 else self.output.with_name(f"{self.output.stem}-{k:05d}{self.output.suffix}")
+            _may_write(path)
             self.f, self.n, self.size = open(path, "wb"), 0, 0
             self.names.append(str(path))
         self.f.write(data)
@@ -107,11 +135,12 @@ async def prepare(paths: Iterable[str | Path], output: str | Path, extractor: Ex
     """One request line per article chunk into OUTPUT (overwritten), split at a batch's limits."""
     if extractor.backend == "offline":
         raise ValueError("a batch needs the llm or hybrid backend (offline makes no requests)")
+    _may_write(Path(output))  # before any work
     stats = PrepareStats()
     out = _Files(output, max_requests, max_bytes, stats.files)
     request = _Request(extractor.endpoint.resolved_mode())
     try:
-        for item in iter_items(paths):
+        for item in iter_items(paths, exclude=[output]):
             doc_id = item.doc_id
             try:
                 doc = item.load()
@@ -146,7 +175,7 @@ class ResultIndex:
                 for raw in f:
                     try:
                         _, _, digest = split_custom_id(json.loads(raw)["custom_id"])
-                    except (ValueError, KeyError, TypeError):
+                    except (ValueError, KeyError, TypeError, AttributeError):  # {"custom_id": 5}: not ours
                         pos += len(raw)
                         continue
                     # a failed line never hides a good one for the same prompt (a batch run again)
@@ -244,4 +273,5 @@ async def collect(results: Iterable[str | Path], articles: Iterable[str | Path],
 
     index = ResultIndex(results)
     extractor._client = _Replay(index, extractor.endpoint.resolved_mode(), extractor.endpoint.redact)
-    return await run(iter_items(articles), writer, extractor, 1, on_done)
+    items = iter_items(articles, exclude=writer.own_files)
+    return await run(items, writer, extractor, 1, on_done)

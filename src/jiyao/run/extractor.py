@@ -245,13 +245,14 @@ class Extractor:
                         mode=self.client.mode, temperature=self.endpoint.temperature,
                         max_tokens=self.endpoint.max_tokens, validation_retries=self.endpoint.validation_retries)
         if self.cache is not None:
-            hit = self.cache.get(key)
+            # a damaged entry (not JSON, not this schema) is asked again
+            hit = self.cache.get(key, functools.partial(_from_cache, answer_model))
             if hit is not None:
                 usage.cache_hits += 1
-                dropped = hit.pop(_DROPPED, [])
+                answer, dropped = hit
                 if trace is not None:
                     trace.answer(dropped, [])
-                return answer_model.model_validate(hit)
+                return answer
         async with self.semaphore:
             try:
                 # the Locator itself: its explain() tells the model why a value was not found
@@ -282,6 +283,13 @@ class _AllRules(dict):
 
     def get(self, key, default=None):
         return ("rules", False)
+
+
+def _from_cache(answer_model: type[BaseModel], value) -> tuple[BaseModel, list[str]]:
+    """(the cached answer, what salvage dropped from it); ValueError for an entry of another shape."""
+    if not isinstance(value, dict):
+        raise ValueError("not a cached answer")
+    return answer_model.model_validate({k: v for k, v in value.items() if k != _DROPPED}), value.get(_DROPPED, [])
 
 
 _DROPPED = "_jiyao_dropped"  # beside a cached answer: what salvage dropped from it (the outcome on a cache hit)
