@@ -2,9 +2,8 @@
 origin path first, then by its doc_id, and only a file whose bytes hash to the record's
 origin.sha256 (when it has one) — evidence offsets cut from another file would mislead.
 
-origin.path is the file as it was named to `jiyao extract`, relative to the folder it ran in
-(absolute outside it), or `<table>#<row id>` for a table row. From another working folder that
-path means nothing by itself, so it is tried inside the given articles folder by its tails too:
+origin.path is the article file relative to the folder of the records file (absolute outside
+it), or `<table>#<row id>` for a table row. From another working folder that path means nothing by itself, so it is tried inside the given articles folder by its tails too:
 `in/b/report.txt` is found as `b/report.txt` under `--articles /data/in`. The doc_id is the file
 stem, or `stem__<hash>` when another file took the stem, or a table row's id.
 """
