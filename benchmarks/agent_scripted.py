@@ -76,4 +76,10 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "benchmarks" / "results" / "agent-scripted" / "README.md")
+    import argparse
+
+    # argparse, not sys.argv[1]: `--help` once became the name of the table's file
+    ap = argparse.ArgumentParser(description="Offline vs one-shot vs focused hybrid with scripted models.")
+    ap.add_argument("out", nargs="?", type=Path, default=ROOT / "benchmarks" / "results" / "agent-scripted" / "README.md",
+                    help="where the Markdown table goes (default: %(default)s)")
+    main(ap.parse_args().out)

@@ -2,11 +2,13 @@
 the same files, prompt and schema, against a scripted OpenAI-compatible server (its own process)
 that answers every request after a fixed latency L.
 
-    python benchmarks/bench_llm.py [--quick] [--out benchmarks/results/bench_llm]
+    python benchmarks/bench_llm.py [--quick] [--cs 64 --ls 0.5 --waves 8] [--no-calls] [--out benchmarks/results/bench_llm]
 
-For each concurrency C and latency L both sides extract N = 4·C articles; efficiency = (N·L/C) /
-wall (1.0 = every slot busy all the time), CPU = this process's CPU time per article. Then one
-long article (200k characters) through jiyao: its chunks should take ⌈chunks/C⌉·L, not chunks·L.
+For each concurrency C and latency L both sides extract N = waves·C articles; efficiency = (N·L/C) /
+wall (1.0 = every slot busy all the time), CPU = this process's CPU time per article (jiyao's call
+log thread included). jiyao runs with its call log on (`<output>.calls.sqlite`, as `jiyao extract`
+writes it) unless --no-calls. Then one long article (200k characters) through jiyao: its chunks
+should take ⌈chunks/C⌉·L, not chunks·L.
 """
 from __future__ import annotations
 
@@ -98,19 +100,27 @@ def make_files(folder: Path, n: int) -> list[Path]:
     return out
 
 
+CALLS = True  # jiyao writes its call log (--no-calls: off)
+
+
 async def run_jiyao(files: list[Path], url: str, c: int, out: Path, mode: str) -> tuple[int, int]:
+    from jiyao.agent.calllog import CallLog, default_path
     from jiyao.agent.endpoint import EndpointConfig
     from jiyao.run.extractor import Extractor
+    from jiyao.read.inputs import iter_items
     from jiyao.run.records import RecordWriter
     from jiyao.run.folder import run
 
-    ex = Extractor("llm", EndpointConfig(model="m", base_url=url, api_key="k", mode=mode), concurrency=c)
+    log = CallLog(default_path(out), "k") if CALLS else None
+    ex = Extractor("llm", EndpointConfig(model="m", base_url=url, api_key="k", mode=mode), concurrency=c, calls=log)
     writer = RecordWriter(out)
     try:
-        stats = await run(files, writer, ex, c)
+        stats = await run(iter_items(files), writer, ex, c)
     finally:
         writer.close()
         await ex.aclose()
+        if log is not None:
+            log.close()  # every call written before the wall time stops
     return stats.records, stats.calls
 
 
@@ -178,9 +188,15 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="C = 8/32 and L = 0.5 only")
     ap.add_argument("--mode", default="json_schema")
     ap.add_argument("--waves", type=int, default=4, help="N = waves × C articles per run")
+    ap.add_argument("--cs", type=int, nargs="+", help="concurrencies (default 8 32 64; --quick 8 32)")
+    ap.add_argument("--ls", type=float, nargs="+", help="latencies in seconds (default 0.5 2.0; --quick 0.5)")
+    ap.add_argument("--no-calls", action="store_true", help="jiyao without its call log")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "bench_llm")
     a = ap.parse_args()
     cs, ls = ((8, 32), (0.5,)) if a.quick else ((8, 32, 64), (0.5, 2.0))
+    cs, ls = a.cs or cs, a.ls or ls
+    global CALLS
+    CALLS = not a.no_calls
     rows = []
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
@@ -203,13 +219,14 @@ def main() -> None:
                     long = long_article(server.url, 32, latency, tmp, a.mode)
             finally:
                 server.close()
-    report(rows, long, a.out, a.mode)
+    report(rows, long, a.out, a.mode, a.waves)
 
 
-def report(rows: list[dict], long: dict, out: Path, mode: str) -> None:
+def report(rows: list[dict], long: dict, out: Path, mode: str, waves: int = 4) -> None:
     import os
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    lines = [f"mode {mode}; N = 4·C articles per run; efficiency = (N·L/C) / wall; CPU = client process CPU per article; "
+    lines = [f"mode {mode}; N = {waves}·C articles per run; jiyao's call log {'on' if CALLS else 'off'}; "
+             "efficiency = (N·L/C) / wall; CPU = client process CPU per article; "
              f"{os.cpu_count()} cores, load average at the end {load}", "",
              "| C | L (s) | N | raw eff. | jiyao eff. | wall jiyao/raw | raw CPU ms/art. | jiyao CPU ms/art. | CPU jiyao/raw |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -228,7 +245,7 @@ def report(rows: list[dict], long: dict, out: Path, mode: str) -> None:
     print(text)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".md").write_text(text + "\n", "utf-8")
-    out.with_suffix(".json").write_text(json.dumps({"mode": mode, "rows": rows, "long": long}, indent=1) + "\n", "utf-8")
+    out.with_suffix(".json").write_text(json.dumps({"mode": mode, "calls": CALLS, "rows": rows, "long": long}, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -73,7 +73,11 @@ class FakeServer:
                 pass
 
             def _send(self, code, body: dict | str, headers=None):
-                data = (body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)).encode()
+                data = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+                try:
+                    data = data.encode()
+                except UnicodeEncodeError:  # a lone surrogate in an answer: escaped, as JSON allows
+                    data = json.dumps(body).encode()
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))

@@ -28,8 +28,10 @@ def docs_of(articles, gold_dir, inject=False, tmp=None):
 
 
 def which(req, docs):
-    """The document a request is about: the one whose text holds the prompt's data."""
-    data = DATA.findall(req["messages"][-1]["content"])[-1][1]
+    """The document a request is about: the one whose text holds the prompt's data (a re-ask's
+    last message has none: the article is in the question it follows)."""
+    data = next(found[-1][1] for m in reversed(req["messages"]) if m["role"] == "user"
+                and (found := DATA.findall(m["content"] or "")))
     probe = next(line for line in data.split("\n") if line.strip())[:20].replace("‹", "<").replace("›", ">")
     return next(d for d in docs.values() if probe in d.norm.text)
 

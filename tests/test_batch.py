@@ -93,7 +93,17 @@ def test_batch_round_trip_gives_the_online_records(gold, articles, tmp_path, bac
         assert "Candidates found by rule-based recognisers" in lines[0]["body"]["messages"][-1]["content"]
 
 
-def test_failed_and_missing_results_are_per_article_errors_and_collect_resumes(gold, articles, tmp_path):
+def _offline(articles, tmp_path):
+    out = tmp_path / "offline.jsonl"
+    _cli("extract", articles, "-o", out, "--backend", "offline", "--workers", "1")
+    return _records(out)
+
+
+VALUES = ("headline", "source", "meeting", "people", "upstream_meetings", "slogans", "directives", "evidence")
+
+
+@pytest.mark.parametrize("backend", ["hybrid", "llm"])
+def test_failed_and_missing_results_keep_the_rules_record_and_collect_resumes(gold, articles, tmp_path, backend):
     answer = _answers(gold)
     failing = {"000_108e1976953c9e68": ("status", 500), "001_23f819834aeefb67": ("drop",),
                "002_b7cc8050b06c14b8": ("error", "scripted expiry")}
@@ -102,15 +112,27 @@ def test_failed_and_missing_results_are_per_article_errors_and_collect_resumes(g
         return failing.get(which(gold, req)) or answer(req)
 
     with BatchServer(Script(default=step)) as s:
-        _, results, collected = _batch(s, articles, tmp_path, "hybrid", "json_schema")
-    errors = {e["doc_id"]: e["error"] for e in map(json.loads, open(str(collected) + ".errors.jsonl", encoding="utf-8"))}
-    assert set(errors) == set(failing)
-    assert "status 500" in errors["000_108e1976953c9e68"] and "scripted expiry" in errors["002_b7cc8050b06c14b8"]
-    assert "no result in the batch output" in errors["001_23f819834aeefb67"]
-    assert set(_records(collected)) == {"003_3f6239400a319930", "004_8fd5fd1d54fa5885", "zz_long"}
+        _, results, collected = _batch(s, articles, tmp_path, backend, "json_schema")
+    records = _records(collected)
+    reasons = {"000_108e1976953c9e68": "status 500", "001_23f819834aeefb67": "no result in the batch output",
+               "002_b7cc8050b06c14b8": "scripted expiry"}
+    if backend == "hybrid":  # every article has a record: the failed ones the rules' record, saying why
+        offline = _offline(articles, tmp_path)
+        assert set(records) == set(offline)
+        for doc_id, why in reasons.items():
+            model = records[doc_id]["diagnostics"]["model"]
+            assert model["status"] == "failed" and why in model["reason"]
+            assert {k: records[doc_id][k] for k in VALUES} == {k: offline[doc_id][k] for k in VALUES}
+            assert {c["source"] for c in records[doc_id]["confidence"].values()} == {"rules"}
+        assert all(records[d]["diagnostics"]["model"]["status"] == "ok" for d in records if d not in failing)
+    else:  # the model alone: no record without an answer, an error line saying why
+        errors = {e["doc_id"]: e["error"] for e in map(json.loads, open(str(collected) + ".errors.jsonl", encoding="utf-8"))}
+        assert set(errors) == set(failing) and all(why in errors[d] for d, why in reasons.items())
+        assert set(records) == {"003_3f6239400a319930", "004_8fd5fd1d54fa5885", "zz_long"}
+    n = len(collected.read_text("utf-8").splitlines())
     # a second collect over the same results writes nothing twice
-    _cli("batch", "collect", results, "--articles", articles, "-o", collected, "--model", "scripted", "--backend", "hybrid")
-    assert len(collected.read_text("utf-8").splitlines()) == 3
+    _cli("batch", "collect", results, "--articles", articles, "-o", collected, "--model", "scripted", "--backend", backend)
+    assert len(collected.read_text("utf-8").splitlines()) == n
 
 
 def test_ungrounded_values_are_dropped_and_the_record_says_no_reask(gold, articles, tmp_path):
@@ -135,8 +157,11 @@ def test_an_article_edited_after_prepare_is_an_error_not_a_wrong_record(gold, ar
     edited.write_text(edited.read_text("utf-8") + "\n本文发布后又补充了一句。\n", "utf-8")
     out = tmp_path / "again.jsonl"
     _cli("batch", "collect", results, "--articles", articles, "-o", out, "--model", "scripted", "--backend", "hybrid")
-    errors = [json.loads(x) for x in open(str(out) + ".errors.jsonl", encoding="utf-8")]
-    assert [e["doc_id"] for e in errors] == ["004_8fd5fd1d54fa5885"] and "changed since" in errors[0]["error"]
+    # the edited article gets the rules' record (never a record from an answer to another text)
+    model = {d: r["diagnostics"]["model"] for d, r in _records(out).items()}
+    edited = model.pop("004_8fd5fd1d54fa5885")
+    assert edited["status"] == "failed" and "changed since" in edited["reason"]
+    assert {m["status"] for m in model.values()} == {"ok"}
 
 
 def test_template_syntax_in_an_article_is_sent_as_written(gold, articles, tmp_path):

@@ -13,7 +13,7 @@ SRC = ROOT / "src" / "jiyao"
 RANKS = {
     "_version": 0, "settings": 0, "logs": 0, "text": 0, "schema": 1, "fields": 1,
     "read": 2, "recognise": 3, "ground": 4, "agent": 5, "run": 6,
-    "eval": 7, "view": 8, "api": 9, "cli": 10, "__init__": 10, "__main__": 10, "prompts": 0,
+    "eval": 7, "view": 8, "review": 8, "api": 9, "cli": 10, "__init__": 10, "__main__": 10, "prompts": 0,
 }
 
 

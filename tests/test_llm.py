@@ -157,9 +157,10 @@ def test_persistent_faults_end_as_an_error_with_attempts():
     assert len(script.requests) == 3 and ei.value.stats.attempts == 3  # the first try and 2 retries
 
 
-@pytest.mark.parametrize("step", [("length", "{\"headline\": \"我区"), ("raw", "not json at all"), ("empty",), ("refusal",),
+@pytest.mark.parametrize("step", [("raw", "not json at all"), ("empty",), ("refusal",),
                                   ("raw", "{\"people\": \"should be a list\"}")])
 def test_bad_answers_end_as_an_error_not_a_hang(step):
+    # nothing valid in any answer: the llm backend has no record to write (hybrid keeps the rules')
     script = Script(default=step)
     with FakeServer(script) as s:
         t0 = time.monotonic()

@@ -116,14 +116,22 @@ def test_long_article_chunks_are_sent_concurrently():
     assert wall < 0.3 * n / 2, wall
 
 
-def test_a_failing_chunk_fails_the_article_and_stops_its_other_chunks():
+def test_a_failing_chunk_leaves_the_others_and_a_run_ending_error_stops_them():
     para = _seed_text().replace("\n", "")
     text = "\n".join(f"第{i}段。{para}" for i in range(12))
+    # a 400 on one chunk: the article keeps the other chunks' answers and says it is partial
     script = Script([("status", 400)], default=lambda req: (time.sleep(0.2), EMPTY)[1])
     with FakeServer(script) as s:
         res = _one(Extractor("llm", _cfg(s.base_url), concurrency=2), from_text(text, "long"))
-    assert isinstance(res, LLMError) and "400" in str(res)
-    assert len(script.requests) < 6  # the remaining chunks were cancelled, not sent
+    assert not isinstance(res, Exception), res
+    assert res.diagnostics.model.status == "partial" and "400" in res.diagnostics.model.reason
+    assert res.usage.calls == len(script.requests) >= 3
+    # a bad key on one chunk: no other chunk can succeed, they are cancelled, not sent
+    script = Script([("status", 401)], default=lambda req: (time.sleep(0.2), EMPTY)[1])
+    with FakeServer(script) as s:
+        res = _one(Extractor("llm", _cfg(s.base_url), concurrency=2), from_text(text, "long"))
+    assert isinstance(res, EndpointFatal) and "401" in str(res)
+    assert len(script.requests) < 6
 
 
 # --- deadlines, dead endpoints, bad keys -------------------------------------------------------

@@ -73,6 +73,12 @@ def test_view_in_headless_chromium_click_links_value_and_span(run):
         value.click()
         lit = pg.locator(f"{sec} pre.text mark.active")
         assert lit.count() >= 1 and ref in lit.first.get_attribute("data-ref").split()
+        assert all(ref in m.split() for m in lit.evaluate_all("els => els.map(e => e.dataset.ref)"))
+        # hovering another value previews its spans but never moves the clicked one
+        other = pg.locator(f"{sec} .val:not(.f-missed)").nth(3)
+        other.hover()
+        assert pg.locator(f"{sec} .val.hover").count() >= 1
+        assert all(ref in m.split() for m in lit.evaluate_all("els => els.map(e => e.dataset.ref)"))
         # and back: clicking a span lights up its value in the record
         pg.locator(f"{sec} pre.text mark.f-slogan").first.click()
         assert pg.locator(f"{sec} .val.f-slogan.active").count() >= 1

@@ -8,10 +8,25 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import sys
 from pathlib import Path
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "xwlb" / "xwlb_meetings_2012_2024.jsonl.gz"
+
+
+def shared_data() -> Path:
+    """../shared/data beside the checkout: $JIYAO_SHARED_DATA, else the first folder above the
+    repository that holds shared/data (a git worktree lives deeper than the main checkout)."""
+    env = os.environ.get("JIYAO_SHARED_DATA")
+    if env:
+        return Path(env)
+    for up in Path(__file__).resolve().parents[1:]:
+        if (up / "shared" / "data").is_dir():
+            return up / "shared" / "data"
+    return Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+DATA = shared_data() / "xwlb" / "xwlb_meetings_2012_2024.jsonl.gz"
 
 
 def story_ids(set_dir: Path) -> list[str]:

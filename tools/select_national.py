@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_meetings_2012_2024.jsonl.gz"
+sys.path.insert(0, str(ROOT / "tools"))
+from national_articles import DATA  # noqa: E402 - one place finds ../shared/data
 # (kind, title pattern, dev count, blind count); a story goes to the first kind it matches
 KINDS = [
     ("talks", r"会见|会谈|通话", 2, 1),

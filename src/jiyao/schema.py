@@ -17,6 +17,8 @@ SCHEMA_VERSION = "1"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 MEETING_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|--\d{2}-\d{2}")
 Role = Literal["chair", "speaker"]
+TimeOfDay = Literal["上午", "中午", "下午", "晚上"]  # SPEC v1.2 adds 中午
+Format = Literal["video", "in_person"]
 
 
 class _Model(BaseModel):
@@ -40,8 +42,8 @@ class Meeting(_Model):
     # null only when a meeting is reported but neither body nor headline names it (区委召开常委会)
     name: str | None = Field(description="The meeting's own name as the text gives it (…工作部署会议); from the headline when the body gives none; without leading 我市/我区/全市 and the date.")
     date: str | None = Field(None, description="Meeting date, ISO YYYY-MM-DD when the year is knowable from the text, else --MM-DD.")
-    time_of_day: Literal["上午", "中午", "下午", "晚上"] | None = Field(None, description="上午 | 中午 | 下午 | 晚上 | null (SPEC v1.2 adds 中午).")
-    format: Literal["video", "in_person"] | None = Field(None, description="video (视频/电视电话会议/分会场) | in_person (stated) | null.")
+    time_of_day: TimeOfDay | None = Field(None, description="上午 | 中午 | 下午 | 晚上 | null (早上/凌晨 → 上午, 傍晚/晚间 → 晚上).")
+    format: Format | None = Field(None, description="video (视频/电视电话会议/分会场) | in_person (stated) | null.")
     venue: str | None = Field(None, description="Where it was held, as written, or null.")
     region: Region | None = Field(None, description="Jurisdiction whose meeting it is.")
     organizer: str | None = Field(None, description="Convening body when named (市委, 区疫情防控指挥部…), or null.")
@@ -109,15 +111,23 @@ class Confidence(_Model):
     score: float = Field(ge=0, le=1)
 
 
+class ModelOutcome(_Model):
+    """What became of the model's answers for this record (llm and hybrid backends)."""
+    status: Literal["ok", "partial", "failed"] = Field(description="ok: every answer valid; partial: some fields or questions dropped, the rest kept; failed: nothing valid (hybrid: the record is the rules' record).")
+    reason: str | None = Field(None, description="Why not ok, in one line.")
+    dropped: list[str] = Field(default_factory=list, description="JSON pointers into the model's answer of values dropped for breaking the record format (a list where a string belongs, an enum value outside the set).")
+
+
 class Diagnostics(_Model):
     dropped_ungrounded: list[str] = Field(default_factory=list, description="JSON pointers of values dropped because they were not found in the text.")
     warnings: list[str] = Field(default_factory=list)
     overrides: list[Override] = Field(default_factory=list, description="Hybrid: every value of one source set aside for the other's, with the reason.")
+    model: ModelOutcome | None = Field(None, description="llm and hybrid: whether the model's answers were used (null offline).")
 
 
 class Origin(_Model):
     """Which file a record was made from: resume keys on it (a doc_id is only a file stem)."""
-    path: str = Field(description="The file as it was named to jiyao, relative to the working folder (absolute outside it).")
+    path: str = Field(description="The file, relative to the output file's folder (absolute outside it); a table row: <table>#<id>.")
     sha256: str = Field(description="SHA-256 of the file's bytes: a changed file is extracted again.")
 
 

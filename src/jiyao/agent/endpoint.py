@@ -24,11 +24,16 @@ class EndpointFatal(LLMError):
     """No article can succeed (bad key, unknown model, dead endpoint): the run stops."""
 
 
+class EndpointDead(EndpointFatal):
+    """The endpoint stopped answering (connection failures or timeouts in a row): nothing more is
+    sent. The llm backend stops the run; hybrid keeps the rules' record for every article left."""
+
+
 @dataclass
 class EndpointConfig:
     model: str | None = None
     base_url: str | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never in a repr: dask logs a failed task's arguments
     mode: str | None = None
     temperature: float = settings.TEMPERATURE
     max_tokens: int = settings.MAX_TOKENS
@@ -64,15 +69,18 @@ class EndpointConfig:
             return "json_schema"
         return "tools"
 
-    def redact(self, text: str) -> str:
-        """The configured key cut out of a message (some endpoints echo it in their error body)."""
-        return redact(text, self.api_key)
+    def redact(self, text: str, limit: int | None = None) -> str:
+        """The configured key cut out of a message (some endpoints echo it in their error body),
+        then the message shortened to `limit` characters."""
+        return redact(text, self.api_key, limit)
 
 
-def redact(text: str, secret: str | None) -> str:
+def redact(text: str, secret: str | None, limit: int | None = None) -> str:
+    """`text` without `secret`, then cut to `limit`: in that order, or a key longer than the
+    limit (a 1,000-character JWT) would be cut first and no longer match."""
     if secret and len(secret) >= 4 and secret in text:
         text = text.replace(secret, "[redacted key]")
-    return text
+    return text if limit is None else text[:limit]
 
 
 @dataclass
@@ -83,3 +91,5 @@ class CallStats:
     completion_tokens: int = 0
     latency_s: float = 0.0
     errors: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # pointers of the answer dropped for breaking the format
+    notes: list[str] = field(default_factory=list)  # why the answer is partial though valid (cut at max_tokens…)

@@ -13,8 +13,8 @@ from ..settings import Mode, Strategy
 
 
 def calibrate_cmd(
-    gold: Path = typer.Option(..., help="Folder of gold <doc_id>.json records."),
-    articles: Path = typer.Option(..., help="Folder of the labelled articles."),
+    gold: Path = typer.Option(..., help="Folder of gold <doc_id>.json records, or a review folder (jiyao sample/review)."),
+    articles: Optional[Path] = typer.Option(None, help="Folder of the labelled articles (default for a review folder: its articles)."),
     output: Path = typer.Option(..., "-o", "--output", help="Policy file to write (JSON), for `jiyao extract --policy`."),
     strategy: Strategy = typer.Option("oneshot", help="Hybrid strategy to calibrate."),
     model: Optional[str] = typer.Option(None, envvar=settings.ENV_MODEL, help="Model name."),
@@ -32,7 +32,13 @@ def calibrate_cmd(
     from ..agent.endpoint import EndpointConfig
     from ..run.extractor import ConfigError, Extractor
 
+    from ..eval.inputs import articles_folder
+
     err = Console(stderr=True)
+    articles = articles_folder(gold, articles)
+    if articles is None:
+        err.print("error: give --articles (the folder of the labelled articles)", markup=False)
+        raise typer.Exit(2)
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
     try:

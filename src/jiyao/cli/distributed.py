@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from .. import settings
+from .checks import check, check_base_url, fail
 
 err = Console(stderr=True)
 
@@ -41,7 +42,10 @@ def distributed(
         err.print(f"error: jiyao distributed needs dask.distributed ({exc.name}): pip install 'jiyao[dask]'", markup=False)
         raise typer.Exit(2)
 
+    check(concurrency=concurrency, partition_size=partition_size, workers=workers)
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode)
+    if backend != "offline":
+        check_base_url(cfg.base_url)
     try:  # fail here, not on every worker, when the backend has no endpoint
         Extractor(backend, cfg, None, prompts_dir=str(prompts.resolve()) if prompts else None)
     except ConfigError as exc:
@@ -50,9 +54,8 @@ def distributed(
     opts = dist.Options(backend, cfg, concurrency, str(prompts.resolve()) if prompts else None, parquet)
     try:
         totals = dist.run([str(i) for i in inputs], output, opts, scheduler, workers, partition_size, processes)
-    except (ValueError, ImportError) as exc:  # another run's folder; pyarrow missing for Parquet
-        err.print(f"error: {exc}", markup=False)
-        raise typer.Exit(2)
+    except (ValueError, ImportError, dist.ClusterError) as exc:  # another run's folder; no pyarrow; no scheduler
+        fail(str(exc))
     summary = {k: v for k, v in vars(totals).items() if k != "parts"}
     err.print(json.dumps({**summary, "output": str(output)}, ensure_ascii=False), markup=False)
     if strict and totals.failures:

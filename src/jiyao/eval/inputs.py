@@ -16,6 +16,27 @@ from ..schema import MeetingReport
 
 MAX_LISTED = 50  # invalid prediction lines listed in the report (all are counted)
 
+# A review folder (written by `jiyao sample`, filled by `jiyao review`): the articles drawn, the list
+# of them, and gold/ with one record per article reviewed so far. eval and calibrate take it as a
+# gold folder; its articles are then the default --articles.
+REVIEW_LIST, REVIEW_ARTICLES, REVIEW_GOLD = "sample.jsonl", "articles", "gold"
+
+
+def is_review_folder(path: str | Path) -> bool:
+    return (Path(path) / REVIEW_LIST).is_file()
+
+
+def gold_folder(path: str | Path) -> Path:
+    """The folder of gold records a --gold argument names: itself, or a review folder's gold/."""
+    return Path(path) / REVIEW_GOLD if is_review_folder(path) else Path(path)
+
+
+def articles_folder(gold: str | Path, articles: str | Path | None) -> Path | None:
+    """--articles as given, else a review folder's own articles."""
+    if articles is not None:
+        return Path(articles)
+    return Path(gold) / REVIEW_ARTICLES if is_review_folder(gold) else None
+
 
 class EvalInputError(ValueError):
     """A gold or prediction file that cannot be read at all; the message names file and line."""
@@ -28,8 +49,9 @@ def _schema_problem(exc: ValidationError) -> str:
     return f"schema: {where}: {e['msg']}{more}"
 
 
-def _parse(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
-    """(record, None) or (None, why it is not a record)."""
+def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
+    """(record, None) or (None, why it is not a record): one definition of "a record" for eval,
+    view and export (the schema's)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -50,23 +72,28 @@ def _parse(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None
 
 def load_gold(directory: str | Path) -> dict[str, dict]:
     out = {}
+    reviewed = is_review_folder(directory)
+    directory = gold_folder(directory)
     for p in sorted(Path(directory).glob("*.json")):
         try:
             raw = p.read_bytes()
         except OSError as exc:
             raise EvalInputError(f"gold {p}: cannot read: {exc.strerror or exc}") from None
-        rec, problem = _parse(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
+        rec, problem = parse_record(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
         if problem:
             raise EvalInputError(f"gold {p}: {problem}")
         out[rec.get("doc_id", p.stem)] = rec
     if not out:
+        if reviewed:
+            raise EvalInputError(f"no article of the review folder {directory.parent} is reviewed yet (jiyao review)")
         raise EvalInputError(f"no gold records (*.json) in {directory}")
     return out
 
 
-def read_predictions(path: str | Path) -> tuple[dict[str, dict], int, int, list[dict]]:
-    """(doc_id → record, non-blank lines, schema-valid lines, problems [{line, error}])."""
-    records, lines, valid, problems = {}, 0, 0, []
+def read_predictions(path: str | Path, duplicates: list | None = None) -> tuple[dict[str, dict], int, int, list[dict]]:
+    """(doc_id → record, non-blank lines, schema-valid lines, problems [{line, error}]). A doc_id
+    seen before: the later record is scored, and {line, doc_id, first_line} goes to `duplicates`."""
+    records, lines, valid, problems, first = {}, 0, 0, [], {}
     try:
         f = open(path, "rb")
     except OSError as exc:
@@ -78,10 +105,13 @@ def read_predictions(path: str | Path) -> tuple[dict[str, dict], int, int, list[
             if not raw.strip():
                 continue
             lines += 1
-            rec, problem = _parse(raw)
+            rec, problem = parse_record(raw)
             if problem:
                 problems.append({"line": n, "error": problem})
                 continue
             valid += 1
+            if rec["doc_id"] in first and duplicates is not None:
+                duplicates.append({"line": n, "doc_id": rec["doc_id"], "first_line": first[rec["doc_id"]]})
+            first.setdefault(rec["doc_id"], n)
             records[rec["doc_id"]] = rec
     return records, lines, valid, problems

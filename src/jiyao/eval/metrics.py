@@ -47,9 +47,11 @@ def _interval(stat, data: tuple[np.ndarray, ...]) -> list[float]:
 def field_summary(per_article: dict[str, dict[str, Counts]], field: str) -> dict:
     tot = Counts()
     macro = []
+    rests_on = 0  # articles whose gold has a value for this field: what the field's score rests on
     for d in per_article.values():
         c = d[field]
         tot.add(c)
+        rests_on += c.n_gold > 0
         if c.n_gold or c.n_pred:
             macro.append(prf(c.tp, c.n_pred, c.n_gold)[2])
     p, r, f1 = prf(tot.tp, tot.n_pred, tot.n_gold)
@@ -59,7 +61,7 @@ def field_summary(per_article: dict[str, dict[str, Counts]], field: str) -> dict
                    "ci95": _interval(_f1, _arrays(per_article, [field]))},
         "partial": {"precision": round(pp, 4), "recall": round(pr, 4), "f1": round(pf1, 4)},
         "macro_f1": round(float(np.mean(macro)), 4) if macro else None,
-        "n_gold": tot.n_gold, "n_pred": tot.n_pred, "tp": tot.tp, "fp": tot.fp, "fn": tot.fn,
+        "n_gold": tot.n_gold, "n_pred": tot.n_pred, "n_articles": rests_on, "tp": tot.tp, "fp": tot.fp, "fn": tot.fn,
     }
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import opencc
 from pypinyin import Style, pinyin
 
-from ..read.document import read_file
+from ..read.document import ReadError, read_file
 
 VARIANTS = ("clean", "trad_pinyin", "doubled", "gbk", "big5", "html")
 _S2T = opencc.OpenCC("s2t")
@@ -45,14 +46,22 @@ def html_page(text: str, title: str) -> str:
 </div><div class="footer">版权所有 主办单位 网站地图 联系我们</div><script>console.log("tracker")</script></body></html>"""
 
 
-def make(articles: Path, out: Path, doc_ids: set[str] | None = None) -> dict[str, int]:
+def make(articles: Path, out: Path, doc_ids: set[str] | None = None,
+         on_skip: Callable[[Path, str], None] | None = None) -> dict[str, int]:
+    """Every variant of each article in `articles`; an article that cannot be read (empty,
+    binary) has none, and on_skip hears why."""
     counts = {v: 0 for v in VARIANTS}
     for d in VARIANTS:
         (out / d).mkdir(parents=True, exist_ok=True)
     for path in sorted(articles.iterdir()):
         if not path.is_file() or (doc_ids and path.stem not in doc_ids):
             continue
-        clean = read_file(path).norm.text
+        try:
+            clean = read_file(path).norm.text
+        except ReadError as exc:
+            if on_skip:
+                on_skip(path, str(exc))
+            continue
         first = next((ln for ln in clean.split("\n") if ln.strip()), "")
         title = first.strip() if 0 < len(first.strip()) <= 64 and "。" not in first else ""
         (out / "clean" / f"{path.stem}.txt").write_text(clean, "utf-8")

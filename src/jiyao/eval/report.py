@@ -9,9 +9,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .._version import __version__
-from ..read.document import ReadError, read_file
 from ..schema import COST_COUNTERS
 from ..text import normalise
+from .articles import Articles
 from .inputs import MAX_LISTED, EvalInputError, load_gold, read_predictions  # noqa: F401 - EvalInputError, load_gold: this module's API too
 from .metrics import paired_difference, summary
 from .reliability import reliability
@@ -25,16 +25,13 @@ def grounding(records: dict[str, dict], articles: str | Path | None) -> dict | N
     """Share of evidence offsets whose original-file characters normalise to (a form of) the value."""
     if not articles:
         return None
-    files = {p.stem: p for p in Path(articles).rglob("*") if p.is_file()}
+    found = Articles(articles)  # by origin path, then doc_id; a same-named file is never taken
     total = ok = 0
     for doc_id, rec in records.items():
-        path = files.get(doc_id)
-        if path is None:
+        doc = found.document(rec)
+        if doc is None:
             continue
-        try:
-            original = read_file(path).original
-        except ReadError:
-            continue
+        original = doc.original
         for pointer, span in (rec.get("evidence") or {}).items():
             value = value_at(rec, pointer)
             if not isinstance(value, str) or len(span) != 2:
@@ -83,7 +80,9 @@ def build(gold_dir: str | Path, preds: list[str | Path], articles: str | Path | 
     gold = load_gold(gold_dir)
     systems, scored = [], []
     for p in preds:
-        records, lines, valid, problems = read_predictions(p)
+        duplicates: list[dict] = []
+        records, lines, valid, problems = read_predictions(p, duplicates)
+        without_gold = [d for d in records if d not in gold]
         per = score_set(gold, records)
         scored.append(per)
         systems.append({
@@ -92,6 +91,8 @@ def build(gold_dir: str | Path, preds: list[str | Path], articles: str | Path | 
             "provenance": provenance({d: r for d, r in records.items() if d in gold}, p),
             "schema_valid_rate": round(valid / lines, 4) if lines else None,
             "n_invalid": len(problems), "invalid_lines": problems[:MAX_LISTED],
+            "n_duplicate_lines": len(duplicates), "duplicate_lines": duplicates[:MAX_LISTED],
+            "n_without_gold": len(without_gold), "without_gold": without_gold[:MAX_LISTED],
             "grounding": grounding({d: r for d, r in records.items() if d in gold}, articles),
             "usage": usage_totals({d: r for d, r in records.items() if d in gold}),
             "fields": summary(per), "articles": _diffs(per),
@@ -122,7 +123,8 @@ def md(text) -> str:
 
 
 def to_markdown(rep: dict) -> str:
-    out = [f"# jiyao eval: {rep['n_articles']} gold articles\n"]
+    out = [f"# jiyao eval: {rep['n_articles']} gold articles\n",
+           "`articles`: how many gold articles have a value of the field — what its score and interval rest on.\n"]
     for s in rep["systems"]:
         out.append(f"## {md(s['name'])}\n")
         g = s["grounding"]
@@ -133,16 +135,22 @@ def to_markdown(rep: dict) -> str:
         if s.get("n_invalid"):
             out.append(f"{s['n_invalid']} prediction line(s) are not valid records and were not scored:\n")
             out += [f"- line {p['line']}: {md(p['error'])}" for p in s["invalid_lines"]] + [""]
-        out.append("| field | strict P | strict R | strict F1 | 95% CI | partial F1 | macro F1 | gold | pred |")
-        out.append("|---|---|---|---|---|---|---|---|---|")
+        if s.get("n_duplicate_lines"):
+            out.append(f"{s['n_duplicate_lines']} duplicate prediction line(s) (a doc_id seen before; the last is scored):\n")
+            out += [f"- line {p['line']}: {md(p['doc_id'])} (first at line {p['first_line']})" for p in s["duplicate_lines"]] + [""]
+        if s.get("n_without_gold"):
+            out.append(f"{s['n_without_gold']} prediction(s) without gold (not scored): "
+                       + ", ".join(md(d) for d in s["without_gold"]) + "\n")
+        out.append("| field | strict P | strict R | strict F1 | 95% CI | partial F1 | macro F1 | gold | pred | articles |")
+        out.append("|---|---|---|---|---|---|---|---|---|---|")
         for f in rep["fields"] + ["overall"]:
             m = s["fields"][f]
             st = m["strict"]
             if f == "overall":
-                out.append(f"| **overall** | | | **{st['f1']:.3f}** | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | | | | |")
+                out.append(f"| **overall** | | | **{st['f1']:.3f}** | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | | | | | {rep['n_articles']} |")
             else:
                 out.append(f"| {f} | {st['precision']:.3f} | {st['recall']:.3f} | {st['f1']:.3f} | [{st['ci95'][0]:.3f}, {st['ci95'][1]:.3f}] | "
-                           f"{m['partial']['f1']:.3f} | {m['macro_f1'] if m['macro_f1'] is not None else '-'} | {m['n_gold']} | {m['n_pred']} |")
+                           f"{m['partial']['f1']:.3f} | {m['macro_f1'] if m['macro_f1'] is not None else '-'} | {m['n_gold']} | {m['n_pred']} | {m.get('n_articles', '-')} |")
         out += reliability_markdown(s.get("reliability") or {})
         out.append("\n### Per-article misses and spurious values\n")
         for doc, fields in s["articles"].items():

@@ -16,7 +16,12 @@ from ..read.document import Document
 from ..recognise.meeting import COMPOSED_NAME
 from ..recognise.mentions import LEVEL_LISTS, expand_levels
 from ..schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, found_key
-from ..text import QUOTE_PAIRS, keyed, value_key
+from ..text import QUOTE_PAIRS, keyed, normalise_value, value_key
+
+MAX_DROPPED_VALUE = 40  # characters of a dropped value kept in its pointer (an invented value can be 100k)
+# evidence of these is not the value as written: dates are derived, a region is written in full
+_NOT_AS_WRITTEN = ("/meeting/date", "/source/published_date", "/meeting/region/name")
+_NAMES = re.compile(r"^/(?:people/\d+/name|source/(?:reporters|photographers|editors)/\d+|directives/\d+/speaker)$")
 
 
 _CONVENE_VERB = re.compile(r"(?:召开|举行)了?")
@@ -178,7 +183,36 @@ def ground(report: ExtractedReport, doc: Document, loc: Locator | None = None) -
     r.upstream_meetings = keep_list("/upstream_meetings", r.upstream_meetings)
     r.slogans = keep_list("/slogans", r.slogans)
     _ground_directives(loc, r, res)
+    _as_written(r, doc, res)
     return res
+
+
+def _dropped(value: str) -> str:
+    """A dropped value as its pointer records it: bounded, whatever the model sent."""
+    return value if len(value) <= MAX_DROPPED_VALUE else value[:MAX_DROPPED_VALUE] + "…"
+
+
+def _as_written(r: ExtractedReport, doc: Document, res: GroundResult) -> None:
+    """Each located value as the article writes it, not as the answer spelled it (`廖 蓝 蕾`,
+    `“李秋玥”`, traditional, full width): the article's characters at its evidence, normalised
+    (names without spaces), whenever they have the value's key; else the value stays."""
+    for pointer, (s, e) in res.evidence.items():
+        if pointer in _NOT_AS_WRITTEN:
+            continue
+        *path, leaf = pointer.strip("/").split("/")
+        holder = r
+        for part in path:
+            holder = holder[int(part)] if isinstance(holder, list) else getattr(holder, part)
+        old = holder[int(leaf)] if isinstance(holder, list) else getattr(holder, leaf)
+        new = normalise_value(doc.original[s:e])
+        if _NAMES.match(pointer):
+            new = "".join(new.split())
+        if not isinstance(old, str) or new == old or value_key(new) != value_key(old) or "\n" in new:
+            continue  # (a value across a line break, a wrapped headline, stays joined as given)
+        if isinstance(holder, list):
+            holder[int(leaf)] = new
+        else:
+            setattr(holder, leaf, new)
 
 
 def _keepers(loc: Locator, res: GroundResult, at: dict[str, int]):
@@ -204,7 +238,7 @@ def _keepers(loc: Locator, res: GroundResult, at: dict[str, int]):
             if keep(f"{pointer}/{len(kept)}", v, at.get(found_key(pointer.rsplit("/", 1)[-1], v), 0)):
                 kept.append(v)
             else:
-                res.dropped[-1] = f"{pointer}/{v}"
+                res.dropped[-1] = f"{pointer}/{_dropped(v)}"
         return kept
 
     return keep, keep_list
@@ -234,7 +268,7 @@ def _ground_people(loc: Locator, r: ExtractedReport, res: GroundResult, at: dict
         i = len(people)
         hit = loc.find(p.name, at.get(found_key("people", p.name), 0))
         if hit is None:
-            res.dropped.append(f"/people/{p.name}")
+            res.dropped.append(f"/people/{_dropped(p.name)}")
             continue
         res.evidence[f"/people/{i}/name"] = list(loc.doc.span(*hit))
         titles = []
@@ -242,7 +276,7 @@ def _ground_people(loc: Locator, r: ExtractedReport, res: GroundResult, at: dict
             # the title nearest before the name is the one that qualifies it
             span = loc.original_span(t, max(0, hit[0] - 120))
             if span is None:
-                res.dropped.append(f"/people/{i}/titles/{t}")
+                res.dropped.append(f"/people/{i}/titles/{_dropped(t)}")
                 continue
             res.evidence[f"/people/{i}/titles/{len(titles)}"] = span
             titles.append(t)
@@ -267,7 +301,7 @@ def _ground_directives(loc: Locator, r: ExtractedReport, res: GroundResult) -> N
         if who:
             res.evidence[f"/directives/{i}/speaker"] = who
         elif d.speaker:
-            res.dropped.append(f"/directives/{i}/speaker/{d.speaker}"); d.speaker = None
+            res.dropped.append(f"/directives/{i}/speaker/{_dropped(d.speaker)}"); d.speaker = None
         if d.category is not None and d.category not in DIRECTIVE_CATEGORIES:
             res.notes.append(f"directive category {d.category!r} is not one of {', '.join(DIRECTIVE_CATEGORIES)}: dropped")
             d.category = None

@@ -99,6 +99,8 @@ def _doubts(text: str, enc: str) -> list[str]:
     """Warnings for a decoded text that does not look like Chinese written in that encoding."""
     p = plausibility(text)
     out = []
+    if nul := text.count("\x00"):
+        out.append(f"decoding: {nul} NUL character(s) in the text, kept where they are")
     if replaced := text.count("\ufffd"):
         out.append(f"decoding: {replaced} undecodable byte sequence(s) replaced by U+FFFD ({enc})")
     if p.hanzi >= 20 and p.share < MIN_COMMON_SHARE:
@@ -164,7 +166,9 @@ def decode(data: bytes) -> tuple[str, str, list[str]]:
     if not data.strip():
         raise DecodeError("empty file")
     bom = next(((b, enc) for b, enc in BOMS if data.startswith(b)), None)
-    if bom is None and b"\x00" in data[:8192]:
+    # NULs are not text, but a stray one (a scraper's glitch) must not cost the article, wherever
+    # it is: only a file with many is binary
+    if bom is None and data.count(0) > MAX_REPLACED_SHARE * len(data):
         raise DecodeError("binary file (NUL bytes)")
     if bom is not None:
         text, enc = data.decode(bom[1], errors="replace"), bom[1]

@@ -7,10 +7,10 @@ Real pages date a meeting in several ways; the first one in the body is the meet
 - a day without its month: 17日傍晚 → date null (SPEC v1.1), the time of day still read;
 - a vague day: 日前, 近日 → date null (a later date in the body is another event's).
 
-Time of day maps onto SPEC v1.2's four values: 早上/早晨/清晨/凌晨 are 上午; 中午 is 中午; 傍晚,
-晚间, 夜间 and 晚 are 晚上 (傍晚 is the start of the evening, after office hours). A clock time
-says the same where no word does (7月20日15时 → 下午, 8:30 → 上午): before 11:00 上午, 11:00-13:00
-中午, 13:00-18:00 下午, later 晚上; a word and a clock time together (下午3:00) go by the word.
+Time of day maps onto SPEC v1.2's four values by lexicon.TIME_OF_DAY: 早上/早晨/清晨/凌晨 are 上午;
+中午 is 中午; 傍晚, 晚间, 夜间 and 晚 are 晚上 (傍晚 is the start of the evening, after office hours). A
+clock time says the same where no word does (7月20日15时 → 下午, 8:30 → 上午): before 11:00 上午,
+11:00-13:00 中午, 13:00-18:00 下午, later 晚上; a word and a clock time together (下午3:00) go by the word.
 
 A date that a dateline carries (某某网5月18日讯, 新华社北京5月18日电) is the report's, not the meeting's.
 """
@@ -22,13 +22,11 @@ from datetime import date, timedelta
 import cn2an
 
 from .found import Found
-from .lexicon import CONVENE, PAGE_META_RE
+from .lexicon import CONVENE, PAGE_META_RE, TIME_OF_DAY
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
-_TOD = r"(?:上午|下午|晚上|晚间|傍晚|晚|早上|早晨|清晨|中午|凌晨|深夜|夜间)"
-TIME_OF_DAY = {"上午": "上午", "早上": "上午", "早晨": "上午", "清晨": "上午", "凌晨": "上午", "中午": "中午",
-               "下午": "下午", "晚上": "晚上", "晚间": "晚上", "傍晚": "晚上", "晚": "晚上", "深夜": "晚上", "夜间": "晚上"}
+_TOD = "(?:" + "|".join(sorted((w for w in TIME_OF_DAY if not w.isascii()), key=len, reverse=True)) + ")"
 # A clock time right after the date or the time word: 15时, 8时30分, 8:30, 下午3:00, 上午八点半.
 _CLOCK = rf"(?:(?P<hh>\d{{1,2}})[::]\d{{2}}|(?P<hc>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})[时点](?!间|期|候|刻|许多))"
 # Clock-time bands (SPEC v1.2): [from hour, to hour) → time of day.

@@ -31,6 +31,18 @@ NAME_FOLLOWERS = tuple(sorted("""
 """.split(), key=len, reverse=True))
 
 CHAIR_RE = re.compile(r"主持")
+# The record's closed values and the words a text or a model uses for them (SPEC v1.2), one table
+# each: the recognisers read time words with TIME_OF_DAY, and a model's answer in words instead of
+# the format's values (傍晚, 主持, 视频) is mapped with all three (agent/salvage.py).
+TIME_OF_DAY = {"上午": "上午", "早上": "上午", "早晨": "上午", "清晨": "上午", "凌晨": "上午", "中午": "中午",
+               "下午": "下午", "晚上": "晚上", "晚间": "晚上", "傍晚": "晚上", "晚": "晚上", "深夜": "晚上", "夜间": "晚上",
+               "morning": "上午", "noon": "中午", "afternoon": "下午", "evening": "晚上", "night": "晚上"}
+ROLE_WORDS = {"主持": "chair", "主持人": "chair", "主持会议": "chair", "host": "chair", "moderator": "chair",
+              "讲话": "speaker", "发言": "speaker", "指出": "speaker", "强调": "speaker", "部署": "speaker",
+              "要求": "speaker", "致辞": "speaker", "speech": "speaker", "speak": "speaker"}
+FORMAT_WORDS = {"视频": "video", "视频会议": "video", "电视电话": "video", "电视电话会议": "video", "线上": "video",
+                "网络": "video", "online": "video", "现场": "in_person", "线下": "in_person", "现场会议": "in_person",
+                "offline": "in_person", "in person": "in_person", "in-person": "in_person", "onsite": "in_person"}
 SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发言|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"

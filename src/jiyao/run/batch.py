@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +26,10 @@ from pydantic import ValidationError
 
 from .batch_remote import MAX_BYTES, MAX_REQUESTS, URL
 from ..read.inputs import iter_items
-from ..agent.llm import _REASKABLE, CallStats, LLMError, _completion_json, _prune, _Request
+from ..agent.llm import CallStats, LLMError, _Request, read_answer
+from ..agent.salvage import Answer
 from .extractor import Extractor, RunStats
+from .records import OutputError
 from ..read.document import ReadError
 from ..schema import ExtractedReport
 
@@ -60,7 +64,7 @@ class _Recorder:
         self.mode = mode
         self.asked: list[list[dict]] = []
 
-    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None):
+    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None, kind=None):
         _oneshot_only(answer_model)
         self.asked.append(messages)
         return ExtractedReport(), CallStats(), []
@@ -77,6 +81,30 @@ class PrepareStats:
     files: list[str] = field(default_factory=list)
 
 
+def _may_write(path: Path) -> None:
+    """A request file is rewritten by each prepare; any other file is never touched (`-o notes.jsonl`
+    by mistake), and a FIFO or device is refused before it is opened (opening one blocks)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OutputError(f"cannot write to {path}: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"-o {path} is a folder; give a file name such as {path / 'requests.jsonl'}")
+    if not stat.S_ISREG(st.st_mode):
+        kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "device or socket"
+        raise OutputError(f"-o {path} is not a regular file ({kind}); give a file name")
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(1 << 20)
+        line = json.loads(first) if first.strip() else {"custom_id": "", "body": {}}
+    except (OSError, ValueError):
+        line = None
+    if not (isinstance(line, dict) and "custom_id" in line and "body" in line):
+        raise OutputError(f"{path} exists and is not a batch request file: refusing to overwrite it (choose another -o)")
+
+
 class _Files:
     """OUTPUT, then OUTPUT-00002.jsonl, … whenever one file would pass a batch's limits (each file
     is one batch; collect takes all their results together)."""
@@ -91,6 +119,7 @@ class _Files:
             self.close()
             k = len(self.names) + 1
             path = self.output if k == 1 else self.output.with_name(f"{self.output.stem}-{k:05d}{self.output.suffix}")
+            _may_write(path)
             self.f, self.n, self.size = open(path, "wb"), 0, 0
             self.names.append(str(path))
         self.f.write(data)
@@ -106,11 +135,12 @@ async def prepare(paths: Iterable[str | Path], output: str | Path, extractor: Ex
     """One request line per article chunk into OUTPUT (overwritten), split at a batch's limits."""
     if extractor.backend == "offline":
         raise ValueError("a batch needs the llm or hybrid backend (offline makes no requests)")
+    _may_write(Path(output))  # before any work
     stats = PrepareStats()
     out = _Files(output, max_requests, max_bytes, stats.files)
     request = _Request(extractor.endpoint.resolved_mode())
     try:
-        for item in iter_items(paths):
+        for item in iter_items(paths, exclude=[output]):
             doc_id = item.doc_id
             try:
                 doc = item.load()
@@ -145,7 +175,7 @@ class ResultIndex:
                 for raw in f:
                     try:
                         _, _, digest = split_custom_id(json.loads(raw)["custom_id"])
-                    except (ValueError, KeyError, TypeError):
+                    except (ValueError, KeyError, TypeError, AttributeError):  # {"custom_id": 5}: not ours
                         pos += len(raw)
                         continue
                     # a failed line never hides a good one for the same prompt (a batch run again)
@@ -184,13 +214,15 @@ def _ok(line: dict) -> bool:
 
 
 class _Replay:
-    """An LLM client that answers each request from the batch's results, parsed as the online path
-    parses an answer whose re-asks ran out: unknown keys pruned, then grounding drops the rest."""
+    """An LLM client that answers each request from the batch's results, read as the online path
+    reads an answer whose re-asks ran out: every valid field kept, then grounding drops the rest.
+    A missing or failed result is this article's LLMError (hybrid: the rules' record)."""
 
-    def __init__(self, index: ResultIndex, mode: str):
-        self.index, self.mode, self.request = index, mode, _Request(mode)
+    def __init__(self, index: ResultIndex, mode: str, redact=lambda text, limit: text[:limit]):
+        self.index, self.mode = index, mode
+        self.redact = redact  # the endpoint's: a provider's error line may echo the key
 
-    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None):
+    async def extract(self, messages: list[dict], contains=None, allowance=None, answer_model=None, kind=None):
         _oneshot_only(answer_model)
         line = self.index.get(prompt_digest(messages))
         if line is None:
@@ -201,11 +233,11 @@ class _Replay:
         if line.get("error") or resp.get("status_code") != 200:
             err = line.get("error") or body.get("error") or {}
             msg = err.get("message", err) if isinstance(err, dict) else err
-            raise LLMError(f"batch request failed (status {resp.get('status_code')}): {str(msg)[:300]}")
+            raise LLMError(self.redact(f"batch request failed (status {resp.get('status_code')}): {msg}", 340))
         usage = body.get("usage") or {}
         stats = CallStats(attempts=1, calls=1, prompt_tokens=usage.get("prompt_tokens") or 0,
                           completion_tokens=usage.get("completion_tokens") or 0)
-        return _parse(self.request, body, contains, stats)
+        return _parse(body, contains, stats)
 
     async def aclose(self) -> None:
         pass
@@ -218,23 +250,20 @@ def _oneshot_only(answer_model) -> None:
         raise LLMError("batch runs use the oneshot strategy; use `jiyao extract --strategy focused` online")
 
 
-def _parse(request: _Request, body: dict, contains, stats: CallStats) -> tuple[ExtractedReport, CallStats, list[str]]:
+def _parse(body: dict, contains, stats: CallStats) -> tuple[ExtractedReport, CallStats, list[str]]:
     from openai.types.chat import ChatCompletion
 
     try:
         response = ChatCompletion.model_validate(body)
     except ValidationError as exc:
         raise LLMError(f"batch answer is not a chat completion: {str(exc)[:200]}", stats) from None
-    try:  # the online path's parser and check: schema, dates, every copied value in the article
-        return request.parse(response, contains), stats, []
-    except _REASKABLE as exc:
-        problem = str(exc)
-    try:  # as the online path does once its re-asks ran out: leniently, unknown keys pruned
-        text = _completion_json(response)
-        report = ExtractedReport.model_validate(_prune(json.loads(text or ""), ExtractedReport))
-    except (ValidationError, ValueError) as exc:
-        raise LLMError(f"batch answer does not fit the schema: {str(exc)[:300]}", stats) from None
-    return report, stats, [f"{NO_REASK}: {problem[:200]}"]
+    # the online path's reading and checks: every valid field kept, values not in the article listed
+    answer = Answer(ExtractedReport)
+    reading, units, notes = read_answer(response, answer, ExtractedReport, None, contains)
+    if not answer.any_valid:
+        raise LLMError(f"batch answer has no valid field: {'; '.join(notes)[:300]}", stats)
+    stats.dropped = answer.dropped_pointers()
+    return answer.result(), stats, [f"{NO_REASK}: {'; '.join(notes)[:200]}"] if units else []
 
 
 async def collect(results: Iterable[str | Path], articles: Iterable[str | Path], writer, extractor: Extractor,
@@ -243,5 +272,6 @@ async def collect(results: Iterable[str | Path], articles: Iterable[str | Path],
     from .folder import run
 
     index = ResultIndex(results)
-    extractor._client = _Replay(index, extractor.endpoint.resolved_mode())
-    return await run(iter_items(articles), writer, extractor, 1, on_done)
+    extractor._client = _Replay(index, extractor.endpoint.resolved_mode(), extractor.endpoint.redact)
+    items = iter_items(articles, exclude=writer.own_files)
+    return await run(items, writer, extractor, 1, on_done)

@@ -8,9 +8,11 @@ SLURM/PBS, dask-kubernetes), and jiyao needs only futures, not a dataflow engine
 
 Input: article files and folders, or JSONL / Parquet files with an id and a text column.
 Output: one folder; partition k writes part-0000k.jsonl (records), part-0000k.jsonl.errors.jsonl,
-optionally part-0000k.parquet, and, when finished, part-0000k.done. Resume: a finished partition is not submitted again, and an
-interrupted one skips the records its part file already holds (RecordWriter). Workers read the
-inputs and write the folder themselves, so on a real cluster both must be on a shared filesystem.
+optionally part-0000k.parquet, part-0000k.plan (where it ends, written when first planned) and,
+when finished, part-0000k.done. Resume (partitions.py): a partition whose .done marker matches what
+it holds now is not submitted again; one that grew or changed, or was interrupted, skips the
+records its part file already holds (RecordWriter). Workers read the inputs and write the folder
+themselves, so on a real cluster both must be on a shared filesystem.
 """
 from __future__ import annotations
 
@@ -18,26 +20,20 @@ import asyncio
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..read.inputs import ID_COLUMNS, InputError, Item, _row_item, iter_items
+from ..read.inputs import ID_COLUMNS, Item, RowIds, line_item, row_item
+from .partitions import Partition, done_path, is_done, part_path, plan
 
 if TYPE_CHECKING:
     from ..agent.llm import EndpointConfig
 
 from ..settings import PARTITION_SIZE
 MANIFEST = "_jiyao_partitions.json"
-TABLE_SUFFIXES = {".jsonl": "jsonl", ".parquet": "parquet"}  # article tables, as for extract
-
-
-@dataclass(frozen=True)
-class Partition:
-    pid: int
-    kind: str  # files | jsonl | parquet
-    items: tuple  # files: (Item, ...); jsonl: (path, first byte, end byte); parquet: (path, row group)
+MANIFEST_VERSION = 2  # 1: partitions by number (a grown input lost files and duplicated others)
 
 
 @dataclass
@@ -50,86 +46,33 @@ class Options:
     parquet: bool = False  # also part-NNNNNN.parquet (the JSONL stays: resume reads it)
 
 
-def plan(inputs: Iterable[str | Path], size: int = PARTITION_SIZE) -> Iterator[Partition]:
-    """Partitions in a stable order (the same inputs give the same partitions, so resume works):
-    article files in `size` runs, JSONL files in runs of `size` lines, Parquet files by row group."""
-    pid = itertools.count()
-    inputs = [Path(i) for i in inputs]
-    files = [p for p in inputs if p.suffix.lower() not in TABLE_SUFFIXES]
-    for run in _batched(iter_items(files), size):
-        yield Partition(next(pid), "files", tuple(run))
-    for inp in inputs:
-        kind = TABLE_SUFFIXES.get(inp.suffix.lower())
-        if kind == "jsonl":
-            for start, end in _line_ranges(inp, size):
-                yield Partition(next(pid), "jsonl", (str(inp), start, end))
-        elif kind == "parquet":
-            import pyarrow.parquet as pq
-
-            for group in range(pq.ParquetFile(inp).num_row_groups):
-                yield Partition(next(pid), "parquet", (str(inp), group))
-
-
-def _batched(it, n):
-    it = iter(it)
-    while run := list(itertools.islice(it, n)):
-        yield run
-
-
-def _line_ranges(path: Path, size: int) -> Iterator[tuple[int, int]]:
-    """Byte ranges of `size` lines each: one sequential read on the client, no parsing."""
-    start = pos = 0
-    with open(path, "rb") as f:
-        for n, line in enumerate(f, 1):
-            pos += len(line)
-            if n % size == 0:
-                yield start, pos
-                start = pos
-    if pos > start:
-        yield start, pos
-
-
 def articles(part: Partition) -> Iterator[Item]:
+    """A partition's articles; in a table, one bad row is one error line, not a failed partition
+    (a repeated id is found within the partition)."""
     if part.kind == "files":
         yield from part.items
-        return
-    path = Path(part.items[0])
-    for n, row in _rows(part):
-        try:
-            yield _row_item(row, path, n)
-        except InputError as exc:  # one bad row is one error line, not a failed partition
-            yield Item(f"row-{part.pid}-{n}", f"{path}#row-{part.pid}-{n}", error=str(exc))
-
-
-def _rows(part: Partition) -> Iterator[tuple[int, dict]]:
-    if part.kind == "jsonl":
-        path, start, end = part.items
+    elif part.kind == "jsonl":
+        path, start, end, first = part.items
         with open(path, "rb") as f:
             f.seek(start)
             lines = f.read(end - start).splitlines()
-        for n, line in enumerate(lines):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError:
-                row = {}
-            yield n, row if isinstance(row, dict) else {}
+        ids = RowIds()
+        for n, raw in enumerate(lines, first):
+            if (it := line_item(raw, Path(path), n, ids)) is not None:
+                yield it
     else:
         import pyarrow.parquet as pq
 
-        path, group = part.items
+        path, group, first = part.items
         pf = pq.ParquetFile(path)
-        cols = [c for c in (*ID_COLUMNS, "text") if c in pf.schema_arrow.names]
-        yield from enumerate(pf.read_row_group(group, columns=cols).to_pylist())
-
-
-def part_path(out: Path, pid: int) -> Path:
-    return out / f"part-{pid:06d}.jsonl"
-
-
-def _done_path(out: Path, pid: int) -> Path:
-    return out / f"part-{pid:06d}.done"
+        id_col = next((c for c in ID_COLUMNS if c in pf.schema_arrow.names), None)
+        if id_col is None or "text" not in pf.schema_arrow.names:
+            yield Item(f"row-group-{group}", f"{path}#group-{group}",
+                       error="a Parquet article table needs an id (or doc_id) and a text column")
+            return
+        ids = RowIds()
+        for n, row in enumerate(pf.read_row_group(group, columns=[id_col, "text"]).to_pylist(), first):
+            yield row_item({"id": row[id_col], "text": row["text"]}, Path(path), n, ids)
 
 
 def process(part: Partition, out: str, opts: Options) -> dict:
@@ -137,8 +80,7 @@ def process(part: Partition, out: str, opts: Options) -> dict:
     from .records import RecordWriter
 
     out_dir = Path(out)
-    done = _done_path(out_dir, part.pid)
-    if done.exists():
+    if is_done(out_dir, part):
         return {"pid": part.pid, "skipped_partition": True}
     with RecordWriter(part_path(out_dir, part.pid)) as writer:
         stats = asyncio.run(_extract(articles(part), writer, opts))
@@ -147,7 +89,8 @@ def process(part: Partition, out: str, opts: Options) -> dict:
         from .records_parquet import jsonl_to_parquet
 
         jsonl_to_parquet(part_path(out_dir, part.pid), part_path(out_dir, part.pid).with_suffix(".parquet"))
-    done.write_text(json.dumps(stats) + "\n", "utf-8")  # last: a partition killed before this is resumed
+    # last: a partition killed before this is resumed; the fingerprint: one that changes is run again
+    done_path(out_dir, part.pid).write_text(json.dumps({**stats, "fingerprint": part.fingerprint}) + "\n", "utf-8")
     return stats
 
 
@@ -177,11 +120,14 @@ class Totals:
 
 
 def _check_manifest(out: Path, inputs: list[str], size: int) -> None:
-    """Partition numbers mean something only for the same inputs and size: refuse a mismatch."""
-    want = {"inputs": [str(Path(i).resolve()) for i in inputs], "partition_size": size}
+    """Partitions are places in a listing of these inputs: refuse other inputs or another size."""
+    want = {"version": MANIFEST_VERSION, "inputs": [str(Path(i).resolve()) for i in inputs], "partition_size": size}
     path = out / MANIFEST
     if path.exists():
         have = json.loads(path.read_text("utf-8"))
+        if isinstance(have, dict) and have.get("version") != MANIFEST_VERSION:
+            raise ValueError(f"{out} was written by an older jiyao (partitions by number, which a grown input "
+                             "breaks); use a new output folder")
         if have != want:
             raise ValueError(f"{out} holds a run over other inputs or another --partition-size ({path}); "
                              "use a new output folder")
@@ -201,7 +147,7 @@ def run(inputs: list[str | Path], out: str | Path, opts: Options, scheduler: str
     out.mkdir(parents=True, exist_ok=True)
     _check_manifest(out, [str(i) for i in inputs], size)
     if scheduler:
-        cluster, client = None, Client(scheduler)
+        cluster, client = None, connect(scheduler)
     else:
         cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=processes,
                                dashboard_address=None)
@@ -209,13 +155,13 @@ def run(inputs: list[str | Path], out: str | Path, opts: Options, scheduler: str
     totals = Totals()
     try:
         slots = 2 * max(1, sum(client.nthreads().values()))
-        todo = iter(plan(inputs, size))
+        todo = iter(plan(inputs, size, out))
         pending = as_completed()
 
         def feed(n: int) -> None:
             for part in itertools.islice(todo, n):
                 totals.partitions += 1
-                if _done_path(out, part.pid).exists():  # finished before: not even a task
+                if is_done(out, part):  # finished before, and holds the same now: not even a task
                     totals.skipped_partitions += 1
                     continue
                 pending.add(client.submit(process, part, str(out), opts, pure=False, key=f"jiyao-part-{part.pid}"))
@@ -231,6 +177,34 @@ def run(inputs: list[str | Path], out: str | Path, opts: Options, scheduler: str
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+class ClusterError(RuntimeError):
+    """The scheduler cannot be reached: one line, not dask's traceback after its 30 s timeout."""
+
+
+CONNECT_TIMEOUT_S = 10
+
+
+def connect(scheduler: str):
+    """A client of a running scheduler. A TCP address is tried first with a plain socket, so a
+    refused connection is said at once."""
+    from urllib.parse import urlsplit
+
+    from dask.distributed import Client
+
+    url = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+    if url.scheme == "tcp" and url.hostname:
+        import socket
+
+        try:
+            socket.create_connection((url.hostname, url.port or 8786), timeout=CONNECT_TIMEOUT_S).close()
+        except OSError as exc:
+            raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc.strerror or exc}") from None
+    try:
+        return Client(scheduler, timeout=CONNECT_TIMEOUT_S)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise ClusterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
 
 
 def _refill(feed, pending, slots) -> bool:

@@ -16,13 +16,14 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from ..read.inputs import Item
 from ..agent.endpoint import EndpointFatal, LLMError
 from .extractor import Extractor, RunStats
 from ..read.document import ReadError
-from .records import RecordWriter
+from .records import OutputError, RecordWriter
 from ..schema import MeetingReport, Origin
 
 OnDone = Callable[[str, bool], None]
@@ -36,6 +37,7 @@ class Claimed:
     data: bytes
     sha256: str
     changed: bool
+    key: str  # its origin path in this output
 
 
 class _Run:
@@ -53,14 +55,15 @@ class _Run:
             self.failed(item, item.doc_id, str(exc))
             return None
         sha = hashlib.sha256(data).hexdigest()
-        state = self.writer.index.state(item.key, sha, item.doc_id)
+        key = item.origin(self.writer.base)  # relative to the output's folder: the same from any working folder
+        state = self.writer.index.state(key, sha, item.doc_id)
         if state == "done":
             self.writer.skipped += 1
             self.stats.skipped += 1
             self._done(item.doc_id, True)
             return None
-        doc_id = self.writer.claim_id(item.doc_id, item.key, sha, changed=state == "changed")
-        return Claimed(item, doc_id, data, sha, state == "changed")
+        doc_id = self.writer.claim_id(item.doc_id, key, sha, changed=state == "changed")
+        return Claimed(item, doc_id, data, sha, state == "changed", key)
 
     def finish(self, c: Claimed, record: MeetingReport | None, exc: Exception | None) -> None:
         if record is None:
@@ -70,9 +73,13 @@ class _Run:
             if isinstance(exc, EndpointFatal):  # no other article can succeed: stop taking new ones
                 self.stats.fatal = self.stats.fatal or str(exc)
             return
-        self.writer.write(record, Origin(path=c.item.key, sha256=c.sha256))
+        self.writer.write(record, Origin(path=c.key, sha256=c.sha256))
         self.writer.changed += c.changed
         self.stats.records += 1
+        outcome = record.diagnostics.model if record.diagnostics else None
+        if outcome is not None:  # a record written, the model's answers kept in part or not at all
+            self.stats.model_failed += outcome.status == "failed"
+            self.stats.model_partial += outcome.status == "partial"
         if record.usage:
             self.stats.add(record.usage)
         self._done(c.doc_id, True)
@@ -102,10 +109,11 @@ async def run(items: Iterable[Item], writer: RecordWriter, extractor: Extractor,
               on_done: OnDone | None = None) -> RunStats:
     r = _Run(writer, on_done)
     it = iter(items)
+    cache = extractor.cache
 
     async def worker() -> None:
         for item in it:  # one shared iterator: articles are listed lazily, memory stays flat
-            if r.stats.fatal:
+            if r.stats.fatal or (cache is not None and cache.broken):
                 break
             c = r.claim(item, await asyncio.to_thread(_read, item))
             if c is None:
@@ -119,6 +127,8 @@ async def run(items: Iterable[Item], writer: RecordWriter, extractor: Extractor,
 
     n = 1 if extractor.backend == "offline" else max(1, concurrency)
     await asyncio.gather(*(worker() for _ in range(n)))
+    if cache is not None and cache.broken:  # disk full: the answers in flight are written, then stop
+        raise OutputError(str(cache.broken))
     return r.stats
 
 
@@ -130,6 +140,30 @@ def _read(item: Item) -> bytes | ReadError:
 
 
 _WORKER: dict[str, Extractor] = {}
+
+
+class WorkerDied(RuntimeError):
+    """The worker process extracting an article died (killed, out of memory) on it twice."""
+
+
+def _init_worker(inherited: tuple[int, ...], parent: int) -> None:
+    """A pool worker, just forked: it lets go of the files it inherited (the output's lock among
+    them: a worker left behind by a killed run must not keep every resume out), and ends when
+    its parent is gone (SIGKILL and SIGTERM leave no time to shut the pool down)."""
+    import threading
+    import time
+
+    for fd in inherited:
+        try:
+            os.close(fd)  # the parent's copy still holds the lock: only a close, never an unlock
+        except OSError:
+            pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def _extract(c: Claimed) -> tuple[str | None, Exception | None]:
@@ -175,19 +209,70 @@ def run_offline(items: Iterable[Item], writer: RecordWriter, workers: int | None
                 record, exc = None, e
             r.finish(c, record, exc)
         return r.stats
-    window: deque[tuple[Claimed, Future]] = deque()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        def drain_one() -> None:
-            c, fut = window.popleft()
-            js, exc = fut.result()
-            r.finish(c, MeetingReport.model_validate_json(js) if js else None, exc)
-
+    pool = _Pool(workers, writer, r)
+    try:
         for item in items:
             c = r.claim(item)
             if c is not None:
-                window.append((c, pool.submit(_extract, c)))
-            if len(window) >= workers * 8:  # enough to keep every worker busy, never the whole corpus
-                drain_one()
-        while window:
-            drain_one()
+                pool.submit(c)
+            if len(pool.window) >= workers * 8:  # enough to keep every worker busy, never the whole corpus
+                pool.drain_one()
+        while pool.window:
+            pool.drain_one()
+    finally:
+        pool.close()
     return r.stats
+
+
+class _Pool:
+    """Worker processes with a window of articles in flight, answered in input order. A worker
+    that dies (killed, out of memory) breaks the whole pool: the articles it left unanswered are
+    tried again one at a time in a fresh pool, so only the one that kills a worker again gets an
+    error line, and the run goes on."""
+
+    def __init__(self, workers: int, writer, r: _Run):
+        self.workers, self.writer, self.r = workers, writer, r
+        self.window: deque[tuple[Claimed, Future | None]] = deque()
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, initializer=_init_worker,
+                                   initargs=(self.writer.inherited_fds(), os.getpid()))
+
+    def submit(self, c: Claimed) -> None:
+        try:
+            self.window.append((c, self.pool.submit(_extract, c)))
+        except BrokenProcessPool:
+            self.window.append((c, None))
+            self._recover()
+
+    def drain_one(self) -> None:
+        c, fut = self.window[0]
+        try:
+            js, exc = fut.result()
+        except BrokenProcessPool:
+            self._recover()
+            return
+        self.window.popleft()
+        self.r.finish(c, MeetingReport.model_validate_json(js) if js else None, exc)
+
+    def _recover(self) -> None:
+        """Answer the whole window: finished futures as they are, the others one by one."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new()
+        window, self.window = list(self.window), deque()
+        for c, fut in window:
+            if fut is not None and fut.done() and not fut.cancelled() and fut.exception() is None:
+                js, exc = fut.result()
+            else:
+                try:
+                    js, exc = self.pool.submit(_extract, c).result()
+                except BrokenProcessPool:
+                    self.pool.shutdown(wait=False, cancel_futures=True)
+                    self.pool = self._new()
+                    js, exc = None, WorkerDied("the worker process extracting this article died twice "
+                                               "(killed, or out of memory); re-run to try it again")
+            self.r.finish(c, MeetingReport.model_validate_json(js) if js else None, exc)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)

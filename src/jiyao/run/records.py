@@ -35,6 +35,12 @@ class _Output:
     """What every output does alike: claim a file's doc_id in the resume index, and write a
     record or an error as one JSON line."""
     index: ResumeIndex
+    base: str | None = None  # the folder origin paths are relative to (None: the working folder)
+    own_files: tuple[str, ...] = ()  # never read back as articles (an output named *.txt in the input folder)
+
+    def inherited_fds(self) -> tuple[int, ...]:
+        """What a forked worker must close: it must not hold the output's lock past this run."""
+        return ()
 
     def claim_id(self, stem: str, path: str, sha256: str, changed: bool = False) -> str:
         """Take a file (so a file named twice is extracted once) and the doc_id its record gets."""
@@ -58,8 +64,15 @@ class RecordWriter(_Output):
         real = Path(os.path.realpath(self.path))  # the lock must not be bypassed by a symlink
         if real.is_dir():
             raise OutputError(f"-o {self.path} is a folder; give a file name such as {self.path / 'records.jsonl'}")
+        if real.exists() and not real.is_file():  # opening a FIFO to recover it would block for ever
+            kind = "FIFO" if real.is_fifo() else "device or socket"
+            raise OutputError(f"-o {self.path} is not a regular file ({kind}): records need a file to resume from; "
+                              "give a file name, or - for standard output")
         self.real = real
         self.errors_path = real.with_name(real.name + ".errors.jsonl")
+        # origins relative to the output's folder: the same keys from any working folder
+        self.base = str(real.parent)
+        self.own_files = (str(real), str(self.errors_path), str(real) + ".lock")
         self.index = ResumeIndex()
         self.skipped = self.changed = 0  # counted by the run: already done / re-extracted after a change
         self._lock_path = str(real) + ".lock"
@@ -138,6 +151,9 @@ class RecordWriter(_Output):
         line = self._error_line(doc_id, path, reason, **extra)
         self._append(self._err, line.encode("utf-8", "surrogateescape"), self.errors_path)
 
+    def inherited_fds(self) -> tuple[int, ...]:
+        return tuple(fd for fd in (self._lock_fd, self._out, self._err) if fd is not None)
+
     def _unlock(self) -> None:
         # removed while still held, so no run is left behind with a stale .lock; a run that opened
         # the old file meanwhile notices (_take_lock) and takes the new one instead
@@ -209,11 +225,23 @@ class StreamWriter(_Output):
         self.skipped = self.changed = 0
 
     def write(self, record: MeetingReport, origin: Origin | None = None) -> None:
-        self.stream.write(self._record_line(record, origin))
-        self.stream.flush()
+        _put(self.stream, self._record_line(record, origin))
 
     def error(self, doc_id: str | None, path: str | None, reason: str, **extra) -> None:
-        self.err.write(self._error_line(doc_id, path, reason, **extra))
+        _put(self.err, self._error_line(doc_id, path, reason, **extra))
 
     def close(self) -> None:
         self.stream.flush()
+
+
+def _put(stream, line: str) -> None:
+    """A JSON line as UTF-8 bytes whatever the locale's encoding (LC_ALL=C, PYTHONIOENCODING=latin-1
+    would refuse Chinese), through the text layer's buffer once what it holds is out."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(line)
+    else:
+        stream.flush()
+        buffer.write(line.encode("utf-8"))
+        buffer.flush()
+    stream.flush()

@@ -10,47 +10,7 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
-
-_MERGE_EVERY = 65536  # keys held in a Python set before they join the sorted array
-
-
-def digest(*parts: str, size: int = 16) -> bytes:
-    d = bytearray(hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=size).digest())
-    d[-1] |= 1  # numpy's fixed-width bytes drop trailing NULs: never end a key with one
-    return bytes(d)
-
-
-class KeySet:
-    """A set of fixed-size byte keys in about `size` bytes each."""
-
-    def __init__(self, size: int):
-        self._dtype = f"S{size}"
-        self._sorted = np.empty(0, self._dtype)
-        self._new: set[bytes] = set()
-
-    def add(self, key: bytes) -> None:
-        self._new.add(key)
-        if len(self._new) >= _MERGE_EVERY:
-            self._merge()
-
-    def _merge(self) -> None:
-        fresh = np.fromiter(self._new, self._dtype, len(self._new))
-        self._sorted = np.unique(np.concatenate([self._sorted, fresh]))  # unique sorts
-        self._new.clear()
-
-    def __contains__(self, key: bytes) -> bool:
-        if key in self._new:
-            return True
-        i = int(np.searchsorted(self._sorted, key))
-        return i < len(self._sorted) and self._sorted[i] == key
-
-    def __len__(self) -> int:
-        return len(self._sorted) + len(self._new)
-
-    @property
-    def nbytes(self) -> int:
-        return self._sorted.nbytes + len(self._new) * (self._sorted.itemsize + 80)
+from ..read.keys import KeySet, digest
 
 
 class ResumeIndex:
@@ -85,7 +45,7 @@ class ResumeIndex:
         """The doc_id for a file: its stem, or stem__<hash of its path> when another file took the
         stem. Deterministic, so a changed file gets back the id it had (a/report.txt keeps
         `report`, b/report.txt keeps `report__1a2b3c4d`) whatever order the files came in."""
-        suffixed = f"{stem}__{hashlib.sha1(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
+        suffixed = suffixed_id(stem, path)
         if changed:
             chosen = suffixed if digest(suffixed, size=8) in self.ids else stem
         else:
@@ -96,3 +56,8 @@ class ResumeIndex:
     @property
     def nbytes(self) -> int:
         return sum(k.nbytes for k in (self.origins, self.paths, self.ids, self.legacy))
+
+
+def suffixed_id(stem: str, path: str) -> str:
+    """The doc_id of a file whose stem another file took: stem__<8 hex of its path>."""
+    return f"{stem}__{hashlib.sha1(path.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"

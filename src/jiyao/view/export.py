@@ -10,20 +10,28 @@ Tables and columns (stable; documented in the README):
   people             person_id, name, region, admin_code, titles, first_date, last_date,
                      meetings_attended, doc_ids, resolution
 `order` is the 0-based index in the record's list, as in evidence pointers (/people/0/…). List
-columns (titles, roles, doc_ids) are lists in Parquet and DuckDB and `|`-joined strings in CSV.
+columns (titles, roles, doc_ids) are lists in Parquet and DuckDB and JSON arrays in CSV cells
+(`["副县长|区长"]` is one title: any separator could occur in a title).
 `text` is the original file's characters at [start, end) when --articles is given, else the value.
 
+CSV cells are text a spreadsheet may open: a cell that would start with a formula character
+(`=`, `+`, `-`, `@`, tab, CR, LF, NUL, or their full-width forms) gets a leading `'` (OWASP's CSV
+injection advice), and so does a value that starts with `'` itself, so the rule reads back
+exactly: a cell starting with `'` holds the value after it. Parquet and DuckDB hold values as they are.
+
+Only the latest record of each article counts (a file changed and extracted again has two).
 Records are read twice, streaming: once to resolve people across articles, once to write rows.
 """
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from .articles import Articles
 from .people import Mention, Person, resolve
-from .values import iter_records, values
+from .values import RecordLines, iter_records, values
 
 FORMATS = ("csv", "parquet", "duckdb")
 LIST_COLUMNS = {"titles", "roles", "doc_ids"}
@@ -61,10 +69,15 @@ def mentions(records: str | Path) -> list[Mention]:
     return out
 
 
-def _rows(records: str | Path, people: list[Person], articles: Articles) -> Iterator[tuple[str, dict]]:
+def _rows(records: str | Path, people: list[Person], articles: Articles, bad: list[str],
+          superseded: list[int]) -> Iterator[tuple[str, dict]]:
+    """Rows of every table; lines that are not records are skipped, their errors added to `bad`;
+    older records of an article extracted again are left out (their count added to `superseded`)."""
     pid = {(m.doc_id, m.order): p.person_id for p in people for m in p.mentions}
-    for _, rec, _ in iter_records(records):
+    lines = RecordLines(records)
+    for _, rec, error in lines:
         if rec is None:
+            bad.append(error)
             continue
         d = rec["doc_id"]
         m = rec.get("meeting") or {}
@@ -96,6 +109,24 @@ def _rows(records: str | Path, people: list[Person], articles: Articles) -> Iter
                          "last_date": max(dates) if dates else None,
                          "meetings_attended": len({m.doc_id for m in p.mentions}),
                          "doc_ids": list(dict.fromkeys(m.doc_id for m in p.mentions)), "resolution": p.resolution}
+    superseded.append(lines.superseded)
+
+
+# a cell starting with one of these is a formula to Excel, LibreOffice or Sheets; `'` is ours
+_FORMULA_START = tuple("=+-@\t\r\n\0＝＋－＠'")
+
+
+def csv_cell(value):
+    """A value as a CSV cell: lists as JSON arrays, text that could start a formula behind a `'`."""
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class ExportError(ValueError):
+    """An output folder that cannot be used; the message says why."""
 
 
 class _CsvSink:
@@ -106,7 +137,7 @@ class _CsvSink:
             w.writeheader()
 
     def add(self, table: str, row: dict) -> None:
-        self.writers[table].writerow({k: "|".join(v) if isinstance(v, list) else v for k, v in row.items()})
+        self.writers[table].writerow({k: csv_cell(v) for k, v in row.items()})
 
     def close(self) -> list[Path]:
         for f in self.files.values():
@@ -168,18 +199,26 @@ class _ArrowSink:
 
 
 def export(records: str | Path, out: str | Path, fmt: str = "csv", articles: str | Path | None = None) -> dict:
-    """Write the tables; returns {"files": [...], "rows": {table: n}, "people": n}."""
+    """Write the tables; returns {"files": [...], "rows": {table: n}, "people": n, "bad_lines": n,
+    "first_bad_line": error or None, "superseded": older records of re-extracted articles left out}.
+    Raises ExportError when OUT cannot be a folder of tables."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out} exists and is not a folder; -o names the folder the tables go to")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create the folder {out}: {exc.strerror or exc}") from None
     people = resolve(mentions(records))
     sink = _CsvSink(out) if fmt == "csv" else _ArrowSink(out, fmt)
-    counts = {t: 0 for t in COLUMNS}
+    counts, bad, superseded = {t: 0 for t in COLUMNS}, [], []
     try:
-        for table, row in _rows(records, people, Articles(articles)):
+        for table, row in _rows(records, people, Articles(articles), bad, superseded):
             sink.add(table, row)
             counts[table] += 1
     finally:
         files = sink.close()
-    return {"files": [str(f) for f in files], "rows": counts, "people": len(people)}
+    return {"files": [str(f) for f in files], "rows": counts, "people": len(people), "bad_lines": len(bad),
+            "first_bad_line": bad[0] if bad else None, "superseded": sum(superseded)}

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -16,7 +19,7 @@ from pathlib import Path
 from ..eval.report import load_gold
 from .articles import Articles
 from .compare import GoldDiff, compare
-from .values import Value, iter_records, values
+from .values import RecordLines, Value, values
 
 # CSS class of each field's highlight (one colour per group of fields)
 _GROUP = {"headline": "headline", "people.name": "name", "people.titles": "title", "people.roles": "role",
@@ -127,17 +130,61 @@ def render_article(n: int, rec: dict, doc, gold: dict | None) -> tuple[str, dict
     return section, flags
 
 
+PAGE_SUFFIXES = (".html", ".htm")
+_MARK = b"<title>jiyao view</title>"  # in the first bytes of every page build() writes
+
+
+class ViewOutputError(ValueError):
+    """An output the viewer must not write: the records, an input, anything not its own page."""
+
+
+def check_output(out: Path, records: str | Path) -> None:
+    """The page goes to a new .html file or replaces a page this viewer wrote; never the records,
+    an article or any other file (`-o r.jsonl` once replaced the records with HTML)."""
+    if out.suffix.lower() not in PAGE_SUFFIXES:
+        raise ViewOutputError(f"{out}: the page is HTML, name it *.html")
+    if not out.exists():
+        return
+    if not out.is_file():
+        raise ViewOutputError(f"{out} exists and is not a file")
+    if os.path.samefile(out, records):
+        raise ViewOutputError(f"{out} is the records file; choose another name for the page")
+    try:
+        with open(out, "rb") as f:
+            head = f.read(512)
+    except OSError as exc:
+        raise ViewOutputError(f"cannot read {out}: {exc.strerror or exc}") from None
+    if _MARK not in head:
+        raise ViewOutputError(f"{out} exists and is not a page jiyao view wrote; it is left as it is "
+                              "(remove it, or choose another name)")
+
+
+@contextmanager
+def _replacing(out: Path) -> Iterator:
+    """A file beside OUT, renamed over it once complete: a failed run leaves the old page whole."""
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            yield f
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def build(records: str | Path, articles: str | Path | None, out: str | Path, gold_dir: str | Path | None = None) -> dict:
-    """Write the viewer; returns counts (records shown, bad lines, records without article file)."""
+    """Write the viewer; returns counts (records shown, bad lines, records without article file,
+    older records of articles extracted again).
+    Raises ViewOutputError for an output it must not replace (check_output)."""
     golds = load_gold(gold_dir) if gold_dir else None
     arts = Articles(articles)
     asset = files("jiyao.view")
     css, js = asset.joinpath("view.css").read_text("utf-8"), asset.joinpath("view.js").read_text("utf-8")
     nav, stats = [], {"records": 0, "bad_lines": 0, "no_article": 0}
     out = Path(out)
+    check_output(out, records)
     out.parent.mkdir(parents=True, exist_ok=True)
     e = html.escape
-    with open(out, "w", encoding="utf-8") as f:
+    with _replacing(out) as f:
         f.write(f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>jiyao view</title>"
                 f"<style>{css}</style></head><body><header><button id='prev' title='previous (←)'>◀</button>"
                 f"<span id='pos'></span><button id='next' title='next (→)'>▶</button>"
@@ -146,7 +193,8 @@ def build(records: str | Path, articles: str | Path | None, out: str | Path, gol
                 + "<span class='legend'>" + "".join(f"<mark class='f-{c}'>{c}</mark>" for c in (
                     "headline", "source", "meeting", "name", "title", "upstream", "slogan", "directives", "missed")) +
                 "</span></header><main>")
-        for _, rec, error in iter_records(records):
+        lines = RecordLines(records)
+        for _, rec, error in lines:
             if rec is None:
                 stats["bad_lines"] += 1
                 continue
@@ -159,4 +207,5 @@ def build(records: str | Path, articles: str | Path | None, out: str | Path, gol
                        f"{e(rec['doc_id'])}</li>")
             stats["records"] += 1
         f.write(f"</main><nav><ol>{''.join(nav)}</ol></nav><script>{js}</script></body></html>\n")
+        stats["superseded"] = lines.superseded
     return stats

@@ -3,11 +3,14 @@ evidence table: the pointer says where the value sits in the record, the span wh
 original file."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..eval.inputs import parse_record
 
 # JSON pointer → the scorer's field name (/people/3/titles/1 → people.titles)
 _FIELD = [(re.compile(r"^/people/\d+/(name|titles|roles)"), lambda m: f"people.{m.group(1)}"),
@@ -56,19 +59,54 @@ def values(record: dict) -> list[Value]:
     return out
 
 
-def iter_records(path: str | Path) -> Iterator[tuple[int, dict | None, str | None]]:
-    """(line number, record or None, error) for each non-empty line of a records JSONL file,
-    streamed: a bad line is reported, never fatal."""
-    with open(path, encoding="utf-8-sig", errors="replace") as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
-                continue
+def _origin_key(rec: dict) -> bytes:
+    """What identifies the article a record was made from: its origin path (a file extracted
+    again after it changed gets a second record of the same path), else its doc_id."""
+    origin = rec.get("origin")
+    path = origin.get("path") if isinstance(origin, dict) else None
+    key = f"path:{path}" if isinstance(path, str) else f"id:{rec.get('doc_id')}"
+    return hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+
+
+class RecordLines:
+    """The records of a JSONL file, streamed, the latest record per article only: a file that
+    changed and was extracted again has an older record before its new one, which is left out
+    (counted in `superseded`). Two passes: the first notes the last line of each article."""
+
+    def __init__(self, path: str | Path):
+        self.path = path
+        self.superseded = 0
+
+    def _lines(self) -> Iterator[tuple[int, bytes]]:
+        with open(self.path, "rb") as f:
+            for n, line in enumerate(f, 1):
+                if n == 1:
+                    line = line.removeprefix(b"\xef\xbb\xbf")
+                if line.strip():
+                    yield n, line
+
+    def __iter__(self) -> Iterator[tuple[int, dict | None, str | None]]:
+        last: dict[bytes, int] = {}
+        for n, line in self._lines():
             try:
                 rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield n, None, f"line {n}: not JSON ({exc.msg})"
+            except ValueError:
                 continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("doc_id"), str):
-                yield n, None, f"line {n}: not a jiyao record (no string doc_id)"
-                continue
-            yield n, rec, None
+            if isinstance(rec, dict):
+                last[_origin_key(rec)] = n
+        self.superseded = 0
+        for n, line in self._lines():
+            rec, problem = parse_record(line)
+            if rec is None:
+                yield n, None, f"line {n}: {problem}"
+            elif last.get(_origin_key(rec), n) != n:
+                self.superseded += 1
+            else:
+                yield n, rec, None
+
+
+def iter_records(path: str | Path) -> Iterator[tuple[int, dict | None, str | None]]:
+    """(line number, record or None, error) for each non-empty line of a records JSONL file,
+    streamed: a line that is not a record by the schema (bad JSON, people as strings…) is
+    reported, never fatal; of several records of one article only the latest comes out."""
+    return iter(RecordLines(path))

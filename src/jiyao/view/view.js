@@ -28,26 +28,31 @@
     items.forEach((li, i) => { li.hidden = !visible(i); });
     if (cur >= 0 && !visible(cur)) step(1);
   }
-  function activate(section, refs, scroll) {
-    section.querySelectorAll(".active").forEach((el) => el.classList.remove("active"));
-    if (!refs.length) return;
+  // A click pins a value and its spans ("active"); hovering a value only previews its spans
+  // ("hover"). Two classes, because scrolling a clicked span into view moves another value under
+  // the pointer, and the browser then fires mouseover on it: a hover must never replace the pin.
+  function light(section, refs, cls) {
+    document.querySelectorAll("." + cls).forEach((el) => el.classList.remove(cls));
+    if (!section || !refs.length) return [];
     const hits = Array.from(section.querySelectorAll("[data-ref]")).filter(
       (el) => el.dataset.ref.split(" ").some((r) => refs.includes(r)));
-    hits.forEach((el) => el.classList.add("active"));
-    if (scroll) {
-      const mark = hits.find((el) => el.tagName === "MARK");
-      if (mark) mark.scrollIntoView({block: "center"});
-    }
+    hits.forEach((el) => el.classList.add(cls));
+    return hits;
   }
   document.addEventListener("click", (ev) => {
     const li = ev.target.closest("nav li");
     if (li) { show(Number(li.dataset.n)); return; }
     const el = ev.target.closest("[data-ref]");
-    if (el) activate(el.closest("section"), el.dataset.ref.split(" "), el.classList.contains("val"));
+    if (!el) return;
+    const hits = light(el.closest("section"), el.dataset.ref.split(" "), "active");
+    if (el.classList.contains("val")) {
+      const mark = hits.find((h) => h.tagName === "MARK");
+      if (mark) mark.scrollIntoView({block: "center"});
+    }
   });
   document.addEventListener("mouseover", (ev) => {
     const el = ev.target.closest(".val[data-ref]");
-    if (el) activate(el.closest("section"), el.dataset.ref.split(" "), false);
+    light(el && el.closest("section"), el ? el.dataset.ref.split(" ") : [], "hover");
   });
   document.addEventListener("keydown", (ev) => {
     if (ev.key === "ArrowRight" || ev.key === "j") step(1);
