@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -40,9 +41,11 @@ from jiyao.recognise.people import find_people
 from jiyao.text import normalise
 
 ROOT = Path(__file__).resolve().parents[1]
-# ../shared/data beside the checkout (a worktree under wt/ finds it one level further up)
-DATA = next((d / "shared" / "data" / "ner" for d in ROOT.parents if (d / "shared" / "data" / "ner").is_dir()),
-            ROOT.parent / "shared" / "data" / "ner")
+# ../shared/data beside the checkout: $JIYAO_SHARED_DATA, else the first folder above the repository
+# that holds shared/data (a git worktree lives deeper than the main checkout), as tools/ find it
+DATA = (Path(os.environ["JIYAO_SHARED_DATA"]) / "ner" if os.environ.get("JIYAO_SHARED_DATA") else
+        next((d / "shared" / "data" / "ner" for d in ROOT.parents if (d / "shared" / "data" / "ner").is_dir()),
+             ROOT.parent / "shared" / "data" / "ner"))
 FILES = {"peoples_daily_1998.test": "peoples_daily_1998.test.bio", "msra.test": "msra.test.bio"}
 TITLES = tuple(sorted(set(TITLE_ENDINGS) | set(PEOPLE_TITLE_ENDINGS), key=len, reverse=True))
 
