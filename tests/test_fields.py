@@ -85,12 +85,14 @@ def test_gazetteer_has_no_exception_list():
     ("会议学习了习近平总书记在中央政治局民主生活会上的重要讲话精神。", ["中央政治局民主生活会"]),
     ("中心组成员围绕在全省组织工作会议上的讲话精神开展研讨。", ["全省组织工作会议"]),
     # the spirit as an object, a date inside the relayed phrase, and an earlier relayed thing
-    ("会议对中央、省、市经济工作会议精神进行传达。", ["中央、省、市经济工作会议"]),
+    ("会议对中央、省、市经济工作会议精神进行传达。", ["中央经济工作会议", "省经济工作会议", "市经济工作会议"]),
     ("会议传达学习3月6日省生态环境保护委员会会议精神。", ["省生态环境保护委员会会议"]),
     ("传达学习习近平总书记重要指示精神及省委十三届九次全会精神。", ["省委十三届九次全会"]),
     ("会议传达学习了全市招商引资动员会和乡村振兴现场推进会精神。", ["全市招商引资动员会", "乡村振兴现场推进会"]),
-    # levels listed inside one enumeration are part of the names; a relayed thing that is no meeting ends it
-    ("会议传达学习了中央、省、市安全生产推进会议和全市消防工作推进会议精神。", ["中央、省、市安全生产推进会议", "全市消防工作推进会议"]),
+    # levels listed before one name are one meeting each (issue 18: the level applies to each); a relayed
+    # thing that is no meeting ends the list
+    ("会议传达学习了中央、省、市安全生产推进会议和全市消防工作推进会议精神。",
+     ["中央安全生产推进会议", "省安全生产推进会议", "市安全生产推进会议", "全市消防工作推进会议"]),
     ("会议传达学习贯彻全国防汛工作电视电话会议和市分会场精神。", ["全国防汛工作电视电话会议"]),
 ])
 def test_upstream_meetings(text, expected):
@@ -102,9 +104,10 @@ def test_a_meeting_written_twice_and_a_collective_re_mention_are_one_and_none():
             "会议传达学习了省委防汛工作专题会议、市防汛调度会议精神,要求落实好省、市防汛会议精神。")
     assert [f.value for f in upstream_meetings(text, 0, None)] == ["中央政治局民主生活会", "省委防汛工作专题会议",
                                                                    "市防汛调度会议"]
-    # the only relayed meeting, written with its levels, stays
+    # the only relayed meetings, written with their levels, stay: one for each level
     only = "在收听收看省、市防汛工作领导小组会议暨视频调度会议后,我县立即召开会议。"
-    assert [f.value for f in upstream_meetings(only, 0, None)] == ["省、市防汛工作领导小组会议暨视频调度会议"]
+    assert [f.value for f in upstream_meetings(only, 0, None)] == ["省防汛工作领导小组会议暨视频调度会议",
+                                                                   "市防汛工作领导小组会议暨视频调度会议"]
 
 
 def test_a_meeting_right_before_this_one_is_upstream_and_this_one_is_the_record():

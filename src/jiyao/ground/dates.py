@@ -26,7 +26,8 @@ def date_patterns(iso: str) -> list[re.Pattern]:
     out = []
     if len(parts) == 3:
         y = parts[0]
-        out += [rf"(?<!\d){y}\s*年\s*{month_day}", rf"(?<!\d){y}\s*[-/.]\s*0?{m}\s*[-/.]\s*0?{d}(?!\d)"]
+        out += [rf"(?<!\d){y}\s*年\s*{month_day}", rf"(?<!\d){y}\s*[-/.]\s*0?{m}\s*[-/.]\s*0?{d}(?!\d)",
+                rf"(?<![\d.])0?{d}\.0?{m}\.{y}(?!\d)"]  # a page stamp day first: 20.04.2016
     out.append(rf"(?<!\d){month_day}")
     return [re.compile(p) for p in out]
 

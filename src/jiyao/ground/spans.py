@@ -14,6 +14,7 @@ from .checks import checked_admin_code, full_region_name, person_names, region_m
 from .dates import date_span
 from ..read.document import Document
 from ..recognise.meeting import COMPOSED_NAME
+from ..recognise.mentions import LEVEL_LISTS, expand_levels
 from ..schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, found_key
 from ..text import QUOTE_PAIRS, keyed, normalise_value, value_key
 
@@ -21,6 +22,9 @@ MAX_DROPPED_VALUE = 40  # characters of a dropped value kept in its pointer (an 
 # evidence of these is not the value as written: dates are derived, a region is written in full
 _NOT_AS_WRITTEN = ("/meeting/date", "/source/published_date", "/meeting/region/name")
 _NAMES = re.compile(r"^/(?:people/\d+/name|source/(?:reporters|photographers|editors)/\d+|directives/\d+/speaker)$")
+
+
+_CONVENE_VERB = re.compile(r"(?:召开|举行)了?")
 
 
 class Locator:
@@ -58,13 +62,29 @@ class Locator:
 
     def meeting_name_span(self, name: str) -> list[int] | None:
         """Original span of a meeting name: as written, or composed by SPEC v1.1 from body + verb +
-        会议 (市委常委会召开会议 → 市委常委会会议: the span of the phrase)."""
+        会议 (市委常委会召开会议 → 市委常委会会议, 县十五届人大常委会召开第36次会议 → 县十五届人大常委会
+        第36次会议: the span of the phrase)."""
         span = self.original_span(name)
-        m = COMPOSED_NAME.match(name) if span is None else None
-        if m:
-            hit = re.search(re.escape(m.group(1)) + r"\s*(?:召开|举行)了?\s*" + re.escape(m.group(2)), self.doc.norm.text)
-            span = list(self.doc.span(hit.start(), hit.end())) if hit else None
+        if span is None and COMPOSED_NAME.match(name):
+            text = self.doc.norm.text
+            for verb in _CONVENE_VERB.finditer(text):
+                before, after = text[: verb.start()].rstrip(), text[verb.end():].lstrip()
+                k = next((k for k in range(len(name) - 2, 1, -1)
+                          if before.endswith(name[:k]) and after.startswith(name[k:])), None)
+                if k is not None:
+                    start = len(before) - k
+                    return list(self.doc.span(start, len(text) - len(after) + len(name) - k))
         return span
+
+    def level_list_span(self, value: str) -> list[int] | None:
+        """Original span of a relayed meeting named through a level list (省经济工作会议 in
+        省、市经济工作会议): the span of the whole list."""
+        text = self.doc.norm.text
+        for m in LEVEL_LISTS.finditer(text):
+            for end in range(m.end() + 1, min(len(text), m.end() + 60) + 1):
+                if value in expand_levels(text[m.start(): end]):
+                    return list(self.doc.span(m.start(), end))
+        return None
 
     def __call__(self, value: str) -> bool:
         """Whether the article has this value (a meeting name also in its composed form)."""
@@ -204,6 +224,8 @@ def _keepers(loc: Locator, res: GroundResult, at: dict[str, int]):
         if value is None:
             return True
         span = loc.original_span(value, near)
+        if span is None and pointer.startswith("/upstream_meetings/"):
+            span = loc.level_list_span(value)
         if span is None:
             res.dropped.append(pointer)
             return False

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .decode import DecodeError, decode
-from .furniture import find_article
+from .furniture import find_article, title_bounds
 from ..text import Normalised, normalise
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -106,6 +106,8 @@ class _Visible(HTMLParser):
         self._reference("&#" + name)
 
 
+# a related-link item trafilatura keeps under the article (· 我县召开…会议 部署…): no sentence, a bullet
+_LINK_ITEM = re.compile(r"^\s*[·•▪]\s*[^。]{4,60}$")
 _PAGE_SOURCE_LINE = re.compile(r"[^\n]{0,40}(?:来源|发布日期|发布时间)[:：][^\n]{1,60}")
 
 
@@ -158,10 +160,15 @@ def html_article(source: str) -> tuple[str, list[int], list[int], str | None, st
     lines = head + extracted.splitlines()
     for n, line in enumerate(lines):
         key = "".join(line.split())
-        if not key:
+        if not key or (n >= len(head) and _LINK_ITEM.match(line)):
             continue
         in_head = n < len(head)
         at = compact.find(key, cursor if not in_head else 0)
+        if at < 0 and n == 0 and title:
+            # the <title> carries the site's name (…召开_某某县人民政府); the page's heading is the title proper
+            a, b = title_bounds(line)
+            key = "".join(line[a:b].split())
+            at = compact.find(key) if key else -1
         if at < 0:
             continue
         a, b = compact_idx[at], compact_idx[at + len(key) - 1]

@@ -25,13 +25,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .furniture_lines import FURNITURE, kind, title_bounds
+from .repair import repair
+from .furniture_lines import DOCUMENT_ENDINGS, FURNITURE, ISSUER_ENDINGS, TITLE_LABEL, TITLE_MAX, kind, title_bounds
 from ..text import Normalised
 
-__all__ = ["FURNITURE", "Page", "find_article", "kind", "title_bounds"]
+__all__ = ["FURNITURE", "TITLE_LABEL", "Page", "find_article", "kind", "title_bounds"]
 
 _KEEP = ("meta", "credit")  # SPEC: the 来源/发布日期 line and the credits feed `source`, wherever they are
-_CUT = ("comments", "next", "related", "footer")  # after the body: the article is over
+_CUT = ("comments", "next", "related", "teaser", "footer")  # after the body: the article is over
 _DROP_NEAR_TITLE = FURNITURE + ("banner",)
 _RUN_MAX = 3  # more title-like lines in a row than a title, a kicker and a subtitle: a link list
 
@@ -80,11 +81,19 @@ def _joins(first: str, second: str, text: str) -> bool:
     the second part is a short remainder (`精神`), the first ends mid-phrase (`…、`), or the page
     repeats the whole title elsewhere (its <title> line)."""
     whole = "".join((first + second).split())
+    if _issued(first, second) and len(whole) <= TITLE_MAX:
+        return True
     if first == second or len(whole) > 64 or not re.search(r"[\u4e00-\u9fff]", second) \
             or re.search(r"讯$|^(?:本报|本网|记者|通讯员|\d)", second):
         return False
     return len(second) <= 8 or first.endswith(_OPEN_END) or second.startswith(_GOES_ON) \
         or "".join(text.split()).count(whole) >= 2
+
+
+def _issued(first: str, second: str) -> bool:
+    """某某县人民政府办公室 / 关于印发…的通知: a document's title wrapped after its issuing body."""
+    return first.endswith(ISSUER_ENDINGS) and len(first) <= 30 and second.startswith("关于") \
+        and second.endswith(DOCUMENT_ENDINGS)
 
 
 def _body_start(kinds: list[str]) -> int | None:
@@ -99,7 +108,14 @@ def _body_start(kinds: list[str]) -> int | None:
 
 
 def find_article(norm: Normalised) -> Page:
-    """The article inside a page dump; the text itself (and no warning) when nothing is furniture."""
+    """The article inside a page dump; the text itself (and no warning) when nothing is furniture
+    and nothing needed repair (read/repair.py)."""
+    norm, repaired = repair(norm)
+    page = _find_article(norm)
+    return Page(page.norm, (*repaired, *page.warnings)) if repaired else page
+
+
+def _find_article(norm: Normalised) -> Page:
     text = norm.text
     lines = _lines(text)
     kinds = [kind(s) if s else "blank" for _, _, s in lines]
@@ -194,6 +210,9 @@ def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int
             continue
         a, b = title_bounds(text[start:end])
         spans.append((start + a, start + b))
+        stamp = _STAMP_AFTER.match(text, start + b, end)
+        if stamp:  # …会议 2023-02-10 09:12 |: the page's stamp stays, on a line of its own under the title
+            spans += [(-1, -1), stamp.span(1)]
         if i == title[-1]:
             spans.append((end - 1, end) if text[end - 1:end] == "\n" else (-1, -1))
     chars, starts, ends = [], [], []
@@ -203,6 +222,10 @@ def _select(norm: Normalised, lines: list[tuple[int, int, str]], title: list[int
         else:
             chars.extend(text[a:b]); starts.extend(norm.starts[a:b]); ends.extend(norm.ends[a:b])
     return Normalised(norm.original, "".join(chars), tuple(starts), tuple(ends))
+
+
+_STAMP_AFTER = re.compile(r"\s*[\[(]?(\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)[\])]?[\s|丨]*$",
+                          re.M)
 
 
 def _warning(dropped: list[tuple[int, str]], title: list[int]) -> str:

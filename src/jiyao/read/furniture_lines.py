@@ -17,15 +17,19 @@ NEXT_WORDS = ("上一篇", "下一篇", "上一条", "下一条", "上一页", "
 RELATED_WORDS = ("相关新闻", "相关阅读", "相关链接", "相关文章", "相关报道", "相关稿件", "延伸阅读", "推荐阅读",
                  "热门推荐", "热点推荐", "新闻推荐", "精彩推荐", "智能推荐", "热门文章", "热门专题", "热点新闻",
                  "猜你喜欢", "友情链接", "图片新闻", "最新文章", "阅读排行", "点击排行", "热门排行", "更多新闻")
+# A teaser block under the article (R3-7): its paragraph reports another meeting, with that meeting's
+# date and people; the article is over, whether a paragraph or a list of links follows.
+TEASER_WORDS = ("新闻推荐", "推荐新闻", "相关推荐", "智能推荐", "推荐阅读", "精彩推荐", "热门推荐", "热点推荐", "相关解读",
+                "猜你喜欢", "往期回顾", "往期推荐")
 FOOTER_WORDS = ("版权所有", "copyright", "©", "icp备", "icp证", "公网安备", "网站标识码", "主办单位", "承办单位",
                 "技术支持", "关于我们", "联系我们", "网站地图", "免责声明", "不得转载", "禁止转载", "produced by",
                 "举报电话", "举报邮箱", "违法和不良信息", "建议使用", "浏览器", "分辨率", "转载请注明", "原创文章",
                 "powered by")
 TOOLBAR_WORDS = ("分享到", "分享至", "打印", "关闭窗口", "关闭本页", "字号", "字体", "收藏", "扫一扫", "返回顶部",
                  "返回首页", "发送给好友", "微信", "微博", "qq空间", "无障碍", "长辈版", "长者模式", "繁体版", "简体版",
-                 "ipv6", "智能问答", "听全文", "用户登录", "立即注册", "展开详细")
+                 "ipv6", "智能问答", "听全文", "用户登录", "立即注册", "展开详细", "读完约", "阅读全文")
 # A site's name (portal banner, outlet header) ends so; a column label (新闻中心, 时政要闻) ends so.
-SITE_ENDINGS = ("网", "网站", "门户", "客户端", "频道", "在线", "人民政府", "融媒")
+SITE_ENDINGS = ("网", "网站", "门户", "客户端", "频道", "在线", "人民政府", "融媒", "数字报", "电子报", "数字报纸", "电子版")
 _SITE_MARK = re.compile(r"[省市县区州旗镇乡]|中国|人民|政府|新闻|信息|政务|门户|日报|在线|融媒|网站|客户端|频道")
 COLUMN_ENDINGS = ("新闻", "要闻", "动态", "公开", "中心", "专题", "首页", "导航", "频道", "栏目", "快讯", "资讯", "头条")
 # The 来源/发布时间 line SPEC's `source` reads, and the credit lines (kept wherever they are).
@@ -33,14 +37,19 @@ _META = re.compile(r"(?:来源|发布时间|发布日期|发稿时间|更新时�
                    r"访问量|浏览量|阅读量|信息来源|文章来源|发布者|摘要|导读)\s*:|\d+\s*次浏览|阅读\s*:"
                    r"|第\s*[A-Z]?\d{1,3}\s*版")  # a digital paper's page header: 某某日报 2019年08月06日 第1版
 _PROVIDED = re.compile(r"由[^,，。]{2,20}?(?:网|报|台|融媒体中心|新闻中心)提供")
-_CREDIT = re.compile(r"^[(\[【]?\s*(?:本条编辑|责任编辑|编辑|责编|记者|全媒体记者|融媒体记者|通讯员|摄影|审核|审稿|"
-                     r"核稿|校对|监制|总监制|撰稿|文/|图/|一审|二审|三审)")
+# a credit line, perhaps bulleted (■记者 某某) or after the outlet's name (红网时刻新闻记者 某某, 本报记者 某某)
+_CREDIT = re.compile(r"^[(\[【■●◆▲★□▌]?\s*(?:[\u4e00-\u9fff]{0,12}?(?:记者|通讯员)|本条编辑|责任编辑|编辑|责编|摄影|审核|"
+                     r"审稿|核稿|校对|监制|总监制|撰稿|文/|图/|文:|图:|一审|二审|三审|初审|复审|终审|值班总编)")
 _CREDIT_BRACKET = re.compile(r"^[(\[【].*(?:记者|编辑|通讯员|来源|摄影).*[)\]】]$")
 
 _SPACED_LABEL = re.compile(r"(?:^|\s)[\u4e00-\u9fff](?:\s+[\u4e00-\u9fff]){1,3}\s")  # 名   称 …, 发 布 机 构 …
 # a bare 评论 / 评论(3) header; a numbered reply (2#, 3楼)
 _COMMENT_HEAD = re.compile(r"^(?:(?:评论|留言|回复|网友)\s*(?:\(\d+\))?\s*:?$|\d{1,4}\s*(?:#|楼\s))")
 _JAM = re.compile(r"[%*;!\"\\]")
+# A photo caption among the paragraphs (R3-8): a speaker's caption (街道党工委书记某某讲话), the scene
+# (会议现场), a photo credit (区委新闻办供图, 某某 摄影); never a sentence.
+_CAPTION = re.compile(r"^(?:(?:会议|活动)?现场(?:图片?)?|会场|图片|[\u4e00-\u9fff、]{4,24}?(?:讲话|发言|致辞|作报告|作动员讲话)"
+                      r"|[(\[]?[\u4e00-\u9fff\s]{2,16}?(?:供图|摄影?|/摄)[)\]]?)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。!?;]")
 _CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*|\s+-\s+")
@@ -50,9 +59,27 @@ _IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S+\.(?:jpe?g|png|gif|webp|bmp))$
 _DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,2}[-./]\d{1,2}\s+"
                           r"|(?:0[1-9]|1[0-2])[-.](?:[0-2]\d|3[01])(?=[\u4e00-\u9fff])(?![亿万元千百个余多])"  # 01.24县委…, not 10.24亿元
                           r"|[\[(【]\d{1,4}[-./]\d{1,2}(?:[-./]\d{1,2})?[\])】]\s*)")
-_TAG_PREFIX = re.compile(r"^【[^】]{1,20}】\s*")  # a column tag: 【聚焦两会】…
+_TAG_PREFIX = re.compile(r"^(?:【[^】]{1,20}】|[•·]\s*[\u4e00-\u9fff]{2,8}\s*[•·])\s*")  # a column tag: 【聚焦两会】…, • 会议题目 •
+# A bulleted menu item (• 会议内容, • 视频报道, • 2021): a tab of the page, not a title
+_MENU_ITEM = re.compile(r"^[•·▪◦]\s*[\w\u4e00-\u9fff]{1,8}$")
+# The page's stamp with a brand before it or a count after it (某某融媒 2023/3/16 9:41:27, 2018-08-30 16:50:50 28)
+_STAMP_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}\s+)?\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+                         r"(?:\s+(?:\d{1,7}|[\u4e00-\u9fff]{1,6}))?$")
 _PICTURE_SUFFIX = re.compile(r"\s*[(\[](?:图|组图|图文|视频|多图)[)\]]$")  # …会议(图)
-_DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}[\])]?$|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")
+# A notice's salutation glued after its title (…活动公告 居民朋友们、辖区单位:)
+_SALUTATION = re.compile(r"(?:(?<=通知)|(?<=通告)|(?<=公告)|(?<=公示)|(?<=倡议书)|(?<=告知书)|(?<=公开信))\s+[^\s]{2,24}:$")
+_DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\])]?$"
+                          r"|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")  # …会议 2023-08-22 10:13:05: the page's stamp
+# Pipes a scrape leaves around a title (`…胜利召开 |`, `| …会议 | ||`): table cells and menu bars.
+_LEAD_PIPES = re.compile(r"(?:[|丨]\s*)+")
+_TRAIL_PIPES = re.compile(r"\s*(?:[|丨]\s*)+$")
+# A disclosure table's title row (`标  题: …`) or a content farm's trailer (`标题:…`): it names the title.
+TITLE_LABEL = re.compile(r"\s*标\s*题\s*:\s*")
+# Document titles: an issuing body on one line, `关于…的通知` on the next (one title wrapped after the body).
+ISSUER_ENDINGS = ("人民政府", "政府", "办公室", "委员会", "指挥部", "领导小组", "局", "厅", "委", "院", "中心", "党委",
+                  "党工委", "办事处", "街道", "镇", "乡", "公司", "协会")
+DOCUMENT_ENDINGS = ("通知", "通告", "公告", "决定", "意见", "办法", "方案", "报告", "批复", "函", "规定", "细则", "规则",
+                    "通报", "公示", "预案", "纪要", "请示")
 _STAMP = re.compile(r"^\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*\d{1,2}:\d{2}")  # a publication stamp, not a title
 # `…_某某网`, `… - 某某人民政府`, `…|某某新闻网`: the page's <title> names the site after the article
 _SITE_SUFFIX = re.compile(r"\s*(?:[_|]|\s[-–—]\s)\s*([^_|]{2,24})$")
@@ -77,11 +104,17 @@ def title_bounds(line: str) -> tuple[int, int]:
     """[start, end) of the title proper inside a title line: a leading date (`01.24 `) and a trailing
     date or site name (`_某某网`, ` - 某某县人民政府`) are not part of the headline."""
     a, b = len(line) - len(line.lstrip()), len(line.rstrip())
+    m = _LEAD_PIPES.match(line, a, b) or TITLE_LABEL.match(line, a, b)
+    if m and m.end() < b:
+        a = m.end()
+    m = _TRAIL_PIPES.search(line[a:b])
+    if m and m.start() > 0:
+        b = a + m.start()
     for rx in (_DATE_PREFIX, _TAG_PREFIX):
         m = rx.match(line[a:b])
         if m and b - a - m.end() >= TITLE_MIN:
             a += m.end()
-    m = _PICTURE_SUFFIX.search(line[a:b])
+    m = _PICTURE_SUFFIX.search(line[a:b]) or _SALUTATION.search(line[a:b])
     if m and m.start() >= TITLE_MIN:
         b = a + m.start()
     while True:
@@ -97,7 +130,7 @@ def title_bounds(line: str) -> tuple[int, int]:
 
 def kind(line: str) -> str:
     """What a stripped, non-empty line is: meta | credit | breadcrumb | nav | banner | toolbar | footer |
-    comments | post | next | related | image | noise | site | prose | title | other."""
+    comments | post | next | related | teaser | caption | image | noise | site | prose | title | other."""
     s, n = line, len(line)
     sentence = bool(_SENTENCE_END.search(s))
     if _IMAGE.match(s):
@@ -118,12 +151,20 @@ def kind(line: str) -> str:
         return "footer"
     if n > 120 and sentence:  # a paragraph (the common case, so decided before the finer tests)
         return "prose" if len(_CJK.findall(s)) >= 0.4 * n else "other"
-    if n <= 120 and not sentence and (_META.search(s) or _STAMP.match(s)):
+    if n <= 120 and not sentence and (_META.search(s) or _STAMP.match(s) or _STAMP_LINE.match(s)):
         return "meta"
+    if _MENU_ITEM.match(s):
+        return "nav"
+    if s.startswith(("首页 ", "首 页 ")) and not sentence and n <= 60:
+        return "breadcrumb"  # 首页 资讯 某某资讯 …: a breadcrumb with spaces for separators
     if n <= 80 and not sentence and (_CREDIT.match(s) or _CREDIT_BRACKET.match(s)):
         return "credit"
+    if n <= 24 and _has(s, TEASER_WORDS):
+        return "teaser"
     if n <= 24 and _has(s, RELATED_WORDS):
         return "related"
+    if n <= 30 and not sentence and _CAPTION.match(s) and not re.search("召开|举行|会议", s):
+        return "caption"
     crumbs = [p for p in _CRUMB_SEP.split(s) if p]
     if len(crumbs) >= 2 and all(len(p) <= 12 for p in crumbs) and ("首页" in s or "正文" in s or len(crumbs) >= 3):
         return "breadcrumb"
@@ -141,8 +182,9 @@ def kind(line: str) -> str:
         return "toolbar"
     if ((n >= 20 and sentence) or n >= 60) and len(_CJK.findall(s)) >= 0.4 * n:
         return "prose"
-    if re.fullmatch(r"[\d\s年月日时分:./\-]+", s):
-        return "other"  # a bare date or time
+    if re.fullmatch(r"[\d\s年月日时分:./\-]+(?:\s*(?:星期|周)[一二三四五六日天])?", s):
+        # a bare date with its year is the page's stamp (source reads it); a bare time is nothing
+        return "meta" if re.search(r"\d{4}\s*[-./年]\s*\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}", s) else "other"
     a, b = title_bounds(s)
     t = s[a:b]
     if _site_like(t) or (len(t) <= 8 and t.endswith(COLUMN_ENDINGS)):
@@ -154,4 +196,5 @@ def kind(line: str) -> str:
 
 
 # lines that are never the article, wherever they stand (a title's banner only above or below it)
-FURNITURE = ("breadcrumb", "nav", "toolbar", "footer", "image", "comments", "next", "related", "site", "noise")
+FURNITURE = ("breadcrumb", "nav", "toolbar", "footer", "image", "comments", "next", "related", "teaser", "site", "noise",
+             "caption")

@@ -24,14 +24,22 @@ def _lines(text: str) -> list[tuple[int, str]]:
 
 def recognise(text: str, page_date: str | None = None, page_title: str | None = None) -> ExtractedReport:
     head, body_start = _head(text, page_title)
-    body = text[body_start:]
+    body = mt.first_brief(text[body_start:])
     src = source(text, page_date)
 
     name = mt.meeting_name(body, body_start, head)
-    people = pp.find_people(mt.first_report(body))
+    reported = mt.first_report(body)
+    people = pp.find_people(reported)
+    # a leader cited through a speech at another named meeting is not at this one (SPEC v1.2)
+    cited = pp.cited_at(reported, people, name.value if name else None)
+    higher = pp.cited_higher(reported, people, name.value if name else None)
+    people = [p for p in people if p.name not in cited and p.name not in higher]
     report = ExtractedReport(headline=head.value if head else None, source=src)
     # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
     upstream = upstream_meetings(body, body_start, name.value if name else None)
+    for meeting in dict.fromkeys(cited.values()):  # the meeting a cited leader spoke at is relayed
+        if meeting not in (f.value for f in upstream) and (at := body.find(meeting)) >= 0:
+            upstream.append(mt.Found(meeting, body_start + at))
     report.upstream_meetings = [f.value for f in upstream]
     quoted = slogans(body)
     report.slogans = [f.value for f in quoted]

@@ -8,7 +8,11 @@ Real pages date a meeting in several ways; the first one in the body is the meet
 - a vague day: 日前, 近日 → date null (a later date in the body is another event's).
 
 Time of day maps onto SPEC v1.2's four values by lexicon.TIME_OF_DAY: 早上/早晨/清晨/凌晨 are 上午;
-中午 is 中午; 傍晚, 晚间, 夜间 and 晚 are 晚上 (傍晚 is the start of the evening, after office hours).
+中午 is 中午; 傍晚, 晚间, 夜间 and 晚 are 晚上 (傍晚 is the start of the evening, after office hours). A
+clock time says the same where no word does (7月20日15时 → 下午, 8:30 → 上午): before 11:00 上午,
+11:00-13:00 中午, 13:00-18:00 下午, later 晚上; a word and a clock time together (下午3:00) go by the word.
+
+A date that a dateline carries (某某网5月18日讯, 新华社北京5月18日电) is the report's, not the meeting's.
 """
 from __future__ import annotations
 
@@ -23,6 +27,10 @@ from .lexicon import CONVENE, PAGE_META_RE, TIME_OF_DAY
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
 _TOD = "(?:" + "|".join(sorted((w for w in TIME_OF_DAY if not w.isascii()), key=len, reverse=True)) + ")"
+# A clock time right after the date or the time word: 15时, 8时30分, 8:30, 下午3:00, 上午八点半.
+_CLOCK = rf"(?:(?P<hh>\d{{1,2}})[::]\d{{2}}|(?P<hc>\d{{1,2}}|[一二三四五六七八九十]{{1,3}})[时点](?!间|期|候|刻|许多))"
+# Clock-time bands (SPEC v1.2): [from hour, to hour) → time of day.
+_BANDS = ((0, 11, "上午"), (11, 13, "中午"), (13, 18, "下午"), (18, 25, "晚上"))
 # An absolute date (other modules use it to recognise date lines and dates inside names).
 DATE_RE = re.compile(rf"(?:({_YEAR})年)?({_NUM})月({_NUM})日({_TOD})?")
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}
@@ -31,10 +39,13 @@ _WHEN = re.compile(
     rf"|(?P<rel>{'|'.join(RELATIVE_DAYS)})(?:\((?:(?P<py>{_YEAR})年)?(?P<pm>{_NUM})月(?P<pd>{_NUM})日\))?"
     rf"|(?:^|(?<=[,。;\s)]))(?P<dd>{_NUM})日(?=[,\s]|{_TOD})"
     r"|(?P<vague>日前|近日|近期|前不久))"
-    rf"(?P<tod>{_TOD})?")
-# A year attached to the meeting's name in the same sentence: 召开2024年第18次常务会议. Not 年度:
-# 2022年度民主生活会 is held in the following January.
-_NAME_YEAR = re.compile(rf"{CONVENE}了?({_YEAR})年(?!度|{_NUM}月)")
+    r"(?:\((?:星期|周)[一二三四五六日天]\))?"
+    rf"(?P<tod>{_TOD})?(?:{_CLOCK})?")
+# 某某网5月18日讯, 北京5月18日电: the dateline's date
+_DATELINE_AFTER = re.compile(r"^\s*(?:讯|电|消息)")
+# A year attached to the meeting's ordinal in the same sentence: 召开2024年第18次常务会议. Not a year
+# being planned or reviewed (召开2024年工作思路研讨会 in December, 2022年度民主生活会 in January).
+_NAME_YEAR = re.compile(rf"{CONVENE}了?[\u4e00-\u9fff]{{0,12}}?({_YEAR})年(?=[\u4e00-\u9fff]{{0,8}}?第)")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0}
 
 
@@ -47,17 +58,42 @@ def _year(s: str) -> int:
 
 
 def _year_from_published(month: int, day: int, published: str | None) -> int | None:
-    """The publication date's year when the meeting falls in the 31 days before it."""
+    """The year of the latest such date not after the publication date (SPEC v1.2: 12月31日 on a
+    page published 2022-01-04 is 2021-12-31)."""
     if not published:
         return None
     py, pm, pd = map(int, published.split("-"))
     for y in (py, py - 1):
         try:
-            if 0 <= (date(py, pm, pd) - date(y, month, day)).days <= 31:
+            if 0 <= (date(py, pm, pd) - date(y, month, day)).days <= 366:
                 return y
         except ValueError:
             continue
     return None
+
+
+# 近日我镇连续遭遇强降雨…: a vague day dates the meeting only in a sentence that holds it
+_HOLDS = re.compile(rf"{CONVENE}|会议|会上|主持")
+
+
+def _sentence(text: str, at: int) -> str:
+    start = max(text.rfind("。", 0, at), text.rfind("\n", 0, at)) + 1
+    end = min((i for i in (text.find("。", at), text.find("\n", at)) if i >= 0), default=len(text))
+    return text[start:end]
+
+
+def _time_of_day(m: re.Match) -> str | None:
+    """The time word's value, else the clock time's band."""
+    if m.group("tod"):
+        return TIME_OF_DAY.get(m.group("tod"))
+    clock = m.group("hh") or m.group("hc")
+    if not clock:
+        return None
+    try:
+        hour = _cn_int(clock)
+    except (ValueError, KeyError):
+        return None
+    return next((tod for lo, hi, tod in _BANDS if lo <= hour < hi), None)
 
 
 def _absolute(y: str | None, m: str, d: str, published: str | None, sentence: str) -> str | None:
@@ -82,10 +118,12 @@ def _without_meta(text: str) -> str:
 
 def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str | None, str | None, Found | None]:
     """(ISO or --MM-DD date, time of day, the mention) of the first date in the body."""
-    m = _WHEN.search(_without_meta(body[:600]))
+    text = _without_meta(body[:600])
+    m = next((w for w in _WHEN.finditer(text) if not _DATELINE_AFTER.match(text[w.end():])
+              and not (w.group("vague") and not _HOLDS.search(_sentence(text, w.start())))), None)
     if not m:
         return None, None, None
-    tod = TIME_OF_DAY.get(m.group("tod") or "")
+    tod = _time_of_day(m)
     found = Found(m.group(0), body_start + m.start())
     sentence = re.split(r"[。\n]", body[m.start():], maxsplit=1)[0]
     if m.group("m"):

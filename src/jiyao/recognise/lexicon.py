@@ -47,7 +47,7 @@ SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发言|作(?:了
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Words that look like titles or names but are not people's titles.
-NOT_TITLE_WORDS = ("会议", "召开", "出席", "参加", "讲话", "精神", "指出", "强调", "要求", "部署", "主持", "我们")
+NOT_TITLE_WORDS = ("会议", "召开", "出席", "参加", "讲话", "精神", "指出", "强调", "要求", "部署", "主持", "我们", "传达", "贯彻")
 
 
 def ends_with_title(s: str) -> bool:
@@ -77,8 +77,8 @@ RELAY_RE = re.compile(RELAY)
 CONVENE_VERBS = ("主持召开", "召开", "举行", "开幕", "闭幕")
 CONVENE = "(?:" + "|".join(CONVENE_VERBS[1:]) + ")"
 # A convening body ends with one of these (市防汛抗旱指挥部, 街道党工委, 某乡第十七届人民代表大会).
-ORGANIZER_END = (r"(?:指挥部|领导小组|委员会|常委会|政府|党委|党工委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组"
-                 r"|人民代表大会)")
+ORGANIZER_END = (r"(?:指挥部|领导小组|委员会|常委会|政府|党委|党工委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组(?!织)"
+                 r"|人民代表大会|政协|会议主席团)")
 ATTEND_VERBS = ("出席", "参加", "列席", "主持")
 # Words for a meeting that name none (此次会议, 其他各项会议, 有关会议): never a meeting's name.
 UNNAMED_MEETINGS = ("会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议",
@@ -99,15 +99,23 @@ CREDIT_WORDS = {
     "reporters": ("全媒体记者", "融媒体记者", "首席记者", "见习记者", "特约记者", "记者", "通讯员", "撰稿人", "撰稿",
                   "作者", "实习生", "文字"),
     "photographers": ("摄影记者", "摄影", "摄像", "视觉"),
-    "editors": ("本条编辑", "责任编辑", "编辑", "责编", "审稿", "审核", "核稿", "编审", "一审", "二审", "三审", "终审"),
+    "editors": ("本条编辑", "责任编辑", "编辑", "责编", "审稿", "审核", "核稿", "编审", "一审", "二审", "三审", "初审", "复审",
+                "终审", "值班总编"),
 }
 ANY_CREDIT_WORD = tuple(w for words in CREDIT_WORDS.values() for w in words)  # 记者, 摄影, 编辑… of any field
 # Slashed credits: 文/张三 图/李四, 文/图 张三 (one person, both roles), 图文:张三.
 CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporters", "photographers"),
-                  "文/": ("reporters",), "图/": ("photographers",)}
+                  "文/": ("reporters",), "图/": ("photographers",), "文:": ("reporters",), "图:": ("photographers",)}
+# Bullets a page puts before a byline (■记者 某某, ●通讯员 某某).
+BYLINE_BULLETS = "■●◆▲★□▌"
 
 # A media outlet ends with one of these (自贡网, 嘉兴日报, 平山县融媒体中心); 本报/本网/本台 name none.
-OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "电视台", "广播电视台", "网", "报", "台")
+OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "周刊", "电视台", "广播电视台",
+                   "在线", "发布", "网", "报", "台")
+# A county news app named 云上 + place (云上孝昌, 云上通城): an outlet without a suffix; a portal's
+# brand after its site (红网时刻): the outlet as the page names it.
+OUTLET_PREFIX_APP = "云上"
+OUTLET_BRANDS = ("时刻",)
 OUTLET_SUFFIX = "(?:" + "|".join(sorted(OUTLET_SUFFIXES, key=len, reverse=True)) + ")"
 NOT_OUTLETS = ("本报", "本网", "本台", "本刊")
 # A page's meta line (its date is the page's, never the meeting's): 来源/发布时间/浏览 lines, a forum's
@@ -116,15 +124,18 @@ PAGE_META_RE = re.compile(r"来源[::]|作者[::]|发布(?:时间|日期|者)|�
                           r"|第[A-Z\d]{1,4}版")
 # ---- people lists (recognise/people.py, recognise/names.py) ----
 # More titles met in real pages' participant lists (全国人大常委会副委员长…, 大会执行主席 ends in 主席).
-PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委")
+PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委",
+                        "总理", "副总理", "外长", "大使", "参赞", "领事", "院士", "上将", "中将", "少将")
+# After a name, a time word may come before the verb (院长某某今天在…作报告, 县长某某昨日出席…).
+TIME_FOLLOWERS = ("今天", "今日", "昨天", "昨日", "当天", "日前", "近日")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
 PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 再次 首先 随后 一同 共同 列席 参会 "
-                                "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕".split(),
+                                "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作 先生 女士".split() + list(TIME_FOLLOWERS),
                                 key=len, reverse=True))
 # A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
 # 在分会场参加会议 / 同志主持 / 应邀出席.
-PARTAKE = ("(?:同志)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
+PARTAKE = ("(?:同志|先生|女士)?(?:一行)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
            "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导))")
 # Every clause holding a participant has one of these words or a title word (a cheap first look).
 PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明|领学|辅导"

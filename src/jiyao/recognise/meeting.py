@@ -15,14 +15,14 @@ _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
-_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
+_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持|组织)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 _ORGANIZER_END = ORGANIZER_END
 _ORGANIZER_ENDS = re.compile(_ORGANIZER_END)
 # A term number before a party committee (十五届县委第41次常委会会议): the body is 县委. Inside a
 # 政协/人大 session's name the term stays (政协某县第十届委员会, README labelling decisions).
-_TERM = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[省市区县州旗镇乡]委)")
+_TERM = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[省市区县州旗镇乡](?:委|人民政府|政府))")
 _VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
 _IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
 _RELAY = RELAY_RE
@@ -35,6 +35,7 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     def title_like(s: str) -> bool:
         return 4 <= len(s) <= 64 and "。" not in s and not DATE_RE.match(s) and "讯" not in s[:8] \
             and not re.match(r"^(?:来源|发布|编辑|本条编辑|责任编辑|分享|相关|【)", s) and s.count(",") <= 2 \
+            and not _SENTENCE_START.match(s) and not s.endswith(_OPEN_ENDS) and not _CAPTION.match(s) \
             and furniture.kind(s) not in NOT_TITLES
 
     def bounded(o: int, line: str) -> tuple[int, str]:
@@ -45,7 +46,10 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     # the first lines, less the 发布时间/来源 lines and disclosure rows that may sit above the title
     top: list[tuple[int, str]] = []
     for o, line in nonempty[:10]:
-        if len(top) < 4 and furniture.kind(line.strip()) not in _META_KINDS:
+        k = furniture.kind(line.strip())
+        if k in NOT_TITLES and k not in _META_KINDS and top:
+            break  # furniture under a line ends the page's head
+        if len(top) < 4 and k not in NOT_TITLES:
             top.append(bounded(o, line))
     for i, (o, s) in enumerate(top[:3]):
         if not title_like(s):
@@ -53,6 +57,9 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
         if ("·" in s or "|" in s) and i + 1 < len(top) and title_like(top[i + 1][1]):
             continue  # a column banner above the real title
         return Found(s, o)
+    for o, line in nonempty:  # a page that names its title in a labelled row (标  题: …, a trailer's 标题:)
+        if furniture.TITLE_LABEL.match(line) and title_like(bounded(o, line)[1]):
+            return Found(*reversed(bounded(o, line)))
     for o, line in nonempty:
         if len(line) <= 60 and re.search("召开|举行", line):
             o, s = bounded(o, line)
@@ -61,10 +68,17 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     return None
 
 
-# page furniture and the meta and credit lines are never the title (an HTML page's <title> may be the
-# site's name; a text dump the furniture stage found no article in keeps its breadcrumbs)
-_META_KINDS = ("meta", "credit")
+# page furniture, the meta and credit lines and a forum post's header (河畔小编 发表于 2023-8-22 10:13) are
+# never the title (an HTML page's <title> may be the site's name; a text dump the furniture stage found no
+# article in keeps its breadcrumbs)
+_META_KINDS = ("meta", "credit", "post")
 NOT_TITLES = furniture.FURNITURE + _META_KINDS
+# An opening sentence is no title (a page without one has headline null): it starts with a time
+# word and a comma, a content farm's dateline (据某某区消息), or breaks off at a comma; nor is a photo
+# caption above the body (街道党工委书记某某讲话, 会议现场).
+_SENTENCE_START = re.compile(r"^(?:(?:近日|日前|近期|今天|昨天|今日|昨日|当天|上午|下午|晚上)[,\s]|据[^,]{1,12}?(?:消息|介绍|报道))")
+_OPEN_ENDS = (",", "、", ":", ";", "(")
+_CAPTION = re.compile(rf"^(?:会议现场|会场|现场图?|[{CJK}]{{2,20}}?(?:讲话|发言|致辞|作报告|主持会议))$(?<!召开会议)")
 
 
 def _clean_name(raw: str) -> str:
@@ -101,12 +115,18 @@ def reports_a_meeting(body: str) -> bool:
     return bool(_HELD.search(body[:1500]))
 
 
+_AFTERWARDS = re.compile(r"^\s*(?:会后|会议结束后)")
+_AFTERWARDS_END = re.compile(r"(?:^|[。;\n])\s*(?:会后|会议结束后)[,\s]*$")
+
+
 def _first_held(body: str, body_start: int) -> Found | None:
     """The first meeting held in the body: 召开X会议… or X会议(在Y)召开."""
     for m in _CLAUSE.finditer(body[:1200]):
         clause = m.group()
         if _RELAY.match(clause.strip()) or "收听收看" in clause or "精神" in clause:
             continue
+        if _CONVENE.search(clause) and (_AFTERWARDS.match(clause) or _AFTERWARDS_END.search(body, 0, m.start())):
+            continue  # 会后,还召开…主席会议: a meeting after the reported one is not it
         conv = _CONVENE.search(clause)
         if conv:
             # "召开X会议…" first; then "X会议(在Y)召开"
@@ -156,7 +176,10 @@ def held_before(body: str, own_name: str | None) -> list[Found]:
 # A name that does not say whose meeting it is (第十二次常务会议, 预备会议, read after 召开 in
 # 市政府召开第十二次常务会议) is often written in full elsewhere: 主持召开市政府第十二次常务会议,
 # 政协某市第十届委员会第三次会议预备会议召开. The full form is the name as the text gives it.
-_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议)")
+_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议|党组(?:\(扩大\))?会议|(?:主任|主席|秘书长)(?:\(扩大\))?会议)")
+# The body that convenes it, right before the verb in the same clause (县十五届人大常委会召开第36次会议,
+# 十七届县人民政府召开第五次全体会议): the name as the text gives it is the two together.
+_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府))(?:在[^,。;]{{2,20}}?)?{CONVENE}了?$")
 _RUN_BEFORE = re.compile(rf"[{CJK}\d]{{1,40}}$")
 _AFTER_VERB = re.compile(r"^.*(?:召开|举行|主持|出席|参加)了?")
 
@@ -173,6 +196,13 @@ def _in_full(name: Found | None, body: str, body_start: int) -> Found | None:
             continue
         if len(lead) + len(name.value) > len(best.value):
             best = Found(lead + name.value, body_start + m.start() - len(lead))
+    if best is name:
+        at = name.start - body_start
+        clause = re.split(r"[,。;:!?\n]", body[:at])[-1]
+        m = _BODY_BEFORE.search(clause)
+        lead = _clean_name(m.group(1)) if m else ""
+        if len(lead) >= 2 and not lead.startswith(("我", "全", "本")) and not _RELAY.search(lead):
+            return Found(lead + name.value, name.start - len(clause) + m.start(1) + (len(m.group(1)) - len(lead)))
     return best
 
 
@@ -208,11 +238,19 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
 # A second report on the same page starts a paragraph with 又讯/另讯 (README labelling decisions:
 # only the first report is the record; the second one's people and roles are not its).
 _NEXT_REPORT = re.compile(r"\n[ \t\u3000]*(?:又讯|另讯)")
+# A digest of briefs (要闻简报: one ◆ paragraph a brief): the first brief is the record, the later
+# ones give no field (their people, quoted terms and relayed meetings are other reports').
+_BRIEF = re.compile(r"(?:^|\n)[ \t\u3000]*[◆◇●]")
 
 
 def first_report(body: str) -> str:
     m = _NEXT_REPORT.search(body)
-    return body[: m.start()] if m else body
+    return body[: m.start()] if m else first_brief(body)
+
+
+def first_brief(body: str) -> str:
+    briefs = list(_BRIEF.finditer(body))
+    return body[: briefs[1].start()] if len(briefs) >= 2 and not body[: briefs[0].start()].count("。") else body
 
 
 def meeting_format(text: str) -> str | None:
@@ -227,24 +265,44 @@ def meeting_format(text: str) -> str | None:
     return None
 
 
+_MOMENTS = ("节点", "时刻", "关头", "之际", "时期", "阶段", "背景下", "形势下", "期间", "时候")
+
+
 def venue(body: str, body_start: int) -> Found | None:
     m = _VENUE.search(body[:800])
-    # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上)
-    if m and not m.group(1).endswith(("会议", "会")) and not m.group(1).startswith(("收听", "此", "本")):
+    # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上) nor a moment (在…的关键节点召开)
+    if m and not m.group(1).endswith(("会议", "会", *_MOMENTS)) and not m.group(1).startswith(("收听", "此", "本")):
         return Found(m.group(1), body_start + m.start(1))
     return None
 
 
+# 第十二届人民代表大会, 十八届人民代表大会 (乡召开十八届…) say not whose body it is
+_TERM_LED = re.compile(r"^第|^[一二三四五六七八九十\d]{1,3}届(?![省市区县州旗镇乡])")
+# A session's ordinal (九届十一次常委会议, 十一届二十次常委会会议): the body is the one before it.
+_SESSION = re.compile(r"[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次")
+# A body named with its term that holds numbered meetings (太平街道第三届民主议政会第二次会议).
+_NUMBERED_BODY = re.compile(rf"^([{CJK}]{{2,30}}?会)第[一二三四五六七八九十百\d]+次(?:全体)?会议$")
+
+
 def _leading_body(name: str) -> str | None:
     """The longest body the name starts with that is no meeting: 县委常委会会议 → 县委常委会,
-    县政府党组会议暨理论学习中心组学习会议 → 县政府党组, 市政府第18次常务会议 → 市政府."""
+    县政府党组会议暨理论学习中心组学习会议 → 县政府党组, 市政府第18次常务会议 → 市政府,
+    县政协十一届二十次常委会会议 → 县政协, 某乡第十八届人民代表大会第三次会议主席团第二次会议 → the 主席团."""
     best = None
-    for m in _ORGANIZER_ENDS.finditer(name[:40]):
+    session = _SESSION.search(name)
+    if session and re.fullmatch(rf"[{CJK}]{{2,30}}?(?:{_ORGANIZER_END}|[省市区县州旗盟镇乡])", lead := name[: session.start()]):
+        return _TERM.sub("", lead)  # 政协盐城市九届十一次常委会议 → 政协盐城市
+    for m in _ORGANIZER_ENDS.finditer(name[:60]):
+        if session and m.end() > session.start():
+            break
         body = _TERM.sub("", name[: m.end()])
         # 第十二届人民代表大会 (乡召开第十二届…) says not whose body it is
-        if "会议" in name[: m.end()] or "暨" in body or not re.fullmatch(f"[{CJK}]+", body) or body.startswith("第"):
+        if ("会议" in name[: m.end()] and not body.endswith("会议主席团")) or "暨" in body \
+                or not re.fullmatch(f"[{CJK}]+", body) or _TERM_LED.match(body):
             break
         best = body
+    if best is None and (m := _NUMBERED_BODY.match(name)) and not _TERM_LED.match(m.group(1)):
+        best = m.group(1)
     return best
 
 
@@ -255,6 +313,10 @@ _CONVENES = re.compile(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:
 def organizer(name: str | None, body: str, head: str | None = None) -> str | None:
     if name:
         b = _leading_body(name)
+        if b and b not in body and b not in (head or ""):
+            # a name composed across 召开 (区人大常委会召开党组会议): the body as the text writes it
+            b = next((b[: m.end()] for m in reversed(list(_ORGANIZER_ENDS.finditer(b)))
+                      if b[: m.end()] in body), None)
         # a bare 县委/市委 is a body; a bare 政府/党委 names nobody's
         if b and not b.startswith(("我", "全")) and (len(b) >= 3 or b[0] in "省市区县州旗镇乡"):
             return b

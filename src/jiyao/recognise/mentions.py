@@ -30,7 +30,10 @@ _SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_
 _SENTENCE = re.compile(r"[^。;\n]+")
 _LIST_CLAUSE = re.compile(rf"((?:{_ITEM})(?:{_BETWEEN}{_ITEM})*)精神$")
 _ITEM_SPLIT = re.compile(rf"{MEETING_END}({_BETWEEN})")
-_LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
+# the verb and what leads it (深入学习、全面贯彻落实中央经济工作会议: the meeting is 中央经济工作会议)
+_LEADING_TRIGGERS = re.compile(rf"^(?:[、,\s]|{_TRIGGER}|了|好|全面|深入|认真|坚决|切实|持续|进一步|扎实|宣传|宣讲)+")
+# …会议关于防汛工作的会议: the name ends before 关于; a bare 关于…的会议 names no meeting
+_ABOUT = re.compile(rf"^(.*?{MEETING_END})?[^,。;]*?关于[^,。;]{{1,30}}?的(?:会议|讲话|指示)$")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
 _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示){_JOIN}")
 # Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),
@@ -55,7 +58,9 @@ def _clean_item(raw: str) -> tuple[str, int]:
     item = raw
     for rx in (_AFTER_SPIRIT, _LEADING_TRIGGERS, _DATE_LEAD):
         item = rx.sub("", item, count=1).strip()
-    return item, raw.find(item)
+    if m := _ABOUT.match(item):
+        item = m.group(1) or ""
+    return item, raw.find(item) if item else 0
 
 
 # 省、市疫情防控会议 after the province's and the city's meetings were named: a collective re-mention.
@@ -67,6 +72,23 @@ def _same(a: str, b: str) -> bool:
     return a == b or a == b + "会议" or b == a + "会议"
 
 
+# 省、市经济工作会议 / 中央、省委、市委经济工作会议 / 省、市、县委常委会会议: one name per level (the level
+# list applies the rest to each; a 委 on the last level is every level's).
+_LEVEL = r"(?:中央|国家|省委?|市委?|州委?|县委?|区委?|旗委?)"
+_LEVELS_SPLIT = re.compile(rf"^((?:{_LEVEL}(?:、|和|及))+)({_LEVEL})(.+)$")
+LEVEL_LISTS = re.compile(rf"(?:{_LEVEL}(?:、|和|及))+{_LEVEL}")  # the list's head; the name runs on after it
+
+
+def expand_levels(value: str) -> list[str]:
+    m = _LEVELS_SPLIT.match(value)
+    if not m:
+        return [value]
+    levels = re.split("、|和|及", m.group(1))[:-1] + [m.group(2)]
+    if m.group(2).endswith("委"):
+        levels = [lv if lv.endswith("委") or lv in ("中央", "国家") else lv + "委" for lv in levels]
+    return list(dict.fromkeys(lv + m.group(3) for lv in levels))
+
+
 def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out = _upstream(body, body_start, own_name)
 
@@ -76,7 +98,8 @@ def upstream_meetings(body: str, body_start: int, own_name: str | None) -> list[
             not _LEVEL_LIST.match(g.value) and g.start < f.start
             and re.search("[,。;]", body[g.start - body_start + len(g.value): f.start - body_start]) for g in out)
 
-    return [f for f in out if not re_mention(f)]
+    kept = [Found(v, f.start) for f in out if not re_mention(f) for v in expand_levels(f.value)]
+    return [f for i, f in enumerate(kept) if f.value not in (g.value for g in kept[:i])]
 
 
 def _continued(body: str) -> list[tuple[str, int]]:

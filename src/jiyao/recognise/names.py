@@ -15,12 +15,18 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from .lexicon import CJK, GROUP_WORDS, NAME_DOTS, surnames
+from .lexicon import CJK, GROUP_WORDS, NAME_DOTS, TITLE_ENDINGS, surnames
 from .ner import Entity
+from .region import word_tag
 
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
-_DOTTED = re.compile(rf"^[{CJK}]{{1,8}}(?:[{NAME_DOTS}][{CJK}]{{1,8}}){{1,3}}")
-_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员")
+_DOTTED = re.compile(rf"^(?:(?![的之和与及在])[{CJK}]){{1,8}}(?:[{NAME_DOTS}][{CJK}]{{1,8}}){{1,3}}")  # no 的 in a name: 英国的迈克·盖尔
+_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员各副们")
+# Everyday words that begin with a surname character (相关, 国家, 郑重, 巴西): jieba knows them as a part
+# of speech no name has, or as a noun or a place far too frequent to be a person (高峰, 文明 are
+# tagged nr and stay names). Frequencies are jieba's dictionary counts.
+_WORD_TAGS = ("v", "vn", "d", "ad", "a", "an", "c", "p", "r", "m", "t", "q", "f", "u", "nz")
+_COMMON, _COMMON_NOUN = 500, 3000
 _SHORT_BREAK = set("和与及在就等对到也率于主带同作做以")
 
 
@@ -32,7 +38,16 @@ def is_name(s: str) -> bool:
         return False
     if len(s) >= 3 and s[:2] in compound:
         return True
-    return s[0] in single and len(s) <= 3
+    return s[0] in single and len(s) <= 3 and not _everyday_word(s)
+
+
+def _everyday_word(s: str) -> bool:
+    """相关 (相关职能部门), 国家 (国家主席), 巴西, 郑重 (郑重地说), 经济 (经济工作): a common word, or a
+    three-character candidate that starts with one."""
+    flag, freq = word_tag(s[:2])
+    if not flag or flag.startswith("nr"):
+        return False
+    return (flag.startswith(_WORD_TAGS) and freq >= _COMMON) or (flag in ("n", "ns") and freq >= _COMMON_NOUN)
 
 
 def _surname_led(s: str) -> bool:
@@ -47,9 +62,13 @@ def is_dotted(s: str) -> bool:
 
 def _plausible(e: Entity) -> bool:
     """A PER span shaped like a person's name: the model also tags 雷锋 in 雷锋精神, which the
-    caller's context rules out; here only shape: 2-4 CJK characters (or a dotted name)."""
+    caller's context rules out; here only shape: 2-4 CJK characters (or a dotted name), not a
+    surname with a title (江主席) or a name run into a joiner (胡某平等)."""
     return (2 <= len(e.text) <= 4 and bool(_CJK_ONLY.match(e.text)) or is_dotted(e.text)) \
-        and e.text not in GROUP_WORDS
+        and e.text not in GROUP_WORDS and not e.text.endswith(_TITLE_TAILS) and not e.text.endswith(("等", "和", "及"))
+
+
+_TITLE_TAILS = tuple(t for t in TITLE_ENDINGS if len(t) >= 2)
 
 
 class Names:

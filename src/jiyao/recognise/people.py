@@ -29,12 +29,14 @@ __all__ = ["PersonFound", "find_people", "is_name", "split_name", "split_title_n
 
 # Two readings of a clause, the first one's titles winning: spaces end a clause; spaces separate
 # list items, as scraped lists do (区领导 张三 李四). 及 separates items too (副会长张某及市领导李某).
-_READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、|以及|及")),
-             (re.compile(r"[^,;:。!?()\[\]“”\n]+"), re.compile(r"、|以及|及|[ \t\u3000]+")))
+_READINGS = ((re.compile(r"[^,;:。!?()\[\]“”『』「」\s]+"), re.compile("、|以及|及")),
+             (re.compile(r"[^,;:。!?()\[\]“”『』「」\n]+"), re.compile(r"、|以及|及|[ \t\u3000]+")))
 # A heading that lets untitled names follow: 出席会议的有 / 在主席台就座的有 / 与会领导有
 _HEADING = (rf"[{CJK}]{{0,12}}?(?:出席|参加|列席|就座|与会|参会|分会场)[{CJK}]{{0,8}}?的?(?:领导|同志|人员|嘉宾)?(?:还)?有"
             r"|与会(?:领导)?(?:还)?有")
-_LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
+_LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)"
+                   rf"|(?:会议|会上|大会|全会)?(?:听取和审议|听取并审议|听取审议|审议通过|听取|审议)了?(?=[^,;。]{{2,40}}?所作)"
+                   r"|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
 _PARTAKE = re.compile(PARTAKE)
 # after the last name of an untitled list: 等县领导出席 / 等出席 / 出席 (the heading comes after the list)
 _LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人])?(?P<title>[{CJK}]{{2,12}}?)?(?:{PARTAKE})")
@@ -47,9 +49,17 @@ _NER_BUDGET = 3000  # characters the model reads per text at most (about 0.2 s)
 _MAX_POST_TITLE = 6  # 会长, 副书记, 县委书记: the titles written after a name are short
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
-_GROUP_LEADS = ("各", "全体", "有关", "相关", "部分", "广大", "其他", "其余")  # quantifiers of a group
+# quantifiers of a group (有关方面负责人 某某 is a heading over names, so 有关/相关 may lead a title)
+_GROUP_LEADS = ("各", "全体", "部分", "广大", "其他", "其余")
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
-_CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
+# cited, not present: 某某的讲话, 某某关于…, an instruction sent in (某某作出重要批示)
+_CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话|(?:专门|亲自)?作出?了?(?:重要)?(?:批示|指示))")
+_AND = ("和", "与")
+# A leader cited through a speech at another, named meeting (SPEC v1.2: 省委书记某某在全省…会议上强调):
+# not a person of this meeting; 在会上/在会议上 is this meeting.
+CITED_AT = re.compile(r"(?:同志)?在([^,。;:在]{2,40}?(?:会议|大会|全会|会))(?:开幕式|闭幕式)?上(?:的|所作的|发表的)?(?:重要)?"
+                      r"(?:讲话|强调|指出|要求|表示|提出)")
+_THIS_MEETING = ("会", "会议", "会上", "大会", "此次会议", "本次会议", "这次会议", "全体会议")
 
 
 @dataclass
@@ -77,7 +87,11 @@ def _title_end(s: str) -> bool:
 
 
 def _rest_ok(rest: str) -> bool:
-    return not rest or rest.startswith(_FOLLOWERS)
+    return not rest or rest.startswith(_FOLLOWERS) or bool(_TOWARD.match(rest))
+
+
+# 向居民代表作工作报告, 向大会汇报: a report made to this meeting
+_TOWARD = re.compile(r"向[^,。;]{1,12}?(?:作|汇报|报告|通报|介绍|述职)")
 
 
 def _clean_title(seg: str) -> bool:
@@ -97,13 +111,29 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
     for k in ends:
         title = seg[:k]
         # a group's heading (各级领导班子要…) or a credit label (审核领导:某某) is no person's title
-        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD):
+        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD) \
+                or not _TITLE_CHARS.match(title) or _names_a_person(title, names):
             continue
         got = split_name(seg[k:], names, start + k)
         # 高志远市长强调: a verb after a name and its title is no name
         if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS:
             return title, got[0], got[1]
     return None
+
+
+_TITLE_CHARS = re.compile(rf"^[{CJK}\d()—\-·]+$")  # 副县长, 党组(扩大)成员, 中国—东盟…主席; no 《…》
+_AND_AT = re.compile("[和与]")
+
+
+def _names_a_person(title: str, names: Names | None) -> bool:
+    """县委书记甲和县长 is two people, not a title: a title word and a name before 和/与."""
+    for m in _AND_AT.finditer(title):
+        left = title[: m.start()]
+        for t in _TITLE_AT.finditer(left):
+            k = t.start() + len(t.group(1))
+            if k < len(left) and (names or Names()).ok(left[k:]):
+                return True
+    return False
 
 
 def _post_title(rest: str) -> str | None:
@@ -140,6 +170,45 @@ def _within_budget(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
         if used > _NER_BUDGET:
             break
         out.append((s, e))
+    return out
+
+
+def cited_at(text: str, people: list[PersonFound], own_meeting: str | None) -> dict[str, str]:
+    """{name: the other meeting} for people named only as speaking at another, named meeting
+    (省委书记某某在省委经济工作会议上强调): cited, not taking part (SPEC v1.2)."""
+    out = {}
+    for p in people:
+        cited, other = None, None
+        for m in re.finditer(re.escape(p.name), text):
+            c = CITED_AT.match(text, m.end())
+            meeting = c.group(1) if c else None
+            if not meeting or meeting in _THIS_MEETING or (own_meeting and (own_meeting in meeting or meeting in own_meeting)):
+                cited = False
+                break
+            cited, other = True, meeting
+        if cited:
+            out[p.name] = other
+    return out
+
+
+# A title of a higher body than a local meeting's (省委书记, 副省长, 中央…, 国务院…, 全国人大…)
+_HIGHER_TITLE = re.compile(r"^(?:中共)?(?:省|中央|国务院|全国|国家)")
+_HIGHER_MEETING = re.compile(r"^(?:中共)?(?:省|全省|中央|国务院|全国|国家)")
+_PARTAKE_AFTER = re.compile(rf"(?:同志)?(?:[{CJK}]{{0,6}}?)?{PARTAKE}")
+
+
+def cited_higher(text: str, people: list[PersonFound], own_meeting: str | None) -> set[str]:
+    """People of a higher body (省委书记某某) named at a local meeting only as saying something
+    (强调, 指出, 要求), never as taking part (出席, 参加, 主持, 讲话…): their words are relayed from
+    elsewhere (SPEC v1.2, people cited, not present)."""
+    if own_meeting and _HIGHER_MEETING.match(own_meeting):
+        return set()
+    out = set()
+    for p in people:
+        if not p.titles or not all(_HIGHER_TITLE.match(t) for t in p.titles):
+            continue
+        if not any(_PARTAKE_AFTER.match(text, m.end()) for m in re.finditer(re.escape(p.name), text)):
+            out.add(p.name)
     return out
 
 
@@ -232,13 +301,17 @@ class _Clause:
             seg_start = base + offset
             self.open_list = None
             tn = None if bare else split_title_name(seg, self.names, seg_start)
+            if tn and shared is not None and (nm0 := split_name(seg, self.names, seg_start)) and nm0[1][:1] in _AND:
+                tn = None  # 甲、乙和秘书长丙: 乙 is the list's, no 乙和秘书长 title
             if tn:
                 title, name, rest = tn
                 shared, pending = pending + [(title, seg_start)], []
                 if not _CITED.match(rest):
                     self._add(name, shared, seg_start + len(title))
                 if rest:
-                    return
+                    rest, shared = self._and_more(rest, seg_start + len(title) + len(name), shared)
+                    if rest:
+                        return
                 self.open_list = shared
                 continue
             nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start)
@@ -249,7 +322,9 @@ class _Clause:
                 shared, pending = pending or shared, []  # 区领导 张某 李某: the titles before the names
                 self._add(nm[0], shared, seg_start)
                 if nm[1]:
-                    return
+                    rest, shared = self._and_more(nm[1], seg_start + len(nm[0]), shared)
+                    if rest:
+                        return
                 self.open_list = shared
                 continue
             if _clean_title(seg) and not bare and (shared is inherited or not shared):
@@ -266,6 +341,25 @@ class _Clause:
             # unreadable name and a verb of taking part: the model may know it
             self.stuck = shared is not None or bool(bare or pending) or bool(_TITLE_UNREAD_VERB.search(seg))
             return
+
+    def _and_more(self, rest: str, start: int, shared: list[tuple[str, int]] | None) -> tuple[str, list | None]:
+        """A list that goes on after 和/与 with one more name: 副书记甲、乙和丙出席 (丙 under the list's
+        titles), 县委书记甲和县长乙出席 (乙 under a title of its own, which the names listed after it
+        share: …和领导乙、丙、丁). Returns what is left of the segment and the titles in force."""
+        while rest[:1] in _AND:
+            nxt, at = rest[1:], start + 1
+            tn = split_title_name(nxt, self.names, at)
+            if tn and not _CITED.match(tn[2]):
+                shared = [(tn[0], at)]
+                self._add(tn[1], shared, at + len(tn[0]))
+                rest, start = tn[2], at + len(tn[0]) + len(tn[1])
+                continue
+            nm = split_name(nxt, self.names, at)
+            if not nm or not shared or _CITED.match(nm[1]):
+                break
+            self._add(nm[0], shared, at)
+            rest, start = nm[1], at + len(nm[0])
+        return rest, shared
 
     def _between_names(self, seg: str, after: list[tuple[int, str]]) -> bool:
         """An item of 2-4 characters between two names of one list is a name, though neither the

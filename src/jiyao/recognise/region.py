@@ -122,6 +122,13 @@ def _tagger():
 _RARE = 500
 
 
+def word_tag(word: str) -> tuple[str | None, int]:
+    """(jieba's part of speech, its dictionary frequency) of a word, (None, 0) for a word it does not
+    know: how common an everyday word a string is (names.py asks it of name candidates)."""
+    t = _tagger()
+    return t.word_tag_tab.get(word), t.tokenizer.FREQ.get(word) or 0
+
+
 def _place_like(word: str, flag: str) -> bool:
     return flag.startswith("ns") or (_tagger().tokenizer.FREQ.get(word) or 0) < _RARE
 
@@ -146,6 +153,11 @@ def _segmented_as_place(text: str, start: int, end: int) -> bool:
     return bool(inside) and (end - start >= 3 or all(len(t.word) == 1 for t in inside))
 
 
+# 甲和县长乙, 区委和区政府: a two-character full name (和县, 和区…) whose level starts a title or a body
+# there is no mention of that place
+_TITLE_AFTER_LEVEL = re.compile(r"长|委|政府|级|直")
+
+
 def mentions(text: str) -> Counter:
     """Divisions named in the text: full names count 2, short forms 1 where they stand as places."""
     by_name, full, _ = _index()
@@ -155,7 +167,7 @@ def mentions(text: str) -> Counter:
     while hit := _names_in(text, pos):
         start, word = hit
         end = start + len(word)
-        if word in full:
+        if word in full and not (len(word) == 2 and _TITLE_AFTER_LEVEL.match(text, end)):
             for d in by_name[word]:
                 counts[d] += 2
             pos = end
@@ -225,26 +237,70 @@ def resolve(text: str, self_ref: str | None, explicit: str | None = None, outlet
     return max(cands, key=score)
 
 
-# A town or street holding the meeting: 板桥镇召开…, 九宫庙街道党工委召开…, or the place of 全镇/我乡.
+# A town or street holding the meeting: 板桥镇召开…, 九宫庙街道党工委召开…, 茶山街道丽华二村社区召开… (a
+# community is no division level: its street is the region), or the place of 全镇/我乡.
 _TOWN = "|".join(TOWN_SUFFIXES)
-_TOWN_NAME = rf"[{CJK}]{{2,8}}?(?:{_TOWN})"
-_TOWN_HOLDS = re.compile(rf"(?:^|[,。;:\s])((?!各|全|我|本|该|乡镇|城乡|城镇|村镇){_TOWN_NAME})"
-                         rf"(?:党委|党工委|政府|人民政府|办事处)?:?(?:在[^,。;]{{2,20}}?)?(?:{CONVENE}|组织|传达|学习)")
+_TOWN_NAME = rf"[{CJK}]{{2,12}}?(?:{_TOWN})"
+_NOT_TOWN = "(?!各|全|我|本|该|乡镇|城乡|城镇|村镇)"
+_COMMUNITY = rf"(?:[{CJK}\d]{{2,10}}?(?:社区|村|居委会))?"
+_TOWN_HOLDS = re.compile(rf"({_NOT_TOWN}{_TOWN_NAME}){_COMMUNITY}"
+                         rf"(?:党委|党工委|政府|人民政府|办事处)?:?(?:在[^,。;]{{2,20}}?)?(?:并|随即|随后)?(?:{CONVENE}|组织|传达|学习)")
+# A meeting named after its town (大海乡第十七届人民代表大会第四次会议, 板桥镇防汛工作会议)
+_NAMED_BY_TOWN = re.compile(rf"^({_NOT_TOWN}{_TOWN_NAME})(?=[{CJK}])")
+# Parts of speech that end a place name read backwards (正式|进驻|板桥镇: the verb is no part of it)
+_NOT_IN_PLACE = ("v", "d", "p", "c", "ad", "u", "r", "q", "m")
 
 
-_NAMED_BY_TOWN = re.compile(rf"^((?!各|全|我|本|该|乡镇|城乡|城镇|村镇){_TOWN_NAME})(?:第|党委|党工委|政府|人民政府|人民代表大会|人大)")
+def _lowest(text: str, start: int, cand: str) -> str | None:
+    """The town or street of a candidate as the text writes it: without a county before it (平山县板桥镇
+    → 板桥镇), without a verb run into it (正式进驻板桥镇 → 板桥镇); None where a word runs across its end
+    (美丽乡|村) or what is left is no name."""
+    end = start + len(cand)
+    prefix = next((cand[: k] for k in range(len(cand) - 2, 1, -1)
+                   if cand[k - 1] in "省市县区旗州盟" and lookup(cand[: k])), "")
+    cand, start = cand[len(prefix):], start + len(prefix)
+    lo = max(0, start - _WINDOW)
+    pos, toks = lo, []
+    for tok in _tagger().cut(text[lo: end + 2], HMM=False):
+        t_end = pos + len(tok.word)
+        if pos < end < t_end:
+            return None  # 美丽乡村: 乡 ends no place here
+        if t_end > start and pos < end:
+            toks.append((max(pos, start), tok))
+        pos = t_end
+    # read backwards from the suffix: the place name stops at a verb, an adverb, a preposition…
+    keep = start
+    for at, tok in reversed(toks):
+        # a word of its own (进驻, 正式), not a character of a name jieba does not know (曹/家/渡)
+        if tok.flag.startswith(_NOT_IN_PLACE) and at + len(tok.word) < end and len(tok.word) > 1:
+            keep = at + len(tok.word)
+            break
+    name = text[keep:end]
+    cut = max(name.rfind(c) for c in "在于到赴和与及对向")
+    if cut >= 0:  # a function word is no part of a name: 在某镇召开 says where, not whose
+        if name[cut] in "在于":
+            return None
+        name = name[cut + 1:]
+    if re.search("各|乡镇|城乡|城镇|村镇|^(?:全|我|本|该)", name):
+        return None  # 各乡镇, 全镇: no one town
+    return name if len(name) - max(len(s) for s in TOWN_SUFFIXES if name.endswith(s)) >= 2 else None
+
+
+def _town_at(text: str, m: re.Match) -> Division | None:
+    name = _lowest(text, m.start(1), m.group(1))
+    return Division(None, name, "town", "", "") if name and not lookup(name) else None
 
 
 def town(head: str | None, body: str, self_ref: str | None, name: str | None = None) -> Division | None:
     """The town or street whose meeting it is (SPEC v1.1: by name, admin_code null): one holding it,
-    or the one its name starts with (大海乡第十七届人民代表大会第四次会议)."""
+    or the one its name starts with (大海乡第十七届人民代表大会第四次会议, 板桥镇防汛工作会议)."""
     m = _NAMED_BY_TOWN.match(name or "")
-    if m and not lookup(m.group(1)):
-        return Division(None, m.group(1), "town", "", "")
+    if m and (t := _town_at(name, m)):
+        return t
     for text in (head or "", body[:600]):
-        m = _TOWN_HOLDS.search(text)
-        if m and not lookup(m.group(1)):
-            return Division(None, m.group(1), "town", "", "")
+        for m in _TOWN_HOLDS.finditer(text):
+            if t := _town_at(text, m):
+                return t
     if self_ref in ("镇", "乡"):
         names = Counter(re.findall(rf"[{CJK}]{{2,6}}?{self_ref}(?=党委|政府|人民政府|[,。])", body))
         for name, _ in names.most_common():
@@ -288,8 +344,10 @@ def meeting_region(text: str, name: str | None, head: str | None, body: str, out
     self_ref = SELF_REF_RE.search(name or "") or SELF_REF_RE.search(head or "") or SELF_REF_RE.search(body[:400])
     level = self_ref.group(1) if self_ref else None
     explicit = (_explicit_place(name) if name else None) or _holder(head, body, name)
+    t = town(head, body, level, name)
+    if explicit and t and any(explicit + t.name in s for s in (name or "", head or "", body[:600])):
+        return t  # 平山县板桥镇党委召开…: the lowest unit named is the town
     if not explicit:
-        t = town(head, body, level, name)
         if t or level in ("镇", "乡"):
             return t  # a town's own meeting: the county around it is not the region
     hint = _BARE_LEVEL.search(head or "") or _BARE_LEVEL.search(body[:400])
