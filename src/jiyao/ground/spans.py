@@ -53,11 +53,13 @@ class Locator:
 
     def meeting_name_span(self, name: str) -> list[int] | None:
         """Original span of a meeting name: as written, or composed by SPEC v1.1 from body + verb +
-        会议 (市委常委会召开会议 → 市委常委会会议: the span of the phrase)."""
+        会议 (市委常委会召开会议 → 市委常委会会议: the span of the phrase), a day or a topic perhaps
+        between them (中共中央政治局3月28日召开会议, …6月30日下午就某某进行第十二次集体学习)."""
         span = self.original_span(name)
         m = COMPOSED_NAME.match(name) if span is None else None
         if m:
-            hit = re.search(re.escape(m.group(1)) + r"\s*(?:召开|举行)了?\s*" + re.escape(m.group(2)), self.doc.norm.text)
+            hit = re.search(re.escape(m.group(1)) + r"[^,。;!?\n]{0,80}?(?:召开|举行|进行)了?\s*" + re.escape(m.group(2)),
+                            self.doc.norm.text)
             span = list(self.doc.span(hit.start(), hit.end())) if hit else None
         return span
 

@@ -40,7 +40,7 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     report._found_at.update({found_key("slogans", f.value): body_start + f.start for f in quoted})
     if head:
         report._found_at[found_key("headline")] = head.start
-    if name is None and not (people and mt.reports_a_meeting(body)):
+    if name is None and not (people and mt.reports_a_meeting(body)) or mt.talks_only(body, name.value if name else None):
         return report  # no meeting reported: nothing about one is invented
     date, tod, _ = mt.meeting_date(body, body_start, src.published_date)
     vn = mt.venue(body, body_start)
@@ -49,12 +49,18 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     place_text = text
     for n in [p.name for p in people] + src.reporters + src.photographers + src.editors:
         place_text = place_text.replace(n, "□" * len(n))
-    div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
+    org = mt.organizer(name_text, body, head.value if head else None)
+    if rg.national_body(name_text, org):
+        div = rg.CHINA
+    else:
+        div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
+        if div is None and rg.national_scope(name_text, [t for p in people for t in p.titles]):
+            div = rg.CHINA
     report.meeting = Meeting(
         name=name_text, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),
         venue=vn.value if vn else None,
         region=Region(name=div.name, admin_code=div.code) if div else None,
-        organizer=mt.organizer(name_text, body, head.value if head else None),
+        organizer=org,
     )
     reporters = set(src.reporters) | set(src.photographers) | set(src.editors)
     # a credited name is a participant too where the body gives it a title or a role (街道党工委副书记、

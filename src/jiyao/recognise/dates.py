@@ -26,12 +26,17 @@ _TOD = r"(?:上午|下午|晚上|晚间|傍晚|晚|早上|早晨|清晨|中午|�
 TIME_OF_DAY = {"上午": "上午", "早上": "上午", "早晨": "上午", "清晨": "上午", "下午": "下午",
                "晚上": "晚上", "晚间": "晚上", "傍晚": "晚上", "晚": "晚上", "深夜": "晚上", "夜间": "晚上"}
 # An absolute date (other modules use it to recognise date lines and dates inside names).
-DATE_RE = re.compile(rf"(?:({_YEAR})年)?({_NUM})月({_NUM})日({_TOD})?")
+DATE_RE = re.compile(rf"(?:({_YEAR})年)?({_NUM})月({_NUM})[日号]({_TOD})?")
+# What follows a day written straight after a name (broadcast style, 李某16日主持召开): a verb of
+# holding or attending, or 在/同 before the place or the guests.
+_HOLD_AFTER_DAY = "(?:主持|召开|举行|开幕|闭幕|出席|在|同|与|至)"
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}
 _WHEN = re.compile(
-    rf"(?:(?:(?P<y>{_YEAR})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日"
+    rf"(?:(?:(?P<y>{_YEAR})年)?(?P<m>{_NUM})月(?P<d>{_NUM})[日号]"
     rf"|(?P<rel>{'|'.join(RELATIVE_DAYS)})(?:\((?:(?P<py>{_YEAR})年)?(?P<pm>{_NUM})月(?P<pd>{_NUM})日\))?"
-    rf"|(?:^|(?<=[,。;\s)]))(?P<dd>{_NUM})日(?=[,\s]|{_TOD})"
+    rf"|(?:^|(?<=[,。;\s)]))(?P<dd>{_NUM})[日号](?=[,\s]|{_TOD})"
+    # a day right after who or what holds the meeting: 总理某某16日主持召开, 某某会议19日在京召开
+    rf"|(?<![\d月])(?P<dn>\d{{1,2}})[日号](?={_TOD}|{_HOLD_AFTER_DAY})"
     r"|(?P<vague>日前|近日|近期|前不久))"
     rf"(?P<tod>{_TOD})?")
 # A year attached to the meeting's name in the same sentence: 召开2024年第18次常务会议. Not 年度:

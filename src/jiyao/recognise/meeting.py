@@ -5,7 +5,8 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import CJK, CONVENE, CONVENE_VERBS, ORGANIZER_END, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
+from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, NATIONAL_BODY, ORGANIZER_END, RELAY_RE, SELF_REF,
+                      SELF_REF_LEVELS, UNNAMED_MEETINGS)
 
 from ..read import furniture
 
@@ -15,9 +16,16 @@ _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
-_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
+# 在京召开: a city's one-character short name is the venue as written (national stories)
+_VENUE = re.compile(rf"在([{CITY_ABBREVIATIONS}]|[{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
+# "某某座谈会19日在京召开", "…会议19日至21日在某地召开": the day and the place between a name and its
+# verb (broadcast style) are not part of the name.
+_DAY_PLACE_TAIL = re.compile(rf"(?:\d{{1,2}}[日号](?:至\d{{1,2}}[日号])?|今天|今日|昨天|昨日)?"
+                             rf"(?:上午|下午|晚上|晚间)?(?:在(?:[{CITY_ABBREVIATIONS}]|[{CJK}]{{2,30}}))?$")
+# A meeting still to come (将于3月11日下午在某地举行闭幕会, 本台明天将直播…) is not reported held.
+_FUTURE = re.compile(r"将于|将在|即将|拟于|明天|明日")
 _ORGANIZER_END = ORGANIZER_END
 _ORGANIZER_ENDS = re.compile(_ORGANIZER_END)
 # A term number before a party committee (十五届县委第41次常委会会议): the body is 县委. Inside a
@@ -91,9 +99,19 @@ _BODIES = ("常委会", "委员会", "联合会", "协会", "学会", "工会", 
 # (SPEC: the meeting's name as the text gives it) and grounded on the whole phrase.
 _MEETING_WORD = r"(?:专题|全体成员|全体|扩大|常务)?会议"
 _BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会){CONVENE}了?({_MEETING_WORD})")
-COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD})$")
+_ORDINAL = r"第[一二三四五六七八九十百零〇\d]{1,6}次"
+COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|{_ORDINAL}集体学习)$")
 
-_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
+_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
+# Talks, courtesy calls and phone calls are no meetings (SPEC v1.2): 某某同某国议长举行会谈
+_TALKS = re.compile(r"会见|会谈|会晤|通电话|视频通话|通话|接见")
+
+
+def talks_only(body: str, name: str | None) -> bool:
+    """The story's first sentence reports talks, a courtesy call or a phone call, and no meeting
+    named there: what follows (what was said, a summit mentioned) is no meeting of its own."""
+    first = re.split(r"[。!?]", body.strip(), maxsplit=1)[0]
+    return bool(_TALKS.search(first)) and not (name and name in first)
 
 
 def reports_a_meeting(body: str) -> bool:
@@ -108,9 +126,12 @@ def _first_held(body: str, body_start: int) -> Found | None:
         if _RELAY.match(clause.strip()) or "收听收看" in clause or "精神" in clause:
             continue
         conv = _CONVENE.search(clause)
+        if conv and _FUTURE.search(clause[: conv.start()]):
+            continue
         if conv:
             # "召开X会议…" first; then "X会议(在Y)召开"
-            for part, before in ((clause[conv.end():], False), (_VENUE_TAIL.sub("", clause[: conv.start()]), True)):
+            before_verb = _DAY_PLACE_TAIL.sub("", _VENUE_TAIL.sub("", clause[: conv.start()]))
+            for part, before in ((clause[conv.end():], False), (before_verb, True)):
                 name = _clean_name(_up_to_meeting(part, before))
                 if _ok_name(name):
                     return Found(name, body_start + m.start() + clause.find(name))
@@ -182,6 +203,9 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
 
 
 def _named(body: str, body_start: int, head: Found | None) -> Found | None:
+    national = _national_meeting(body, body_start, head)
+    if national:
+        return national
     first, then = _first_held(body, body_start), _then_own(body, body_start)
     if then and (first is None or first.start < then.start) and (
             head is None or first is None or then.value in head.value or first.value not in head.value):
@@ -190,9 +214,12 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         return first
     if head:
         # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
-        for rx, before in ((rf"{CONVENE}(.+?会议?)(?:$|\s)", False),
+        # a headline of several parts (中共中央政治局召开会议 分析研究… 某某主持会议): a name is inside one
+        for rx, before in ((rf"{CONVENE}([^\s]+?会议?)(?:$|\s)", False),
                            (rf"^(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}", True)):
             m = re.search(rx, head.value)
+            if m and _FUTURE.search(head.value[: m.end()]):
+                continue  # 本台明天将直播…闭幕会: a trailer reports no meeting
             # before the verb, 市委常委会 is the body that convenes (市委常委会召开会议), no meeting's name
             name = _clean_name(m.group(1) if not before else _up_to_meeting(m.group(1), True)) if m else ""
             if _ok_name(name):
@@ -202,6 +229,29 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         org = _LEADING.sub("", m.group(1))
         if len(org) >= 2 and not org.startswith(("我", "全")):
             return Found(org + m.group(2), body_start + m.start(1) + m.group(1).find(org))
+    return None
+
+
+# National stories (evals/national/README.md): 中共中央政治局4月28日召开会议 → 中共中央政治局会议
+# (SPEC v1.1's body + 会议); 中共中央政治局…进行第三十八次集体学习 → the study session named by its
+# body, as headlines write it (习近平在中共中央政治局第三十八次集体学习时强调).
+_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上午|下午|晚上|晚间)?"
+_NATIONAL_HELD = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}){_DAY}(?:在[^,。;]{{1,20}}?)?{CONVENE}了?({_MEETING_WORD})(?=[,。;\s]|$)")
+_STUDY_BODY = f"(?:{NATIONAL_BODY})"
+_STUDY_NAMED = re.compile(rf"({_STUDY_BODY}{_ORDINAL}集体学习)")
+_STUDY_HELD = re.compile(rf"(?:^|[,。:\s])({_STUDY_BODY}){_DAY}(?:就[^,。;]{{1,80}}?)?进行({_ORDINAL}集体学习)")
+
+
+def _national_meeting(body: str, body_start: int, head: Found | None) -> Found | None:
+    """A national body's meeting named by the body alone, or its collective study, in the headline or
+    the first sentences."""
+    if head and (m := _STUDY_NAMED.search(head.value)):
+        name = _LEADING.sub("", m.group(1))
+        return Found(name, head.start + m.end(1) - len(name))
+    for rx in (_STUDY_HELD, _NATIONAL_HELD):
+        m = rx.search(body[:300])
+        if m:
+            return Found(m.group(1) + m.group(2), body_start + m.start(1))
     return None
 
 
@@ -252,7 +302,30 @@ def _leading_body(name: str) -> str | None:
 _CONVENES = re.compile(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:在[^,。;\n]{{2,20}}?)?{CONVENE}")
 
 
+_NATIONAL_AT_START = re.compile(NATIONAL_BODY)
+# 国务院在某地召开全国春季农业生产工作会议: the national body convening this meeting
+_NATIONAL_CONVENES = re.compile(rf"(?:^|[,。:\n])\s*{_DAY}({NATIONAL_BODY}){_DAY}(?:在[^,。;\n]{{1,20}}?)?{CONVENE}了?")
+
+
+def national_organizer(name: str | None, body: str, head: str | None = None) -> str | None:
+    """The national body a meeting's name starts with (国务院常务会议 → 国务院, 十三届全国政协第十四次
+    双周协商座谈会 → 十三届全国政协), or the one that convenes it (国务院…召开全国…会议)."""
+    if not name:
+        return None
+    m = _NATIONAL_AT_START.match(name)
+    if m:
+        return m.group()
+    for text in (body[:300], head or ""):
+        for m in _NATIONAL_CONVENES.finditer(text):
+            if text.startswith(name, m.end()) or text[m.end():].startswith(_LEADING.sub("", name)):
+                return m.group(1)
+    return None
+
+
 def organizer(name: str | None, body: str, head: str | None = None) -> str | None:
+    national = national_organizer(name, body, head)
+    if national:
+        return national
     if name:
         b = _leading_body(name)
         # a bare 县委/市委 is a body; a bare 政府/党委 names nobody's

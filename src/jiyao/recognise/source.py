@@ -29,6 +29,8 @@ _SIGN_OFF = re.compile(rf"^[ \t]*(?:[{CJK}]{{0,12}}?{OUTLET_SUFFIX}|本版|本�
 _META = re.compile(r"来源[::]|发布(?:时间|日期)[::]")
 _NAME = re.compile(f"^(?:[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}})$")
 _DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})讯")
+# A broadcaster's dateline: 央视网消息(新闻联播): / 中国网络电视台消息: (the bracket names a programme)
+_NEWS_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})消息(?:[(（][^()（）\n]{{1,12}}[)）])?[:：]")
 _SOURCE_LINE = re.compile(rf"来源[::]\s*([{CJK}]{{2,14}}?{OUTLET_SUFFIX})(?=[\s)）|]|$)"
                           # a reprint notice: 《…》由某某新闻网提供,转载请注明出处
                           rf"|》由([{CJK}]{{2,14}}?{OUTLET_SUFFIX})提供")
@@ -122,7 +124,7 @@ def _named(outlet: str) -> bool:
 
 
 def outlet(text: str) -> str | None:
-    for rx in (_DATELINE, _SOURCE_LINE):
+    for rx in (_DATELINE, _NEWS_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
             got = next(g for g in m.groups() if g)
             if _named(got):

@@ -1,0 +1,84 @@
+"""National meeting stories (evals/national/README.md, SPEC v1.2): broadcast transcripts of State
+Council executive meetings, Politburo meetings and study sessions, NPC and CPPCC sittings, national
+work conferences and symposia. Each rule on a short story written for it (tests/fixtures/national/,
+invented wording; national leaders' public titles and names)."""
+from pathlib import Path
+
+from jiyao.read.document import from_text
+from jiyao.run.extractor import Extractor
+
+FIXTURES = Path(__file__).parent / "fixtures" / "national"
+
+
+def _rec(name_or_text: str):
+    path = FIXTURES / name_or_text
+    text = path.read_text("utf-8") if name_or_text.endswith(".txt") else name_or_text
+    return Extractor("offline").extract_offline(from_text(text, "x"))
+
+
+def _people(rec) -> dict:
+    return {p.name: (p.titles, p.roles) for p in rec.people}
+
+
+# --- source.outlet -----------------------------------------------------------------------------
+
+def test_a_broadcasters_dateline_names_the_outlet():
+    # 央视网消息(新闻联播): the outlet is 央视网; the bracket names a programme
+    assert _rec("state_council.txt").source.outlet == "央视网"
+    assert _rec("中国网络电视台消息(新闻联播):今天,某某会议在京召开。").source.outlet == "中国网络电视台"
+
+
+# --- meeting.date / time_of_day --------------------------------------------------------------------
+
+def test_a_day_written_with_hao_and_a_day_right_after_a_name():
+    m = _rec("work_conference.txt").meeting
+    assert m.date == "--04-02"  # 4月2号
+    # 总理某某5日主持召开: a day without its month is no date (SPEC v1.1), its time of day still read
+    m = _rec("state_council.txt").meeting
+    assert (m.date, m.time_of_day) == (None, None)
+    m = _rec("央视网消息(新闻联播):全国人大常委会委员长赵乐际23日下午主持召开委员长会议。").meeting
+    assert (m.date, m.time_of_day) == (None, "下午")
+
+
+# --- meeting.name, organizer, venue, region ----------------------------------------------------
+
+def test_state_council_executive_meeting():
+    m = _rec("state_council.txt").meeting
+    assert (m.name, m.organizer, m.region.name, m.region.admin_code) == ("国务院常务会议", "国务院", "中国", None)
+
+
+def test_a_national_body_convening_an_unnamed_meeting_names_it_body_plus_huiyi():
+    # the headline has several parts separated by spaces; the name is composed from the body
+    m = _rec("politburo.txt").meeting
+    assert (m.name, m.organizer, m.region.name, m.date) == ("中共中央政治局会议", "中共中央政治局", "中国", "--03-28")
+
+
+def test_a_collective_study_is_a_meeting_named_as_the_headline_writes_it():
+    m = _rec("study_session.txt").meeting
+    assert (m.name, m.organizer, m.region.name) == ("中共中央政治局第十二次集体学习", "中共中央政治局", "中国")
+    assert (m.date, m.time_of_day) == ("--06-30", "下午")
+    # without the headline: composed from the body and the ordinal
+    body = "\n".join(FIXTURES.joinpath("study_session.txt").read_text("utf-8").split("\n")[1:])
+    assert _rec(body).meeting.name == "中共中央政治局第十二次集体学习"
+
+
+def test_day_and_place_between_a_name_and_its_verb_are_not_the_name():
+    m = _rec("cppcc_symposium.txt").meeting
+    assert (m.name, m.venue, m.organizer, m.region.name) == (
+        "十四届全国政协第二十次双周协商座谈会", "京", "十四届全国政协", "中国")
+
+
+def test_a_national_body_convening_elsewhere_keeps_region_china():
+    m = _rec("work_conference.txt").meeting
+    assert (m.name, m.venue, m.organizer, m.region.name) == ("全国春季森林防火工作会议", "湖南省长沙市", "国务院", "中国")
+
+
+def test_a_national_scope_name_is_the_countrys_meeting_without_an_organizer():
+    m = _rec("national_scope.txt").meeting
+    assert (m.name, m.venue, m.organizer, m.region.name) == ("第九次全国对口支援西藏工作会议", "西藏拉萨", None, "中国")
+
+
+def test_a_trailer_of_a_meeting_still_to_come_reports_no_meeting():
+    rec = _rec("trailer.txt")
+    assert rec.meeting is None and rec.people == []
+
