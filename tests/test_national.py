@@ -82,3 +82,69 @@ def test_a_trailer_of_a_meeting_still_to_come_reports_no_meeting():
     rec = _rec("trailer.txt")
     assert rec.meeting is None and rec.people == []
 
+
+# --- people ------------------------------------------------------------------------------------
+
+def test_a_national_leaders_titles_and_the_day_between_name_and_verb():
+    # 国务院总理某某16日主持召开: the day between the name and its verb; 总理 is a title
+    assert _people(_rec("state_council.txt")) == {"李强": (["国务院总理"], ["chair"])}
+
+
+def test_three_titles_of_the_general_secretary_and_a_list_heading():
+    people = _people(_rec("economic_conference.txt"))
+    # 国家主席 is a title, not the name 国家 before 主席
+    assert people["习近平"] == (["中共中央总书记", "国家主席", "中央军委主席"], ["speaker"])
+    assert people["李强"] == (["中共中央政治局常委"], ["speaker"])
+    for name in ("赵乐际", "王沪宁", "蔡奇", "丁薛祥", "李希"):
+        assert people[name] == (["中共中央政治局常委"], [])
+    # 党领导经济工|作能力: 作 that starts a word is no predicate after a name
+    assert set(people) == {"习近平", "李强", "赵乐际", "王沪宁", "蔡奇", "丁薛祥", "李希"}
+    m = _rec("economic_conference.txt").meeting
+    assert (m.name, m.organizer, m.region.name, m.date, m.venue) == ("中央经济工作会议", None, "中国", "--12-11", "北京")
+
+
+def test_a_sessions_presidium_title_keeps_its_huiyi_and_leaders_sit_on_the_platform():
+    rec = _rec("cppcc_opening.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.venue, m.time_of_day, m.region.name) == (
+        "中国人民政治协商会议第十四届全国委员会第三次会议", "中国人民政治协商会议第十四届全国委员会", "人民大会堂", "下午", "中国")
+    people = _people(rec)
+    for name in ("王沪宁", "石泰峰", "胡春华", "沈跃跃"):
+        assert people[name] == (["全国政协十四届三次会议主席团常务主席"], [])
+    for name in ("习近平", "李强", "赵乐际"):
+        assert people[name] == (["党和国家领导人"], [])
+
+
+def test_a_leader_who_sends_an_instruction_is_not_a_participant():
+    rec = _rec("instruction.txt")
+    assert _people(rec) == {"王小洪": (["国务委员"], ["speaker"])}
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.format) == ("全国安全生产电视电话会议", "国务院", "中国", "video")
+
+
+def test_talks_and_phone_calls_are_no_meetings():
+    for name in ("talks.txt", "phone_call.txt"):
+        rec = _rec(name)
+        assert rec.meeting is None and rec.people == [], name
+
+
+def test_a_symposiums_speakers_titled_by_their_organisation():
+    rec = _rec("symposium.txt")
+    assert _people(rec) == {
+        "李强": (["国务院总理"], ["chair", "speaker"]),  # 李强说 → speaker (national README)
+        "丁薛祥": (["中共中央政治局常委", "国务院副总理"], []),
+        "张明远": (["某某大学经济学院"], ["speaker"]),
+        "刘慧芳": (["某某宏观经济研究院"], ["speaker"]),
+        "陈建国": (["某某科技集团"], ["speaker"]),
+        "孙晓梅": (["某某食品公司"], ["speaker"]),
+        "何立峰": ([], []), "吴政隆": ([], []),
+    }
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.time_of_day) == ("经济形势专家和企业家座谈会", None, "中国", "下午")
+
+
+def test_an_unreadable_first_item_of_an_attending_list_is_read_by_the_model():
+    people = _people(_rec("heritage_symposium.txt"))
+    assert people["铁凝"] == ([], []) and people["谌贻琴"] == ([], [])
+    assert people["蔡奇"] == (["中共中央政治局常委", "中央书记处书记"], ["speaker"])
+    assert people["李书磊"] == ([], ["chair"])

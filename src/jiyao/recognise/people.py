@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import ner
-from .lexicon import (ANY_CREDIT_WORD, CJK, GROUP_WORDS, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS,
-                      PEOPLE_TITLE_ENDINGS, TITLE_ENDINGS)
+from .lexicon import (ANY_CREDIT_WORD, CJK, DAY_AFTER_NAME, GROUP_WORDS, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, ORG_SUFFIXES,
+                      PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS, PEOPLE_TITLE_ENDINGS, SESSION_OFFICE, TITLE_ENDINGS)
 from .names import Names, is_name
 from .roles import assign_roles
 
@@ -49,7 +49,8 @@ _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=True))
 _GROUP_LEADS = ("各", "全体", "有关", "相关", "部分", "广大", "其他", "其余")  # quantifiers of a group
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
-_CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话)")
+# A cited leader: 某某关于…, 某某的讲话, 某某作出重要批示 (an instruction relayed, SPEC v1.2) — no participant.
+_CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话|(?:(?:今天|\d{1,2}日))?(?:作出|做出)?[^,。;]{0,4}?(?:批示|指示|贺信))")
 
 
 @dataclass
@@ -70,19 +71,48 @@ _MAY_HOLD_PEOPLE = re.compile(f"{_TITLE_WORD}|{PARTAKE_WORDS}")
 # A title, a few characters the surname rules cannot read as a name, then a verb of taking part
 # (区委书记邝卫国主持会议: 邝 is a rare surname): the model is asked to read the name.
 _TITLE_UNREAD_VERB = re.compile(f"(?:{_TITLE_WORD})[{CJK}]{{2,4}}?(?:同志)?(?:{PARTAKE_WORDS}|强调|指出|要求)")
+# An unreadable first item of a list that takes part (铁某、谌某某出席会议: 铁 is a rare surname).
+_UNREAD_LIST_HEAD = re.compile(f"[{CJK}]{{2,4}}")
+# 某某研究中心张某 / BOSS某某公司李某: an organisation, then the name (list items of a symposium).
+_ORG_END = re.compile(f"(?:{'|'.join(ORG_SUFFIXES)})")
+_ORG_CHARS = re.compile(f"[{CJK}A-Za-z\\d]+$")
 
 
 def _title_end(s: str) -> bool:
     return bool(_TITLE_END.search(s))
 
 
+_DAY_AFTER_NAME = re.compile(DAY_AFTER_NAME)
+# 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
+_ZUO = re.compile(r"[作做](?:了|出)?(?:《[^》]{0,40}》|[^,。;《]){0,30}?(?:报告|讲话|部署|安排|发言|说明|辅导|汇报|总结|动员|指示|批示|表态|交流|介绍"
+                  r"|解读|点评|小结|培训|宣讲|述职|讲解|讲座|要求|强调|批示)")
+_TITLE_ONLY = re.compile(f"(?:{_TITLE_WORD})$")
+_SESSION_OFFICE = re.compile(SESSION_OFFICE)
+
+
 def _rest_ok(rest: str) -> bool:
-    return not rest or rest.startswith(_FOLLOWERS)
+    """What may follow a name: nothing, a follower word, or the day and then one (某某16日主持召开);
+    not a bare title word (国家主席: 国家 is no name before 主席)."""
+    if not rest:
+        return True
+    if _TITLE_ONLY.match(rest):
+        return False
+    day = _DAY_AFTER_NAME.match(rest)
+    after = rest[day.end():] if day else rest
+    if after[:1] in "作做" and not _ZUO.match(after):
+        return False  # 党领导经济工|作能力: 作 starts a word, not 作报告/作部署
+    return rest.startswith(_FOLLOWERS) or bool(day) and after.startswith(_FOLLOWERS)
+
+
+def _title_words_ok(title: str) -> bool:
+    """No word of a meeting's report inside the title; a session's office keeps its 会议
+    (某某会议主席团常务主席)."""
+    title = _SESSION_OFFICE.sub("", title)
+    return not any(w in title for w in NOT_TITLE_WORDS)
 
 
 def _clean_title(seg: str) -> bool:
-    return 2 <= len(seg) <= 24 and _title_end(seg) and not any(w in seg for w in NOT_TITLE_WORDS) \
-        and bool(_CJK_ONLY.match(seg))
+    return 2 <= len(seg) <= 24 and _title_end(seg) and _title_words_ok(seg) and bool(_CJK_ONLY.match(seg))
 
 
 def split_name(seg: str, names: Names | None = None, start: int = 0) -> tuple[str, str] | None:
@@ -97,7 +127,7 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
     for k in ends:
         title = seg[:k]
         # a group's heading (各级领导班子要…) or a credit label (审核领导:某某) is no person's title
-        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD):
+        if k < 2 or k > len(seg) - 2 or not _title_words_ok(title) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD):
             continue
         got = split_name(seg[k:], names, start + k)
         # 高志远市长强调: a verb after a name and its title is no name
@@ -214,6 +244,7 @@ class _Clause:
         self.names, self.found, self.merge = names, found, merge
         self.open_list: list[tuple[str, int]] | None = None  # titles of a list the clause ends inside
         self.stuck = False
+        self.orgs: dict[str, tuple[str, int]] = {}  # an untitled item's organisation (某某中心张某)
 
     def read(self, clause: str, base: int, sep_re: re.Pattern, inherited: list[tuple[str, int]] | None,
              next_clause: list[tuple[int, str]] = ()) -> None:
@@ -241,7 +272,8 @@ class _Clause:
                     return
                 self.open_list = shared
                 continue
-            nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start)
+            nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start) \
+                or (self._org_then_name(seg, seg_start) if not pending and shared is None else None)
             after = [(base + segs[i + 1][0], segs[i + 1][1])] if i + 1 < len(segs) else list(next_clause)
             if not nm and (bare or shared) and self._between_names(seg, after):
                 nm = seg, ""
@@ -264,7 +296,8 @@ class _Clause:
                 continue
             # an unreadable item inside a name list (市领导叶林、占卓夫、…), or a title before an
             # unreadable name and a verb of taking part: the model may know it
-            self.stuck = shared is not None or bool(bare or pending) or bool(_TITLE_UNREAD_VERB.search(seg))
+            self.stuck = shared is not None or bool(bare or pending) or bool(_TITLE_UNREAD_VERB.search(seg)) \
+                or (i == 0 and len(segs) > 1 and bool(_UNREAD_LIST_HEAD.fullmatch(seg)) and bool(_PARTAKE.search(segs[-1][1])))
             return
 
     def _between_names(self, seg: str, after: list[tuple[int, str]]) -> bool:
@@ -287,6 +320,16 @@ class _Clause:
         self._add(got[0], [(title, start + len(got[0]))], start)
         return got[0], got[1][len(title):]
 
+    def _org_then_name(self, seg: str, start: int) -> tuple[str, str] | None:
+        """某某中心张某: an untitled list item whose organisation stands before the name; the
+        organisation is the title (recorded when the list closes with a verb of taking part)."""
+        for m in _ORG_END.finditer(seg, 2, 26):
+            got = split_name(seg[m.end():], self.names, start + m.end()) if _ORG_CHARS.match(seg[: m.end()]) else None
+            if got:
+                self.orgs[got[0]] = (seg[: m.end()], start)
+                return got
+        return None
+
     def _close_bare(self, bare: list[tuple[str, int]], rest: str, rest_start: int) -> bool:
         """The untitled list is a list of participants when a predicate of taking part follows it."""
         m = _LIST_TAIL.match(rest) or _PARTAKE.match(rest)
@@ -295,7 +338,7 @@ class _Clause:
         heading = m.groupdict().get("title")
         titles = [(heading, rest_start + m.start("title"))] if heading and _clean_title(heading) else []
         for name, start in bare:
-            self._add(name, titles, start)
+            self._add(name, [self.orgs[name]] + titles if name in self.orgs else titles, start)
         return True
 
     def _add(self, name: str, titles: list[tuple[str, int]], start: int) -> None:
