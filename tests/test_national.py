@@ -148,3 +148,28 @@ def test_an_unreadable_first_item_of_an_attending_list_is_read_by_the_model():
     assert people["铁凝"] == ([], []) and people["谌贻琴"] == ([], [])
     assert people["蔡奇"] == (["中共中央政治局常委", "中央书记处书记"], ["speaker"])
     assert people["李书磊"] == ([], ["chair"])
+
+
+# --- upstream meetings and slogans ------------------------------------------------------------
+
+def test_congresses_written_with_zhonggong_and_measures_of_a_plenum_taken_up():
+    rec = _rec("democratic_party.txt")
+    # …思想和中共二十大精神: the thought before 和 is no meeting; 落实…全会提出的改革举措 relays the plenum
+    assert rec.upstream_meetings == ["中共二十大", "中共二十届三中全会"]
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.venue) == (
+        "中国某某党第十二届中央委员会第三次全体会议", "中国某某党第十二届中央委员会", "中国", "京")
+    assert _people(rec) == {"王立平": (["中央主席"], ["speaker"])}
+
+
+def test_a_party_name_written_once_applies_to_both_congresses():
+    from jiyao.recognise.mentions import upstream_meetings
+    got = upstream_meetings("会议强调,要全面贯彻中共十九大和二十大精神。", 0, None)
+    assert [f.value for f in got] == ["中共十九大", "中共二十大"]
+
+
+def test_straight_quotes_and_the_headlines_quoted_terms_are_slogans():
+    rec = _rec("ascii_quotes.txt")
+    assert rec.slogans == ["护苗", "护苗2024", "净网2024", "护苗2025", "微领域"]
+    m = rec.meeting
+    assert (m.name, m.venue, m.region.name) == ('第十次全国"护苗"工作电视电话会议', "京", "中国")

@@ -33,11 +33,13 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
     upstream = upstream_meetings(body, body_start, name.value if name else None)
     report.upstream_meetings = [f.value for f in upstream]
-    quoted = slogans(body)
+    # the headline's quoted terms count, a term's first appearance may be there (national README)
+    quote_start = head.start if head and head.start < body_start else body_start
+    quoted = slogans(text[quote_start:])
     report.slogans = [f.value for f in quoted]
     # where each value was found travels with the report to grounding (schema.found_key)
     report._found_at.update({found_key("upstream_meetings", f.value): f.start for f in upstream})
-    report._found_at.update({found_key("slogans", f.value): body_start + f.start for f in quoted})
+    report._found_at.update({found_key("slogans", f.value): quote_start + f.start for f in quoted})
     if head:
         report._found_at[found_key("headline")] = head.start
     if name is None and not (people and mt.reports_a_meeting(body)) or mt.talks_only(body, name.value if name else None):

@@ -75,7 +75,7 @@ DEICTIC = ("此次", "本次", "这次", "上述", "该", "其他", "其它", "�
 
 # What a meeting's name ends with. 党的二十大 is a congress named without 会; the X会 forms are
 # meetings only with one of these heads (协会, 委员会 are bodies, not meetings).
-CONGRESS = r"党的[一二三四五六七八九十]+大"
+CONGRESS = r"(?:党的|中共)[一二三四五六七八九十]+大"  # 党的二十大, 中共十九大 (national stories)
 MEETING_HEADS = ("推进", "调度", "部署", "座谈", "视频", "专题", "办公", "动员", "生活", "现场", "协调", "联席",
                  "碰头", "培训", "观摩", "研讨", "汇报", "交流", "务虚", "述职", "评议", "总结", "表彰", "分析",
                  "恳谈", "协商", "议事", "讲评", "点评", "推介", "工作", "例")
