@@ -173,3 +173,53 @@ def test_straight_quotes_and_the_headlines_quoted_terms_are_slogans():
     assert rec.slogans == ["护苗", "护苗2024", "净网2024", "护苗2025", "微领域"]
     m = rec.meeting
     assert (m.name, m.venue, m.region.name) == ('第十次全国"护苗"工作电视电话会议', "京", "中国")
+
+
+# --- NPC sessions, sittings and chairpersons' meetings -----------------------------------------
+
+def test_a_sitting_is_named_by_its_session_and_the_title_after_a_name_counts():
+    rec = _rec("npc_session.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.venue, m.region.name, m.time_of_day) == (
+        "十四届全国人大常委会第十五次会议", "十四届全国人大常委会", "北京人民大会堂", "中国", "上午")
+    people = _people(rec)
+    assert people["赵乐际"] == (["委员长"], ["chair"])  # 某某委员长主持: 委员长 ends in a title, not the group 委员
+    # 会议听取了…副主任委员某某作的报告: a report makes a participant without a role
+    assert people["孟祥林"] == (["全国人大宪法和法律委员会副主任委员"], [])
+    assert people["钱立新"] == (["水利部部长"], [])
+    assert set(people) == {"赵乐际", "孟祥林", "钱立新"}  # no name out of 〈某某组织成员国关于…〉
+
+
+def test_a_closing_sittings_headline_names_the_session_not_the_chair():
+    rec = _rec("npc_closing.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name) == ("十四届全国人大常委会第十五次会议", "十四届全国人大常委会", "中国")
+    assert _people(rec)["赵乐际"] == ([], ["chair", "speaker"])
+
+
+def test_a_chairpersons_meeting():
+    rec = _rec("npc_chairpersons.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.venue, m.time_of_day) == (
+        "十四届全国人大常委会第四十次委员长会议", "十四届全国人大常委会", "北京人民大会堂", "下午")
+    assert _people(rec) == {"赵乐际": (["委员长"], ["chair"])}
+
+
+# --- what the survey of unlabelled stories showed ------------------------------------------------
+
+def test_a_meeting_decided_for_later_gives_no_venue_and_short_titles_add_nothing():
+    rec = _rec("politburo_plenum_date.txt")
+    m = rec.meeting
+    assert (m.name, m.venue, m.date) == ("中共中央政治局会议", None, "--09-29")
+    # 总书记 after 中共中央总书记 adds nothing; 代表党中央: 党中央 is no person
+    assert _people(rec) == {"习近平": (["中共中央总书记"], ["chair"])}
+    # 全面学习、全面把握、全面落实党的二十大精神: the verbs and the 、 before the congress are no name
+    assert rec.upstream_meetings == ["党的二十大"]
+
+
+def test_a_party_groups_study_session_composed_from_its_body():
+    rec = _rec("party_group_study.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.time_of_day) == (
+        "中共全国政协党组理论学习中心组2025年第一次集体学习", "中共全国政协党组理论学习中心组", "中国", "下午")
+    assert _people(rec) == {"王沪宁": (["中共中央政治局常委", "全国政协主席", "党组书记"], ["chair", "speaker"])}

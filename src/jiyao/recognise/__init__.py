@@ -29,6 +29,8 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
 
     name = mt.meeting_name(body, body_start, head)
     people = pp.find_people(mt.first_report(body))
+    if head:
+        pp.assign_roles(head.value, people)  # 某某主持…闭幕会并讲话: the headline's roles are the body's people's
     report = ExtractedReport(headline=head.value if head else None, source=src)
     # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
     upstream = upstream_meetings(body, body_start, name.value if name else None)

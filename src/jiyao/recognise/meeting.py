@@ -24,6 +24,8 @@ _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 # verb (broadcast style) are not part of the name.
 _DAY_PLACE_TAIL = re.compile(rf"(?:\d{{1,2}}[日号](?:至\d{{1,2}}[日号])?|今天|今日|昨天|昨日)?"
                              rf"(?:上午|下午|晚上|晚间)?(?:在(?:[{CITY_ABBREVIATIONS}]|[{CJK}]{{2,30}}))?$")
+# A sitting of a session (national README: named by the session, 十三届全国人大常委会第十四次会议)
+_SITTING = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}次)?(?:全体会议|闭幕会|开幕会|联组会议)")
 # A meeting still to come (将于3月11日下午在某地举行闭幕会, 本台明天将直播…) is not reported held.
 _FUTURE = re.compile(r"将于|将在|即将|拟于|明天|明日")
 _ORGANIZER_END = ORGANIZER_END
@@ -100,7 +102,7 @@ _BODIES = ("常委会", "委员会", "联合会", "协会", "学会", "工会", 
 _MEETING_WORD = r"(?:专题|全体成员|全体|扩大|常务)?会议"
 _BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会){CONVENE}了?({_MEETING_WORD})")
 _ORDINAL = r"第[一二三四五六七八九十百零〇\d]{1,6}次"
-COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|{_ORDINAL}集体学习)$")
+COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}集体学习)$")
 
 _HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
 # Talks, courtesy calls and phone calls are no meetings (SPEC v1.2): 某某同某国议长举行会谈
@@ -131,7 +133,10 @@ def _first_held(body: str, body_start: int) -> Found | None:
         if conv:
             # "召开X会议…" first; then "X会议(在Y)召开"
             before_verb = _DAY_PLACE_TAIL.sub("", _VENUE_TAIL.sub("", clause[: conv.start()]))
-            for part, before in ((clause[conv.end():], False), (before_verb, True)):
+            parts = [(clause[conv.end():], False), (before_verb, True)]
+            if _SITTING.match(clause[conv.end():]):
+                parts.reverse()  # 某某常委会第N次会议…举行第一次全体会议: the sitting is named by its session
+            for part, before in parts:
                 name = _clean_name(_up_to_meeting(part, before))
                 if _ok_name(name):
                     return Found(name, body_start + m.start() + clause.find(name))
@@ -216,7 +221,7 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
         # a headline of several parts (中共中央政治局召开会议 分析研究… 某某主持会议): a name is inside one
         for rx, before in ((rf"{CONVENE}([^\s]+?会议?)(?:$|\s)", False),
-                           (rf"^(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}", True)):
+                           (rf"^(?:[{CJK}]{{2,4}}(?:主持|出席))?(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}", True)):
             m = re.search(rx, head.value)
             if m and _FUTURE.search(head.value[: m.end()]):
                 continue  # 本台明天将直播…闭幕会: a trailer reports no meeting
@@ -229,6 +234,9 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         org = _LEADING.sub("", m.group(1))
         if len(org) >= 2 and not org.startswith(("我", "全")):
             return Found(org + m.group(2), body_start + m.start(1) + m.group(1).find(org))
+    m = _STUDY_BY_ANY.search(body[:300])
+    if m:  # 中共某某党组理论学习中心组…举行2024年第一次集体学习, the meeting named nowhere else
+        return Found(m.group(1) + m.group(2), body_start + m.start(1))
     return None
 
 
@@ -239,7 +247,9 @@ _DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上�
 _NATIONAL_HELD = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}){_DAY}(?:在[^,。;]{{1,20}}?)?{CONVENE}了?({_MEETING_WORD})(?=[,。;\s]|$)")
 _STUDY_BODY = f"(?:{NATIONAL_BODY})"
 _STUDY_NAMED = re.compile(rf"({_STUDY_BODY}{_ORDINAL}集体学习)")
-_STUDY_HELD = re.compile(rf"(?:^|[,。:\s])({_STUDY_BODY}){_DAY}(?:就[^,。;]{{1,80}}?)?进行({_ORDINAL}集体学习)")
+_STUDY = rf"{_DAY}(?:就[^,。;]{{1,80}}?)?(?:进行|举行)((?:\d{{4}}年)?{_ORDINAL}集体学习)"
+_STUDY_HELD = re.compile(rf"(?:^|[,。:\s])({_STUDY_BODY}){_STUDY}")
+_STUDY_BY_ANY = re.compile(rf"(?:^|[,。:\s])([{CJK}]{{2,24}}?{_ORGANIZER_END}){_STUDY}")
 
 
 def _national_meeting(body: str, body_start: int, head: Found | None) -> Found | None:
@@ -278,11 +288,18 @@ def meeting_format(text: str) -> str | None:
 
 
 def venue(body: str, body_start: int) -> Found | None:
-    m = _VENUE.search(body[:800])
-    # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上)
-    if m and not m.group(1).endswith(("会议", "会")) and not m.group(1).startswith(("收听", "此", "本")):
-        return Found(m.group(1), body_start + m.start(1))
+    for m in _VENUE.finditer(body[:800]):
+        # a meeting decided or announced for later (会议决定,…全会于7月15日在北京召开) is held elsewhere
+        if _DECIDED.search(re.split(r"[。!?\n]", body[: m.start()])[-1]):
+            continue
+        # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上)
+        if not m.group(1).endswith(("会议", "会")) and not m.group(1).startswith(("收听", "此", "本")):
+            return Found(m.group(1), body_start + m.start(1))
+        return None
     return None
+
+
+_DECIDED = re.compile(rf"决定|{_FUTURE.pattern}")
 
 
 def _leading_body(name: str) -> str | None:

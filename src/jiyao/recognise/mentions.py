@@ -30,7 +30,8 @@ _SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_
 _SENTENCE = re.compile(r"[^。;\n]+")
 _LIST_CLAUSE = re.compile(rf"((?:{_ITEM})(?:{_BETWEEN}{_ITEM})*)精神$")
 _ITEM_SPLIT = re.compile(rf"{MEETING_END}({_BETWEEN})")
-_LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好)+")
+# 全面学习、全面把握、全面落实党的二十大精神: a run of verbs, their adverbs and the 、 between them
+_LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好|、|全面|深入|认真|切实|把握)+")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
 _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示|思想){_JOIN}")
 # Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),

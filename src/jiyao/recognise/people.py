@@ -25,7 +25,7 @@ from .lexicon import (ANY_CREDIT_WORD, CJK, DAY_AFTER_NAME, GROUP_WORDS, NAME_DO
 from .names import Names, is_name
 from .roles import assign_roles
 
-__all__ = ["PersonFound", "find_people", "is_name", "split_name", "split_title_name"]
+__all__ = ["PersonFound", "assign_roles", "find_people", "is_name", "split_name", "split_title_name"]
 
 # Two readings of a clause, the first one's titles winning: spaces end a clause; spaces separate
 # list items, as scraped lists do (区领导 张三 李四). 及 separates items too (副会长张某及市领导李某).
@@ -34,7 +34,7 @@ _READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、|以及|
 # A heading that lets untitled names follow: 出席会议的有 / 在主席台就座的有 / 与会领导有
 _HEADING = (rf"[{CJK}]{{0,12}}?(?:出席|参加|列席|就座|与会|参会|分会场)[{CJK}]{{0,8}}?的?(?:领导|同志|人员|嘉宾)?(?:还)?有"
             r"|与会(?:领导)?(?:还)?有")
-_LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
+_LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)|会上|会议由|(?:会议)?(?:还)?听取了?|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
 _PARTAKE = re.compile(PARTAKE)
 # after the last name of an untitled list: 等县领导出席 / 等出席 / 出席 (the heading comes after the list)
 _LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人])?(?P<title>[{CJK}]{{2,12}}?)?(?:{PARTAKE})")
@@ -83,6 +83,7 @@ def _title_end(s: str) -> bool:
 
 
 _DAY_AFTER_NAME = re.compile(DAY_AFTER_NAME)
+_QUOTED_TITLE = re.compile("[《》〈〉<>]")
 # 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
 _ZUO = re.compile(r"[作做](?:了|出)?(?:《[^》]{0,40}》|[^,。;《]){0,30}?(?:报告|讲话|部署|安排|发言|说明|辅导|汇报|总结|动员|指示|批示|表态|交流|介绍"
                   r"|解读|点评|小结|培训|宣讲|述职|讲解|讲座|要求|强调|批示)")
@@ -126,6 +127,8 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
     ends = sorted({m.start() + len(m.group(1)) for m in _TITLE_AT.finditer(seg, 0, _MAX_TITLE)}, reverse=True)
     for k in ends:
         title = seg[:k]
+        if _QUOTED_TITLE.search(title):
+            continue  # 签署的〈某某组织成员|国关于…〉: a document's title, no person's
         # a group's heading (各级领导班子要…) or a credit label (审核领导:某某) is no person's title
         if k < 2 or k > len(seg) - 2 or not _title_words_ok(title) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD):
             continue
@@ -140,7 +143,9 @@ def _post_title(rest: str) -> str | None:
     """张某会长出席 → 会长: a short title after the name, then a predicate of taking part. A group
     is no title (党总支理论学习中心组全体成员参加: 党 is a surname, 总支 is no given name)."""
     for k in range(min(len(rest), _MAX_POST_TITLE), 1, -1):
-        if _clean_title(rest[:k]) and _PARTAKE.match(rest[k:]) and not any(w in rest[:k] for w in GROUP_WORDS):
+        # the group word is looked for before the title's ending: 委员长 ends in a title, 全体成员 is a group
+        head = _TITLE_END.sub("", rest[:k])
+        if _clean_title(rest[:k]) and _PARTAKE.match(rest[k:]) and not any(w in head for w in GROUP_WORDS):
             return rest[:k]
     return None
 
@@ -350,7 +355,8 @@ class _Clause:
             return
         # the same person titled again elsewhere in the text: titles merged in order, once each
         for t, s in titles if self.merge else ():
-            if t not in have.titles and s not in have.title_starts:
+            # the first full form wins: a later short form (总书记 after 中共中央总书记) adds nothing
+            if not any(h.endswith(t) for h in have.titles) and s not in have.title_starts:
                 have.titles.append(t)
                 have.title_starts.append(s)
 
