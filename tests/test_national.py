@@ -223,3 +223,36 @@ def test_a_party_groups_study_session_composed_from_its_body():
     assert (m.name, m.organizer, m.region.name, m.time_of_day) == (
         "中共全国政协党组理论学习中心组2025年第一次集体学习", "中共全国政协党组理论学习中心组", "中国", "下午")
     assert _people(rec) == {"王沪宁": (["中共中央政治局常委", "全国政协主席", "党组书记"], ["chair", "speaker"])}
+
+
+def test_a_long_broadcast_title_is_the_headline_and_the_meeting_is_held_later():
+    rec = _rec("long_title.txt")
+    assert rec.headline.startswith("习近平对某某工作作出重要指示强调") and rec.headline.endswith("全国某某工作会议在京召开")
+    m = rec.meeting
+    assert (m.name, m.date, m.venue, m.region.name) == ("全国某某工作会议", "--05-08", "京", "中国")
+    assert set(_people(rec)) == {"蔡奇"}  # the leader whose instruction is relayed takes no part
+
+
+def test_a_meeting_named_in_passing_is_no_meeting_held():
+    rec = _rec("reactions.txt")  # 刚刚闭幕的中央经济工作会议: a round-up of reactions
+    assert rec.meeting is None and rec.people == []
+
+
+def test_a_bare_symposium_takes_the_headlines_name_not_a_later_meeting():
+    rec = _rec("premier_symposium.txt")
+    assert rec.meeting.name == "各界人士、基层代表座谈会"
+    # 多位代表和基层干部: a counted group heads no title (和 is a surname, 和基层 no name)
+    assert set(_people(rec)) == {"李强", "丁薛祥"}
+
+
+def test_a_meeting_held_in_the_capital_and_words_that_only_look_like_names():
+    rec = _rec("capital_symposium.txt")
+    m = rec.meeting
+    # 精神文明 is no relayed 精神; 在京 with no other place → the country
+    assert (m.name, m.venue, m.region.name) == ("精神文明建设某某工程工作座谈会", "京", "中国")
+    assert "文艺界" not in _people(rec)  # …委员代表文艺界发言: a sector, no name
+
+
+def test_a_year_before_a_half_year_stays_in_the_name():
+    rec = _rec("央视网消息(新闻联播):全国政协17日在京召开2025年上半年宏观经济形势分析座谈会,全国政协主席王沪宁出席并讲话。")
+    assert (rec.meeting.name, rec.meeting.organizer) == ("2025年上半年宏观经济形势分析座谈会", "全国政协")

@@ -46,7 +46,8 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
         report._found_at[found_key("headline")] = head.start
     if name is None and not (people and mt.reports_a_meeting(body)) or mt.talks_only(body, name.value if name else None):
         return report  # no meeting reported: nothing about one is invented
-    date, tod, _ = mt.meeting_date(body, body_start, src.published_date)
+    near = name.start - body_start if name and name.start >= body_start else None
+    date, tod, _ = mt.meeting_date(body, body_start, src.published_date, near)
     vn = mt.venue(body, body_start)
     name_text = name.value if name else None
     # People's names are no place mentions (刘南昌 is not 南昌市).
@@ -58,7 +59,7 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
         div = rg.CHINA
     else:
         div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
-        if div is None and rg.national_scope(name_text, [t for p in people for t in p.titles]):
+        if div is None and rg.national_scope(name_text, [t for p in people for t in p.titles], vn.value if vn else None):
             div = rg.CHINA
     report.meeting = Meeting(
         name=name_text, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),

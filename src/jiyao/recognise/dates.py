@@ -87,9 +87,17 @@ def _without_meta(text: str) -> str:
                   and PAGE_META_RE.search(ln.group()) else ln.group(), text)
 
 
-def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str | None, str | None, Found | None]:
-    """(ISO or --MM-DD date, time of day, the mention) of the first date in the body."""
+def meeting_date(body: str, body_start: int, published: str | None,
+                 near: int | None = None) -> tuple[str | None, str | None, Found | None]:
+    """(ISO or --MM-DD date, time of day, the mention) of the first date in the body. `near`: where
+    the meeting's name is in the body; when the first date is vague (某某近日作出指示…) or none, a
+    date in the sentence that holds the meeting (全国某某工作会议5月8日在京召开) is its date."""
     m = _WHEN.search(_without_meta(body[:600]))
+    if near is not None and (m is None or m.group("vague")):
+        start = max(body.rfind(c, 0, near) for c in "。\n") + 1
+        end = min((e for e in (body.find(c, near) for c in "。\n") if e >= 0), default=len(body))
+        held = _WHEN.search(_without_meta(body), start, end)
+        m = held if held and not held.group("vague") else m
     if not m:
         return None, None, None
     tod = TIME_OF_DAY.get(m.group("tod") or "")

@@ -12,7 +12,7 @@ from ..read import furniture
 
 # Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
-                      r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
+                      r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?![上下]半年|第?[一二三四]季度)|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
@@ -22,10 +22,14 @@ _VENUE = re.compile(rf"在([{CITY_ABBREVIATIONS}]|[{CJK}\d\-A-Za-z]{{2,30}}?)(?:
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 # "某某座谈会19日在京召开", "…会议19日至21日在某地召开": the day and the place between a name and its
 # verb (broadcast style) are not part of the name.
-_DAY_PLACE_TAIL = re.compile(rf"(?:\d{{1,2}}[日号](?:至\d{{1,2}}[日号])?|今天|今日|昨天|昨日)?"
+_DAY_PLACE_TAIL = re.compile(rf"(?:(?:\d{{1,2}}月)?\d{{1,2}}[日号](?:至\d{{1,2}}[日号])?|今天|今日|昨天|昨日)?"
                              rf"(?:上午|下午|晚上|晚间)?(?:在(?:[{CITY_ABBREVIATIONS}]|[{CJK}]{{2,30}}))?$")
+# 精神 relays another meeting (传达…会议精神); 精神文明建设…座谈会 is a name
+_SPIRIT = re.compile("精神(?!文明)")
 # A sitting of a session (national README: named by the session, 十三届全国人大常委会第十四次会议)
 _SITTING = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}次)?(?:全体会议|闭幕会|开幕会|联组会议)")
+# A kind of meeting, no name (national README: a bare 座谈会 → name null unless the headline has one)
+_BARE_KINDS = ("座谈会", "会议", "专题会议", "视频会议", "电视电话会议", "常务会议", "全体会议")
 # A meeting still to come (将于3月11日下午在某地举行闭幕会, 本台明天将直播…) is not reported held.
 _FUTURE = re.compile(r"将于|将在|即将|拟于|明天|明日")
 _ORGANIZER_END = ORGANIZER_END
@@ -58,7 +62,7 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
         if len(top) < 4 and furniture.kind(line.strip()) not in _META_KINDS:
             top.append(bounded(o, line))
     for i, (o, s) in enumerate(top[:3]):
-        if not title_like(s):
+        if not title_like(s) and not (i == 0 and _long_title(s, top[1:2])):
             break
         if ("·" in s or "|" in s) and i + 1 < len(top) and title_like(top[i + 1][1]):
             continue  # a column banner above the real title
@@ -69,6 +73,15 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
             if len(s) <= 40 and re.search("会议?$", s) and title_like(s):
                 return Found(s, o)
     return None
+
+
+# A broadcast story's title may run long (习近平对某某工作作出重要指示强调 … 某某会议召开): the first line
+# is the title when a dateline opens the next one (央视网消息(新闻联播):, 某某讯).
+_DATELINE_NEXT = re.compile(rf"^\s*[{CJK}]{{2,12}}?(?:消息|讯)")
+
+
+def _long_title(s: str, following: list[tuple[int, str]]) -> bool:
+    return 4 <= len(s) <= 160 and "。" not in s and bool(following) and bool(_DATELINE_NEXT.match(following[0][1]))
 
 
 # page furniture and the meta and credit lines are never the title (an HTML page's <title> may be the
@@ -125,7 +138,7 @@ def _first_held(body: str, body_start: int) -> Found | None:
     """The first meeting held in the body: 召开X会议… or X会议(在Y)召开."""
     for m in _CLAUSE.finditer(body[:1200]):
         clause = m.group()
-        if _RELAY.match(clause.strip()) or "收听收看" in clause or "精神" in clause:
+        if _RELAY.match(clause.strip()) or "收听收看" in clause or _SPIRIT.search(clause):
             continue
         conv = _CONVENE.search(clause)
         if conv and _FUTURE.search(clause[: conv.start()]):
@@ -137,7 +150,11 @@ def _first_held(body: str, body_start: int) -> Found | None:
             if _SITTING.match(clause[conv.end():]):
                 parts.reverse()  # 某某常委会第N次会议…举行第一次全体会议: the sitting is named by its session
             for part, before in parts:
+                if not before and part.startswith("的"):
+                    continue  # 刚刚闭幕的中央经济工作会议: a meeting named in passing, not held here
                 name = _clean_name(_up_to_meeting(part, before))
+                if not before and name in _BARE_KINDS:
+                    return None  # 主持召开座谈会: the first meeting held is unnamed (a later one is another)
                 if _ok_name(name):
                     return Found(name, body_start + m.start() + clause.find(name))
         elif clause.endswith("会议") and m.end() < len(body) and re.match(rf",\s*在[^,。]{{2,30}}?{CONVENE}", body[m.end():]):

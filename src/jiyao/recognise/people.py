@@ -84,6 +84,8 @@ def _title_end(s: str) -> bool:
 
 _DAY_AFTER_NAME = re.compile(DAY_AFTER_NAME)
 _QUOTED_TITLE = re.compile("[《》〈〉<>]")
+# A counted group (多位全国政协委员和基层…, 12名委员…) heads no one's title.
+_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十百]+|多|数|几)(?:位|名|个)")
 # 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
 _ZUO = re.compile(r"[作做](?:了|出)?(?:《[^》]{0,40}》|[^,。;《]){0,30}?(?:报告|讲话|部署|安排|发言|说明|辅导|汇报|总结|动员|指示|批示|表态|交流|介绍"
                   r"|解读|点评|小结|培训|宣讲|述职|讲解|讲座|要求|强调|批示)")
@@ -130,7 +132,8 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
         if _QUOTED_TITLE.search(title):
             continue  # 签署的〈某某组织成员|国关于…〉: a document's title, no person's
         # a group's heading (各级领导班子要…) or a credit label (审核领导:某某) is no person's title
-        if k < 2 or k > len(seg) - 2 or not _title_words_ok(title) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD):
+        if k < 2 or k > len(seg) - 2 or not _title_words_ok(title) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD) \
+                or _COUNTED.match(title):
             continue
         got = split_name(seg[k:], names, start + k)
         # 高志远市长强调: a verb after a name and its title is no name

@@ -314,7 +314,7 @@ def _only_one_named(body: str, level: str) -> Division | None:
 CHINA = Division(None, "中国", "country", "", "")
 # How a story names the country whose meeting it reports: by name, or by the national bodies and the
 # national scope words (grounding finds the region's evidence among these).
-COUNTRY_FORMS = ("中国", *NATIONAL_BODIES, "全国", "中央")
+COUNTRY_FORMS = ("中国", *NATIONAL_BODIES, "全国", "中央", "在京")
 _NATIONAL_BODY_AT = re.compile(NATIONAL_BODY)
 _NATIONAL_SCOPE_RE = re.compile(NATIONAL_SCOPE)
 
@@ -325,8 +325,10 @@ def national_body(name: str | None, organizer: str | None) -> bool:
     return any(s and _NATIONAL_BODY_AT.match(s) for s in (organizer, name))
 
 
-def national_scope(name: str | None, titles: list[str]) -> bool:
+def national_scope(name: str | None, titles: list[str], venue: str | None = None) -> bool:
     """No place of its own named, the meeting is still the country's when its name gives a national
-    scope (中央经济工作会议, 第八次全国…工作会议) or a national leader takes part in it (a chairman's
-    talk with deputies, 全国人大常委会委员长某某…座谈)."""
-    return bool(name and _NATIONAL_SCOPE_RE.match(name)) or any(t.endswith(NATIONAL_TITLES) for t in titles)
+    scope (中央经济工作会议, 第八次全国…工作会议), a national leader takes part in it (a chairman's
+    talk with deputies, 全国人大常委会委员长某某…座谈), or it is held 在京 (the national stories' idiom
+    for the capital; Beijing's own meetings name 北京市)."""
+    return bool(name and _NATIONAL_SCOPE_RE.match(name)) or any(t.endswith(NATIONAL_TITLES) for t in titles) \
+        or venue == "京"
