@@ -256,3 +256,38 @@ def test_a_meeting_held_in_the_capital_and_words_that_only_look_like_names():
 def test_a_year_before_a_half_year_stays_in_the_name():
     rec = _rec("央视网消息(新闻联播):全国政协17日在京召开2025年上半年宏观经济形势分析座谈会,全国政协主席王沪宁出席并讲话。")
     assert (rec.meeting.name, rec.meeting.organizer) == ("2025年上半年宏观经济形势分析座谈会", "全国政协")
+
+
+def test_a_plenary_sitting_and_the_people_of_an_election_day():
+    rec = _rec("npc_election.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.venue, m.region.name) == (
+        "十四届全国人大一次会议第三次全体会议", "十四届全国人大", "人民大会堂", "中国")
+    people = _people(rec)
+    # 新当选的 qualifies the title, it is none; 韩某起身: the verb is no part of the name
+    assert people["韩正"] == (["国家副主席"], [])
+    # 现在请…习近平宣誓: 现在请 is no title
+    assert people["习近平"] == (["中华人民共和国主席", "中华人民共和国中央军事委员会主席"], [])
+    assert people["李鸿忠"] == (["大会执行主席", "主席团常务主席"], ["chair"])
+
+
+def test_a_cppcc_national_committees_presidium_meeting_is_the_countrys():
+    m = _rec("cppcc_presidium.txt").meeting
+    assert (m.name, m.organizer, m.region.name, m.time_of_day) == (
+        "政协第十四届全国委员会第三次会议主席团第一次会议", "政协第十四届全国委员会", "中国", "下午")
+
+
+def test_a_party_groups_meeting_with_its_day_between_body_and_verb():
+    m = _rec("央视网消息(新闻联播):中共全国政协党组3月1日召开会议,传达学习有关精神。全国政协主席、党组书记王沪宁主持会议并讲话。").meeting
+    assert (m.name, m.organizer, m.date, m.region.name) == ("中共全国政协党组会议", "中共全国政协党组", "--03-01", "中国")
+
+
+def test_talks_opening_ceremonies_and_sentences_are_no_names_or_titles():
+    # 举行会谈并共同主持…: the talks are no meeting's name
+    rec = _rec("某某访问某国并主持合作委员会第六次会议\n央视网消息(新闻联播):11月28日,国务院副总理某某访问某国,同该国副总理举行会谈并共同主持合作委员会第六次会议。")
+    assert rec.meeting is None
+    # 开幕式 is no verb of holding: the headline names no meeting 李某同某国总理共同出席…会议
+    rec = _rec("李强同某国总理共同出席中某企业家委员会第七次会议开幕式\n央视网消息(新闻联播):国务院总理李强28日在京同某国总理梅某某共同出席中某企业家委员会第七次会议开幕式并致辞。")
+    assert rec.meeting.name is None
+    # 总理李某28日在京同某国总理|梅某某: a sentence with a day in it is no title
+    assert _people(rec) == {"李强": (["国务院总理"], [])}

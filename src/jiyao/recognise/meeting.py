@@ -113,7 +113,8 @@ _BODIES = ("常委会", "委员会", "联合会", "协会", "学会", "工会", 
 # "市委常委会召开会议": the text names the meeting by its body; the name is composed from the two
 # (SPEC: the meeting's name as the text gives it) and grounded on the whole phrase.
 _MEETING_WORD = r"(?:专题|全体成员|全体|扩大|常务)?会议"
-_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会){CONVENE}了?({_MEETING_WORD})")
+_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会)(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?{CONVENE}了?"
+                           rf"({_MEETING_WORD})")  # 中共某某党组3月1日召开会议: the day between the two
 _ORDINAL = r"第[一二三四五六七八九十百零〇\d]{1,6}次"
 COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}集体学习)$")
 
@@ -150,8 +151,8 @@ def _first_held(body: str, body_start: int) -> Found | None:
             if _SITTING.match(clause[conv.end():]):
                 parts.reverse()  # 某某常委会第N次会议…举行第一次全体会议: the sitting is named by its session
             for part, before in parts:
-                if not before and part.startswith("的"):
-                    continue  # 刚刚闭幕的中央经济工作会议: a meeting named in passing, not held here
+                if not before and (part.startswith("的") or _TALKS.match(part)):
+                    continue  # 刚刚闭幕的中央经济工作会议: named in passing; 举行会谈并…: talks
                 name = _clean_name(_up_to_meeting(part, before))
                 if not before and name in _BARE_KINDS:
                     return None  # 主持召开座谈会: the first meeting held is unnamed (a later one is another)
@@ -238,7 +239,7 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
         # a headline of several parts (中共中央政治局召开会议 分析研究… 某某主持会议): a name is inside one
         for rx, before in ((rf"{CONVENE}([^\s]+?会议?)(?:$|\s)", False),
-                           (rf"^(?:[{CJK}]{{2,4}}(?:主持|出席))?(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}", True)):
+                           (rf"^(?:[^\s]{{0,24}}?(?:主持|出席))?(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}(?!式)", True)):
             m = re.search(rx, head.value)
             if m and _FUTURE.search(head.value[: m.end()]):
                 continue  # 本台明天将直播…闭幕会: a trailer reports no meeting

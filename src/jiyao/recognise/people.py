@@ -34,7 +34,7 @@ _READINGS = ((re.compile(r"[^,;:。!?()\[\]“”\s]+"), re.compile("、|以及|
 # A heading that lets untitled names follow: 出席会议的有 / 在主席台就座的有 / 与会领导有
 _HEADING = (rf"[{CJK}]{{0,12}}?(?:出席|参加|列席|就座|与会|参会|分会场)[{CJK}]{{0,8}}?的?(?:领导|同志|人员|嘉宾)?(?:还)?有"
             r"|与会(?:领导)?(?:还)?有")
-_LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)|会上|会议由|(?:会议)?(?:还)?听取了?|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
+_LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)|会上|会议由|(?:会议)?(?:还)?听取了?|随后|最后|同时|其中|另外|此外|由|并|和|及|与|(?:现在)?请|经|对|以及)?\s*")
 _PARTAKE = re.compile(PARTAKE)
 # after the last name of an untitled list: 等县领导出席 / 等出席 / 出席 (the heading comes after the list)
 _LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人])?(?P<title>[{CJK}]{{2,12}}?)?(?:{PARTAKE})")
@@ -84,6 +84,7 @@ def _title_end(s: str) -> bool:
 
 _DAY_AFTER_NAME = re.compile(DAY_AFTER_NAME)
 _QUOTED_TITLE = re.compile("[《》〈〉<>]")
+_DAY_IN_TITLE = re.compile(r"\d{1,2}[日号]")  # 总理李某28日在京同某国总理|梅某: a sentence, no title
 # A counted group (多位全国政协委员和基层…, 12名委员…) heads no one's title.
 _COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十百]+|多|数|几)(?:位|名|个)")
 # 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
@@ -129,7 +130,7 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
     ends = sorted({m.start() + len(m.group(1)) for m in _TITLE_AT.finditer(seg, 0, _MAX_TITLE)}, reverse=True)
     for k in ends:
         title = seg[:k]
-        if _QUOTED_TITLE.search(title):
+        if _QUOTED_TITLE.search(title) or _DAY_IN_TITLE.search(title):
             continue  # 签署的〈某某组织成员|国关于…〉: a document's title, no person's
         # a group's heading (各级领导班子要…) or a credit label (审核领导:某某) is no person's title
         if k < 2 or k > len(seg) - 2 or not _title_words_ok(title) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD) \
@@ -273,7 +274,8 @@ class _Clause:
             tn = None if bare else split_title_name(seg, self.names, seg_start)
             if tn:
                 title, name, rest = tn
-                shared, pending = pending + [(title, seg_start)], []
+                qual = title.rfind("的") + 1  # 新当选的国家副主席: what comes before 的 qualifies, it is no title
+                shared, pending = pending + [(title[qual:], seg_start + qual)], []
                 if not _CITED.match(rest):
                     self._add(name, shared, seg_start + len(title))
                 if rest:
