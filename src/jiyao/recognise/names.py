@@ -82,10 +82,10 @@ class Names:
             return name, seg[len(name):]
         end = self._end_at.get(start)
         if end is not None and end - start <= len(seg) and rest_ok(seg[end - start:]):
-            # the model may swallow the verb after a name (韩某起身): a rules reading inside its span
-            # whose rest is acceptable wins
-            inner = self._by_rules(seg[: end - start], rest_ok) if end - start > 2 else None
-            if inner and inner[1] and rest_ok(inner[1] + seg[end - start:]):
+            # the model may swallow a two-character verb after a name (韩某起身): a rules reading inside
+            # its span whose rest is acceptable wins (王大同出席: 同 alone is no swallowed verb)
+            inner = self._by_rules(seg[: end - start], rest_ok) if end - start > 3 else None
+            if inner and len(inner[1]) >= 2 and rest_ok(inner[1] + seg[end - start:]):
                 return inner[0], inner[1] + seg[end - start:]
             return seg[: end - start], seg[end - start:]
         return self._by_rules(seg, rest_ok)
