@@ -291,3 +291,17 @@ def test_talks_opening_ceremonies_and_sentences_are_no_names_or_titles():
     assert rec.meeting.name is None
     # 总理李某28日在京同某国总理|梅某某: a sentence with a day in it is no title
     assert _people(rec) == {"李强": (["国务院总理"], [])}
+
+
+def test_a_sessions_presidium_meeting_and_a_session_as_the_subject():
+    m = _rec("央视网消息(新闻联播):十四届全国人大三次会议主席团4日晚在人民大会堂举行第一次会议。全国人大常委会委员长赵乐际主持会议。").meeting
+    assert (m.name, m.time_of_day, m.venue, m.region.name) == (
+        "十四届全国人大三次会议主席团第一次会议", "晚上", "人民大会堂", "中国")
+    # no verb of holding: the session named with its day is the meeting
+    m = _rec("央视网消息(新闻联播):十四届全国人大常委会第十次会议19日传达学习有关会议精神。全国人大常委会委员长赵乐际出席并讲话。\n"
+             "19日下午,会议举行分组学习。").meeting
+    assert (m.name, m.organizer, m.time_of_day) == ("十四届全国人大常委会第十次会议", "十四届全国人大常委会", "下午")
+    # a later sitting held in so many words wins over the session acting (选举…)
+    rec = _rec("央视网消息(新闻联播):十四届全国人大一次会议10日上午选举某某为某职。\n"
+               "上午9时,十四届全国人大一次会议第三次全体会议在人民大会堂举行。")
+    assert rec.meeting.name == "十四届全国人大一次会议第三次全体会议"

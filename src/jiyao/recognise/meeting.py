@@ -116,7 +116,7 @@ _MEETING_WORD = r"(?:专题|全体成员|全体|扩大|常务)?会议"
 _BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会)(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?{CONVENE}了?"
                            rf"({_MEETING_WORD})")  # 中共某某党组3月1日召开会议: the day between the two
 _ORDINAL = r"第[一二三四五六七八九十百零〇\d]{1,6}次"
-COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}集体学习)$")
+COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}集体学习|{_ORDINAL}会议)$")
 
 _HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
 # Talks, courtesy calls and phone calls are no meetings (SPEC v1.2): 某某同某国议长举行会谈
@@ -255,15 +255,19 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
     m = _STUDY_BY_ANY.search(body[:300])
     if m:  # 中共某某党组理论学习中心组…举行2024年第一次集体学习, the meeting named nowhere else
         return Found(m.group(1) + m.group(2), body_start + m.start(1))
-    return None
+    return _session_acts(body, body_start)
 
 
 # National stories (evals/national/README.md): 中共中央政治局4月28日召开会议 → 中共中央政治局会议
 # (SPEC v1.1's body + 会议); 中共中央政治局…进行第三十八次集体学习 → the study session named by its
 # body, as headlines write it (习近平在中共中央政治局第三十八次集体学习时强调).
-_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上午|下午|晚上|晚间)?"
+_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上午|下午|晚上|晚间|晚)?"
 _NATIONAL_HELD = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}){_DAY}(?:在[^,。;]{{1,20}}?)?{CONVENE}了?({_MEETING_WORD})(?=[,。;\s]|$)")
 _STUDY_BODY = f"(?:{NATIONAL_BODY})"
+# A session's presidium meets: 十四届全国人大三次会议主席团4日晚在人民大会堂举行第一次会议
+_PRESIDIUM = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}[^,。;\s]{{0,20}}?会议主席团){_DAY}(?:在[^,。;]{{1,20}}?)?举行({_ORDINAL}会议)")
+# The session itself as the subject, its day right after it: 十四届全国人大常委会第十次会议19日传达学习…
+_SESSION_ACTS = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}[^,。;\s]{{0,20}}?会议)(?=(?:\d{{1,2}}[日号]|今天|今日)(?:上午|下午|晚上|晚)?[{CJK}])")
 _STUDY_NAMED = re.compile(rf"({_STUDY_BODY}{_ORDINAL}集体学习)")
 _STUDY = rf"{_DAY}(?:就[^,。;]{{1,80}}?)?(?:进行|举行)((?:\d{{4}}年)?{_ORDINAL}集体学习)"
 _STUDY_HELD = re.compile(rf"(?:^|[,。:\s])({_STUDY_BODY}){_STUDY}")
@@ -276,10 +280,20 @@ def _national_meeting(body: str, body_start: int, head: Found | None) -> Found |
     if head and (m := _STUDY_NAMED.search(head.value)):
         name = _LEADING.sub("", m.group(1))
         return Found(name, head.start + m.end(1) - len(name))
-    for rx in (_STUDY_HELD, _NATIONAL_HELD):
+    for rx in (_STUDY_HELD, _NATIONAL_HELD, _PRESIDIUM):
         m = rx.search(body[:300])
         if m:
             return Found(m.group(1) + m.group(2), body_start + m.start(1))
+    return None
+
+
+def _session_acts(body: str, body_start: int) -> Found | None:
+    """The session named as the subject of the first sentence, its day right after it, when no
+    meeting is held in so many words (十四届全国人大常委会第十次会议19日传达学习…)."""
+    first = re.split(r"[。!?\n]", body.strip(), maxsplit=1)[0]
+    m = _SESSION_ACTS.search(first)
+    if m and not _TALKS.search(first):
+        return Found(m.group(1), body_start + body.find(m.group(1)))
     return None
 
 
