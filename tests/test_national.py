@@ -305,3 +305,25 @@ def test_a_sessions_presidium_meeting_and_a_session_as_the_subject():
     rec = _rec("央视网消息(新闻联播):十四届全国人大一次会议10日上午选举某某为某职。\n"
                "上午9时,十四届全国人大一次会议第三次全体会议在人民大会堂举行。")
     assert rec.meeting.name == "十四届全国人大一次会议第三次全体会议"
+
+
+def test_a_round_up_of_reactions_reports_no_meeting_even_when_it_recounts_one():
+    rec = _rec("某某工作座谈会重要讲话在各地引发热烈反响\n央视网消息(新闻联播):6月2日,习近平总书记主持召开专家学者座谈会并发表重要讲话。"
+               "各地干部群众表示,要把讲话精神落到实处。")
+    assert rec.meeting is None and rec.people == []
+
+
+def test_a_symposium_a_leader_attends_and_one_hosted_by_a_body():
+    # SPEC v1.2: 某某出席…座谈会并讲话 is a meeting, though nobody 召开s it in so many words
+    m = _rec("某某出席研讨班座谈会\n央视网消息(新闻联播):国务院副总理丁薛祥11日在京出席省部级干部某某专题研讨班座谈会并讲话。").meeting
+    assert (m.name, m.region.name) == ("省部级干部某某专题研讨班座谈会", "中国")
+    # 由某某主办的: the host is no part of the name
+    m = _rec("电视剧创作座谈会举行\n央视网消息(新闻联播):由国家广电总局主办的电视剧《某某》创作座谈会27日上午在京举行。").meeting
+    assert (m.name, m.venue, m.time_of_day) == ("电视剧《某某》创作座谈会", "京", "上午")
+
+
+def test_he_between_two_titled_names_joins_two_people():
+    rec = _rec("李强主持召开部分地方政府主要负责人座谈会\n央视网消息(新闻联播):国务院总理李强22日在某市主持召开座谈会。"
+               "某省委书记王立群和某省长赵东明,某省长孙海涛发言。")
+    people = _people(rec)
+    assert people["王立群"] == (["某省委书记"], ["speaker"]) and people["赵东明"] == (["某省长"], ["speaker"])

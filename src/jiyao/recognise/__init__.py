@@ -44,7 +44,8 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     report._found_at.update({found_key("slogans", f.value): quote_start + f.start for f in quoted})
     if head:
         report._found_at[found_key("headline")] = head.start
-    if name is None and not (people and mt.reports_a_meeting(body)) or mt.talks_only(body, name.value if name else None):
+    if name is None and not (people and mt.reports_a_meeting(body)) or mt.talks_only(body, name.value if name else None) \
+            or mt.commentary(head.value if head else None):
         return report  # no meeting reported: nothing about one is invented
     near = name.start - body_start if name and name.start >= body_start else None
     date, tod, _ = mt.meeting_date(body, body_start, src.published_date, near)

@@ -90,8 +90,12 @@ _META_KINDS = ("meta", "credit")
 NOT_TITLES = furniture.FURNITURE + _META_KINDS
 
 
+# 由某某主办的…座谈会: who hosts it is no part of the name
+_HOSTED_BY = re.compile(r"^由[^,。;]{1,30}?(?:主办|举办|承办|组织)的")
+
+
 def _clean_name(raw: str) -> str:
-    name = _LEADING.sub("", raw).strip()
+    name = _HOSTED_BY.sub("", _LEADING.sub("", raw).strip())
     name = re.sub(r"^(?:在[^,]{1,20}?)(?=[^,]*会议$)", "", name) if name.startswith("在") else name
     return name
 
@@ -121,6 +125,15 @@ COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}�
 _HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
 # Talks, courtesy calls and phone calls are no meetings (SPEC v1.2): 某某同某国议长举行会谈
 _TALKS = re.compile(r"会见|会谈|会晤|通电话|视频通话|通话|接见")
+
+
+# A story about a meeting that reports none itself (national README): reactions, a commentary, an
+# interview, a press Q&A, a round-up (…重要讲话在各地引发热烈反响, 某某评论员文章, …答记者问).
+_NOT_A_REPORT = re.compile(r"反响|评论员|答记者问|记者问|综述|述评|署名文章|社论|访谈")
+
+
+def commentary(head: str | None) -> bool:
+    return bool(head and _NOT_A_REPORT.search(head))
 
 
 def talks_only(body: str, name: str | None) -> bool:
@@ -255,7 +268,22 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
     m = _STUDY_BY_ANY.search(body[:300])
     if m:  # 中共某某党组理论学习中心组…举行2024年第一次集体学习, the meeting named nowhere else
         return Found(m.group(1) + m.group(2), body_start + m.start(1))
-    return _session_acts(body, body_start)
+    return _session_acts(body, body_start) or _attended(body, body_start)
+
+
+# SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话);
+# read only when no meeting is held in so many words, in the first sentence.
+_ATTENDED = re.compile(rf"出席了?([{CJK}\d“”\"《》、]{{4,40}}?(?:座谈会|研讨会|大会|论坛|工作会议))(?=并|[,。;]|$)")
+
+
+def _attended(body: str, body_start: int) -> Found | None:
+    first = re.split(r"[。!?\n]", body.strip(), maxsplit=1)[0]
+    m = _ATTENDED.search(first)
+    if m and not _TALKS.search(first[: m.start()]):
+        name = _clean_name(m.group(1))
+        if _ok_name(name):
+            return Found(name, body_start + body.find(m.group(1)) + m.group(1).find(name))
+    return None
 
 
 # National stories (evals/national/README.md): 中共中央政治局4月28日召开会议 → 中共中央政治局会议

@@ -372,7 +372,18 @@ def _segments(clause: str, sep_re: re.Pattern) -> list[tuple[int, str]]:
         out.append((last, clause[last: m.start()]))
         last = m.end()
     out.append((last, clause[last:]))
-    return [(o, s) for o, s in out if s]
+    return [piece for o, s in out if s for piece in _split_at_he(o, s)]
+
+
+def _split_at_he(offset: int, seg: str) -> list[tuple[int, str]]:
+    """某市委书记甲和某市长乙发言: 和 after a titled name joins two people (党和国家领导人 stays whole,
+    no name stands before its 和)."""
+    for m in re.finditer("和", seg):
+        i = m.start()
+        for n in (3, 2):
+            if i - n >= 2 and is_name(seg[i - n: i]) and _TITLE_END.search(seg[:i - n]) and i + 1 < len(seg):
+                return [(offset, seg[:i]), *_split_at_he(offset + i + 1, seg[i + 1:])]
+    return [(offset, seg)]
 
 
 def _bracketed_titles(text: str, names: Names, found: dict[str, PersonFound]) -> None:
