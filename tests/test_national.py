@@ -327,3 +327,17 @@ def test_he_between_two_titled_names_joins_two_people():
                "某省委书记王立群和某省长赵东明,某省长孙海涛发言。")
     people = _people(rec)
     assert people["王立群"] == (["某省委书记"], ["speaker"]) and people["赵东明"] == (["某省长"], ["speaker"])
+
+
+def test_a_long_list_of_vice_chairs_ending_with_he_and_the_secretary_general():
+    rec = _rec("全国政协十四届常委会第十次会议在京开幕\n央视网消息(新闻联播):政协第十四届全国委员会常务委员会第十次会议3日上午在京开幕。"
+               "全国政协主席王沪宁出席。全国政协副主席石泰峰主持会议。\n"
+               "全国政协副主席胡春华、沈跃跃、帕巴拉·格列朗杰、咸辉、杨震和秘书长王东峰出席会议。")
+    people = _people(rec)
+    for name in ("胡春华", "沈跃跃", "帕巴拉·格列朗杰", "咸辉", "杨震"):
+        assert people[name] == (["全国政协副主席"], []), name
+    assert people["王东峰"] == (["秘书长"], [])
+    assert people["石泰峰"] == (["全国政协副主席"], ["chair"])
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name) == (
+        "政协第十四届全国委员会常务委员会第十次会议", "政协第十四届全国委员会常务委员会", "中国")

@@ -376,10 +376,13 @@ def _segments(clause: str, sep_re: re.Pattern) -> list[tuple[int, str]]:
 
 
 def _split_at_he(offset: int, seg: str) -> list[tuple[int, str]]:
-    """某市委书记甲和某市长乙发言: 和 after a titled name joins two people (党和国家领导人 stays whole,
-    no name stands before its 和)."""
+    """某市委书记甲和某市长乙发言, 副主席甲、乙和秘书长丙出席: 和 after a name joins two people
+    (党和国家领导人 stays whole, no name stands before its 和)."""
     for m in re.finditer("和", seg):
         i = m.start()
+        # 某某和秘书长乙: a list's last name, then a titled one
+        if 2 <= i <= 3 and is_name(seg[:i]) and _HAS_TITLE.search(seg, i + 1, i + 1 + _MAX_TITLE):
+            return [(offset, seg[:i]), *_split_at_he(offset + i + 1, seg[i + 1:])]
         for n in (3, 2):
             if i - n >= 2 and is_name(seg[i - n: i]) and _TITLE_END.search(seg[:i - n]) and i + 1 < len(seg):
                 return [(offset, seg[:i]), *_split_at_he(offset + i + 1, seg[i + 1:])]
