@@ -290,7 +290,7 @@ def test_talks_opening_ceremonies_and_sentences_are_no_names_or_titles():
     rec = _rec("李强同某国总理共同出席中某企业家委员会第七次会议开幕式\n央视网消息(新闻联播):国务院总理李强28日在京同某国总理梅某某共同出席中某企业家委员会第七次会议开幕式并致辞。")
     assert rec.meeting.name is None
     # 总理李某28日在京同某国总理|梅某某: a sentence with a day in it is no title
-    assert _people(rec) == {"李强": (["国务院总理"], [])}
+    assert _people(rec) == {"李强": (["国务院总理"], ["speaker"])}  # …出席…开幕式并致辞
 
 
 def test_a_sessions_presidium_meeting_and_a_session_as_the_subject():
@@ -341,3 +341,25 @@ def test_a_long_list_of_vice_chairs_ending_with_he_and_the_secretary_general():
     m = rec.meeting
     assert (m.name, m.organizer, m.region.name) == (
         "政协第十四届全国委员会常务委员会第十次会议", "政协第十四届全国委员会常务委员会", "中国")
+
+
+def test_a_symposium_followed_by_bing_and_a_preparatory_sitting():
+    m = _rec("央视网消息(新闻联播):中共中央总书记习近平20日下午在某省某市主持召开新时代推动某某地区发展座谈会并发表重要讲话。"
+             "他强调,上一次推动某某地区发展座谈会召开以来,各方面取得明显成效。").meeting
+    assert (m.name, m.time_of_day) == ("新时代推动某某地区发展座谈会", "下午")
+    m = _rec("央视网消息(新闻联播):十四届全国人大三次会议4日上午在北京人民大会堂举行预备会议。赵乐际主持会议。"
+             "在4日的预备会议上,代表们选举产生了大会主席团。").meeting
+    assert (m.name, m.organizer) == ("十四届全国人大三次会议", "十四届全国人大")
+
+
+def test_a_speech_of_greeting_and_bodies_that_only_look_like_names():
+    rec = _rec("某某会第十二次全国会员代表大会在京开幕\n央视网消息(新闻联播):某某会第十二次全国会员代表大会9日在京开幕。"
+               "中共中央政治局委员、国务院副总理刘国中在开幕式上代表党中央、国务院致辞。会议强调,要加强领导班子建设。")
+    # 致辞 → speaker (national README); 党中央 and 国务院 are no names, 领导班子 is no person
+    assert _people(rec) == {"刘国中": (["中共中央政治局委员", "国务院副总理"], ["speaker"])}
+
+
+def test_a_topic_before_dui_is_no_part_of_a_relayed_plenum():
+    from jiyao.recognise.mentions import upstream_meetings
+    got = upstream_meetings("某某在报告中,从深刻领会高质量发展和新质生产力等方面对党的二十届三中全会精神作了深入阐释。", 0, None)
+    assert [f.value for f in got] == ["党的二十届三中全会"]

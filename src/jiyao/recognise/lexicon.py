@@ -31,7 +31,7 @@ NAME_FOLLOWERS = tuple(sorted("""
 """.split(), key=len, reverse=True))
 
 CHAIR_RE = re.compile(r"主持")
-SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发了?言|^(?:[^,。;]{0,12}?)(?<![听据所])说(?![明服])|^表示|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
+SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发了?言|致辞|^(?:[^,。;]{0,12}?)(?<![听据所])说(?![明服])|^表示|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Words that look like titles or names but are not people's titles.
@@ -127,7 +127,7 @@ ORG_SUFFIXES = tuple(sorted("""公司 集团 中心 大学 学院 研究院 研�
 NAME_DOTS = "·•・‧"
 # Words that start with a surname character but name a group, not a person.
 GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民 代表 委员 成员 "
-                        "党总支 党支部 党工委 党小组 党中央".split())
+                        "党总支 党支部 党工委 党小组 党中央 班子".split())
 
 # ---- national stories (meeting.py, region.py, people.py) ----
 # Bodies of the national level that convene meetings, longest first; a term may stand before them

@@ -27,7 +27,7 @@ _DAY_PLACE_TAIL = re.compile(rf"(?:(?:\d{{1,2}}月)?\d{{1,2}}[日号](?:至\d{{1
 # 精神 relays another meeting (传达…会议精神); 精神文明建设…座谈会 is a name
 _SPIRIT = re.compile("精神(?!文明)")
 # A sitting of a session (national README: named by the session, 十三届全国人大常委会第十四次会议)
-_SITTING = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}次)?(?:全体会议|闭幕会|开幕会|联组会议)")
+_SITTING = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}次)?(?:全体会议|闭幕会|开幕会|联组会议|预备会议)")
 # A kind of meeting, no name (national README: a bare 座谈会 → name null unless the headline has one)
 _BARE_KINDS = ("座谈会", "会议", "专题会议", "视频会议", "电视电话会议", "常务会议", "全体会议")
 # A meeting still to come (将于3月11日下午在某地举行闭幕会, 本台明天将直播…) is not reported held.
@@ -110,6 +110,8 @@ def _up_to_meeting(part: str, before_verb: bool) -> str:
     if part.endswith("会") and not (before_verb and part.endswith(_BODIES)):
         return part
     k = part.rfind("会议")
+    if k < 0 and not before_verb and (j := part.find("会并")) > 0:
+        return part[: j + 1]  # 主持召开某某座谈会并发表重要讲话
     return part[: k + 2] if k >= 0 else ""
 
 

@@ -31,6 +31,8 @@ _SENTENCE = re.compile(r"[^。;\n]+")
 _LIST_CLAUSE = re.compile(rf"((?:{_ITEM})(?:{_BETWEEN}{_ITEM})*)精神$")
 _ITEM_SPLIT = re.compile(rf"{MEETING_END}({_BETWEEN})")
 # 全面学习、全面把握、全面落实党的二十大精神: a run of verbs, their adverbs and the 、 between them
+# …等方面对党的二十届三中全会精神进行宣讲: the topic before 对 is no part of the meeting's name
+_AFTER_TOPIC = re.compile(r"^.*(?:对|把|将)(?=党的|中共|中央|全国)")
 _LEADING_TRIGGERS = re.compile(rf"^(?:{_TRIGGER}|了|好|、|全面|深入|认真|切实|把握)+")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
 _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示|思想){_JOIN}")
@@ -54,7 +56,7 @@ def _items(group: str, base: int) -> list[tuple[str, int]]:
 def _clean_item(raw: str) -> tuple[str, int]:
     """(the name, its offset in raw): triggers, an earlier relayed thing and a leading date dropped."""
     item = raw
-    for rx in (_AFTER_SPIRIT, _LEADING_TRIGGERS, _DATE_LEAD):
+    for rx in (_AFTER_SPIRIT, _AFTER_TOPIC, _LEADING_TRIGGERS, _DATE_LEAD):
         item = rx.sub("", item, count=1).strip()
     return item, raw.find(item)
 

@@ -20,7 +20,7 @@ from .ner import Entity
 
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _DOTTED = re.compile(rf"^[{CJK}]{{1,8}}(?:[{NAME_DOTS}][{CJK}]{{1,8}}){{1,3}}")
-_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员界")  # 宗教界 is a sector
+_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员界院")  # 宗教界, 国务院
 _SHORT_BREAK = set("和与及在就等对到也率于主带同作做以")
 
 

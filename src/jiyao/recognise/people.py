@@ -138,7 +138,7 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
             continue
         got = split_name(seg[k:], names, start + k)
         # 高志远市长强调: a verb after a name and its title is no name
-        if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS:
+        if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS and got[0] not in GROUP_WORDS:
             return title, got[0], got[1]
     return None
 
