@@ -363,3 +363,13 @@ def test_a_topic_before_dui_is_no_part_of_a_relayed_plenum():
     from jiyao.recognise.mentions import upstream_meetings
     got = upstream_meetings("某某在报告中,从深刻领会高质量发展和新质生产力等方面对党的二十届三中全会精神作了深入阐释。", 0, None)
     assert [f.value for f in got] == ["党的二十届三中全会"]
+
+
+def test_a_chairmans_talk_with_deputies_is_an_unnamed_meeting_not_the_session_it_decided_on():
+    rec = _rec("赵乐际同全国人大常委会会议列席代表座谈\n央视网消息(新闻联播):中共中央政治局常委、全国人大常委会委员长赵乐际24日下午"
+               "同列席十四届全国人大常委会第十三次会议的全国人大代表座谈交流。\n"
+               "赵乐际强调,本次常委会会议审议了关于召开十四届全国人大三次会议的决定。座谈会由全国人大常委会副委员长李鸿忠主持。")
+    m = rec.meeting
+    assert (m.name, m.time_of_day, m.region.name) == (None, "下午", "中国")
+    assert _people(rec) == {"赵乐际": (["中共中央政治局常委", "全国人大常委会委员长"], ["speaker"]),
+                            "李鸿忠": (["全国人大常委会副委员长"], ["chair"])}

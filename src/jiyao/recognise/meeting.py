@@ -30,6 +30,8 @@ _SPIRIT = re.compile("精神(?!文明)")
 _SITTING = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}次)?(?:全体会议|闭幕会|开幕会|联组会议|预备会议)")
 # A kind of meeting, no name (national README: a bare 座谈会 → name null unless the headline has one)
 _BARE_KINDS = ("座谈会", "会议", "专题会议", "视频会议", "电视电话会议", "常务会议", "全体会议")
+# A meeting decided on or announced (关于召开…的决定, 决定召开…) is not this one
+_DECIDED_ON = re.compile(r"(?:关于|决定)$")
 # A meeting still to come (将于3月11日下午在某地举行闭幕会, 本台明天将直播…) is not reported held.
 _FUTURE = re.compile(r"将于|将在|即将|拟于|明天|明日")
 _ORGANIZER_END = ORGANIZER_END
@@ -157,8 +159,8 @@ def _first_held(body: str, body_start: int) -> Found | None:
         if _RELAY.match(clause.strip()) or "收听收看" in clause or _SPIRIT.search(clause):
             continue
         conv = _CONVENE.search(clause)
-        if conv and _FUTURE.search(clause[: conv.start()]):
-            continue
+        if conv and (_FUTURE.search(clause[: conv.start()]) or _DECIDED_ON.search(clause[: conv.start()])):
+            continue  # 将于…举行, 审议了关于召开…的决定: a meeting to come
         if conv:
             # "召开X会议…" first; then "X会议(在Y)召开"
             before_verb = _DAY_PLACE_TAIL.sub("", _VENUE_TAIL.sub("", clause[: conv.start()]))
