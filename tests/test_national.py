@@ -112,7 +112,7 @@ def test_a_sessions_presidium_title_keeps_its_huiyi_and_leaders_sit_on_the_platf
     for name in ("王沪宁", "石泰峰", "胡春华", "沈跃跃"):
         assert people[name] == (["全国政协十四届三次会议主席团常务主席"], [])
     for name in ("习近平", "李强", "赵乐际"):
-        assert people[name] == (["党和国家领导人"], [])
+        assert people[name] == (["党和国家领导人"], [])  # 习近平总书记多次发表重要讲话 cites him: no role
 
 
 def test_a_leader_who_sends_an_instruction_is_not_a_participant():
@@ -137,6 +137,7 @@ def test_a_symposiums_speakers_titled_by_their_organisation():
         "刘慧芳": (["某某宏观经济研究院"], ["speaker"]),
         "陈建国": (["某某科技集团"], ["speaker"]),
         "孙晓梅": (["某某食品公司"], ["speaker"]),
+        "周文斌": (["ABC某某科技公司"], ["speaker"]),  # a Latin-lettered last item keeps the list's verb
         "何立峰": ([], []), "吴政隆": ([], []),
     }
     m = rec.meeting
@@ -187,7 +188,9 @@ def test_a_sitting_is_named_by_its_session_and_the_title_after_a_name_counts():
     # 会议听取了…副主任委员某某作的报告: a report makes a participant without a role
     assert people["孟祥林"] == (["全国人大宪法和法律委员会副主任委员"], [])
     assert people["钱立新"] == (["水利部部长"], [])
-    assert set(people) == {"赵乐际", "孟祥林", "钱立新"}  # no name out of 〈某某组织成员国关于…〉
+    # 作了关于…《…〈…〉…》的议案的说明: a report however long its book title; no name out of 〈某某组织成员|国关于…〉
+    assert people["陈志强"] == (["公安部副部长"], [])
+    assert set(people) == {"赵乐际", "孟祥林", "钱立新", "陈志强"}
 
 
 def test_a_closing_sittings_headline_names_the_session_not_the_chair():
@@ -202,6 +205,8 @@ def test_a_chairpersons_meeting():
     m = rec.meeting
     assert (m.name, m.organizer, m.venue, m.time_of_day) == (
         "十四届全国人大常委会第四十次委员长会议", "十四届全国人大常委会", "北京人民大会堂", "下午")
+    # a national body's meeting held in Beijing is the country's, not 北京市's (SPEC v1.2)
+    assert (m.region.name, m.region.admin_code) == ("中国", None)
     assert _people(rec) == {"赵乐际": (["委员长"], ["chair"])}
 
 
@@ -373,3 +378,9 @@ def test_a_chairmans_talk_with_deputies_is_an_unnamed_meeting_not_the_session_it
     assert (m.name, m.time_of_day, m.region.name) == (None, "下午", "中国")
     assert _people(rec) == {"赵乐际": (["中共中央政治局常委", "全国人大常委会委员长"], ["speaker"]),
                             "李鸿忠": (["全国人大常委会副委员长"], ["chair"])}
+
+
+def test_talks_after_a_ceremony_are_no_meeting_either():
+    rec = _rec("央视网消息(新闻联播):全国人大常委会委员长赵乐际24日在人民大会堂东门外广场为某国议长举行欢迎仪式。"
+               "随后,两人举行会谈。赵乐际说,两国友好源远流长。")
+    assert rec.meeting is None and rec.people == []

@@ -88,8 +88,9 @@ _DAY_IN_TITLE = re.compile(r"\d{1,2}[日号]")  # 总理李某28日在京同某�
 # A counted group (多位全国政协委员和基层…, 12名委员…) heads no one's title.
 _COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十百]+|多|数|几)(?:位|名|个)")
 # 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
-_ZUO = re.compile(r"[作做](?:了|出)?(?:《[^》]{0,40}》|[^,。;《]){0,30}?(?:报告|讲话|部署|安排|发言|说明|辅导|汇报|总结|动员|指示|批示|表态|交流|介绍"
-                  r"|解读|点评|小结|培训|宣讲|述职|讲解|讲座|要求|强调|批示)")
+_ZUO = re.compile(r"[作做](?:了|出)?(?:《[^》]{0,120}》|[^,。;《]){0,30}?(?:报告|讲话|部署|安排|发言|说明|辅导|汇报|总结|动员|指示|批示|表态|交流|介绍"
+                  r"|解读|点评|小结|培训|宣讲|述职|讲解|讲座|要求|强调|批示)"
+                  r"|[作做](?:了|出)?[^,。;《]{0,30}?《[^》]*$")  # …作了关于《…(某国)…: a bracket cut the clause
 _TITLE_ONLY = re.compile(f"(?:{_TITLE_WORD})$")
 _SESSION_OFFICE = re.compile(SESSION_OFFICE)
 
