@@ -384,3 +384,14 @@ def test_talks_after_a_ceremony_are_no_meeting_either():
     rec = _rec("央视网消息(新闻联播):全国人大常委会委员长赵乐际24日在人民大会堂东门外广场为某国议长举行欢迎仪式。"
                "随后,两人举行会谈。赵乐际说,两国友好源远流长。")
     assert rec.meeting is None and rec.people == []
+
+
+def test_an_international_summit_a_leader_attends_and_a_ceremony_are_not_the_countrys():
+    m = _rec("李强出席某某集团领导人峰会\n央视网消息(新闻联播):国务院总理李强9日在某国首都出席二十国集团领导人第十八次峰会第一阶段会议并发表讲话。").meeting
+    assert (m.name, m.region) == ("二十国集团领导人第十八次峰会第一阶段会议", None)
+    # 开幕式 is no verb of holding: 某某出席…论坛全会开幕式 names no meeting 国家主席某某…全会
+    rec = _rec("习近平出席某某论坛全会开幕式并致辞\n央视网消息(新闻联播):国家主席习近平24日应邀以视频方式出席某某联盟第二届某某论坛全会开幕式并致辞。")
+    assert rec.meeting.name is None
+    # 总理某某在某市同某国总理|范某某: a sentence is no title
+    rec = _rec("李强同某国总理共同出席中某企业代表座谈会\n央视网消息(新闻联播):当地时间10月13日,国务院总理李强在某市同某国总理范某某共同出席中某企业代表座谈会。")
+    assert _people(rec) == {"李强": (["国务院总理"], [])}

@@ -146,6 +146,9 @@ NATIONAL_BODY = (rf"(?:(?:中国人民政治协商会议|政协)第[一二三四
 # A meeting whose name starts so is the country's when no place says otherwise (中央经济工作会议,
 # 第八次全国对口支援新疆工作会议): 中央/全国 give the scope, not a body (no organizer).
 NATIONAL_SCOPE = r"^(?:第[一二三四五六七八九十百\d]{1,5}次)?(?:全国|中央)"
+# An international body's or summit's meeting is no country's (national README: region null), though
+# a national leader attends it.
+INTERNATIONAL = r"联合国|安理会|国集团|峰会|上海合作组织|金砖|东盟|亚太经合|欧盟|非盟|世界卫生组织|世界贸易组织"
 # Titles only national leaders hold: a meeting they chair or address with no place of its own named
 # is the country's (a chairman's talk with deputies).
 NATIONAL_TITLES = ("中共中央总书记", "国家主席", "中共中央政治局常委", "中央政治局常委", "国务院总理", "国务院副总理", "国务委员",

@@ -14,7 +14,7 @@ from ..read import furniture
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
                       r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?![上下]半年|第?[一二三四]季度)|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
-_CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
+_CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?!式)(?:了)?")  # 开幕式 is a ceremony, no verb
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
 # 在京召开: a city's one-character short name is the venue as written (national stories)
 _VENUE = re.compile(rf"在([{CITY_ABBREVIATIONS}]|[{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
@@ -277,7 +277,7 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
 
 # SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话);
 # read only when no meeting is held in so many words, in the first sentence.
-_ATTENDED = re.compile(rf"出席了?([{CJK}\d“”\"《》、]{{4,40}}?(?:座谈会|研讨会|大会|论坛|工作会议))(?=并|[,。;]|$)")
+_ATTENDED = re.compile(rf"出席了?([{CJK}\d“”\"《》、]{{4,40}}?(?:座谈会|研讨会|大会|论坛|峰会|会议))(?=并|[,。;]|$)")
 
 
 def _attended(body: str, body_start: int) -> Found | None:

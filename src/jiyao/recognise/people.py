@@ -84,7 +84,8 @@ def _title_end(s: str) -> bool:
 
 _DAY_AFTER_NAME = re.compile(DAY_AFTER_NAME)
 _QUOTED_TITLE = re.compile("[《》〈〉<>]")
-_DAY_IN_TITLE = re.compile(r"\d{1,2}[日号]")  # 总理李某28日在京同某国总理|梅某: a sentence, no title
+# 总理李某28日在京同某国总理|梅某, 总理李某在某地同某国总理|范某: a sentence, no title
+_DAY_IN_TITLE = re.compile(r"\d{1,2}[日号]|在[^,。;]{1,12}?[同与]")
 # A counted group (多位全国政协委员和基层…, 12名委员…) heads no one's title.
 _COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十百]+|多|数|几)(?:位|名|个)")
 # 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
