@@ -3,7 +3,8 @@
 
 - every value copied from the article is in it, modulo the record format's value normalisation
   (text.value_key; the matcher is ground.Locator, so a correct value never costs a re-ask);
-- `meeting.region.name` is a division of the gazetteer, or a 镇/乡/街道 the article names
+- `meeting.region.name` is a division of the gazetteer, or a 镇/乡/街道 the article names, or 中国
+  where the article names the country or one of its national bodies (SPEC v1.2)
   (an invented `范付省` is neither, even when `范付` occurs inside a person's name);
 - a directive's text is in the article, its speaker one of the answer's people or in the article.
 """
@@ -49,6 +50,8 @@ def region_forms(name: str) -> list[str] | None:
     """How an article may name this region (full name first, then the gazetteer's short forms:
     黔东南州 for 黔东南苗族侗族自治州), or None when it is no region at all."""
     n = normalise_value(name)
+    if n == region.CHINA.name:
+        return list(region.COUNTRY_FORMS)  # a national body's meeting (SPEC v1.2)
     divs = region.lookup(n)
     if divs:
         return list(dict.fromkeys([n, *(d.name for d in divs), *(a for d in divs for a in d.aliases)]))

@@ -63,7 +63,8 @@ class Locator:
     def meeting_name_span(self, name: str) -> list[int] | None:
         """Original span of a meeting name: as written, or composed by SPEC v1.1 from body + verb +
         会议 (市委常委会召开会议 → 市委常委会会议, 县十五届人大常委会召开第36次会议 → 县十五届人大常委会
-        第36次会议: the span of the phrase)."""
+        第36次会议: the span of the phrase), a day or a topic perhaps between body and verb
+        (中共中央政治局3月28日召开会议, …6月30日下午就某某进行第十二次集体学习)."""
         span = self.original_span(name)
         if span is None and COMPOSED_NAME.match(name):
             text = self.doc.norm.text
@@ -74,6 +75,9 @@ class Locator:
                 if k is not None:
                     start = len(before) - k
                     return list(self.doc.span(start, len(text) - len(after) + len(name) - k))
+            m = COMPOSED_NAME.match(name)
+            hit = re.search(re.escape(m.group(1)) + r"[^,。;!?\n]{0,80}?(?:召开|举行|进行)了?\s*" + re.escape(m.group(2)), text)
+            span = list(self.doc.span(hit.start(), hit.end())) if hit else None
         return span
 
     def level_list_span(self, value: str) -> list[int] | None:

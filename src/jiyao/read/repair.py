@@ -21,6 +21,9 @@ _SITE_MARK = re.compile(r"[网报台]|新闻|[A-Za-z]\d|\d[A-Za-z]")
 _WATERMARK_MIN, _WATERMARK_MAX = 4, 16
 _TERMINAL = tuple("。!?;:…”」』)")
 _WRAP_MIN = 30  # a hard-wrapped line is a long piece of prose
+# a line that opens with a dateline (央视网消息(新闻联播):, 某某网讯) starts the body: the line above
+# it is a title, however long, never the first half of a wrapped sentence
+_DATELINE_OPENS = re.compile(r"^[\u4e00-\u9fff]{2,14}?(?:消息|讯)(?:[(（:：\s]|$)")
 
 
 def repair(norm: Normalised) -> tuple[Normalised, list[str]]:
@@ -80,7 +83,8 @@ def _wraps(text: str) -> list[int]:
         s = line.strip()
         if len(s) >= _WRAP_MIN and re.search("[,、]", s) and not s.endswith(_TERMINAL) \
                 and len(nxt.strip()) >= 10 and nxt[:1] not in (" ", "\t", "\u3000", "?") \
-                and re.search(r"[\u3400-\u9fff]$", s) and re.match(r"[\u3400-\u9fff]", nxt):
+                and re.search(r"[\u3400-\u9fff]$", s) and re.match(r"[\u3400-\u9fff]", nxt) \
+                and not _DATELINE_OPENS.match(nxt):
             out.append(end)
         pos = end + 1
     return out

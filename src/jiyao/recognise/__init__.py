@@ -30,9 +30,16 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     name = mt.meeting_name(body, body_start, head)
     reported = mt.first_report(body)
     people = pp.find_people(reported)
+    if head:
+        pp.assign_roles(head.value, people)  # 某某主持…闭幕会并讲话: the headline's roles are the body's people's
     # a leader cited through a speech at another named meeting is not at this one (SPEC v1.2)
     cited = pp.cited_at(reported, people, name.value if name else None)
-    higher = pp.cited_higher(reported, people, name.value if name else None)
+    # a national body's meeting, or one of national scope (a national leader takes part), has no
+    # higher body whose leaders could only be cited: its 国务院/全国 people are there
+    name_text = name.value if name else None
+    national = rg.national_body(name_text, mt.organizer(name_text, body, head.value if head else None)) \
+        or rg.national_scope(name_text, [t for p in people for t in p.titles])
+    higher = set() if national else pp.cited_higher(reported, people, name_text)
     people = [p for p in people if p.name not in cited and p.name not in higher]
     report = ExtractedReport(headline=head.value if head else None, source=src)
     # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
@@ -41,28 +48,44 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
         if meeting not in (f.value for f in upstream) and (at := body.find(meeting)) >= 0:
             upstream.append(mt.Found(meeting, body_start + at))
     report.upstream_meetings = [f.value for f in upstream]
-    quoted = slogans(body)
+    # the headline's quoted terms count, a term's first appearance may be there (national README);
+    # not the lines between it and the body (a subscribe line's “某某发布”), nor later briefs
+    in_head = [mt.Found(f.value, head.start + f.start) for f in slogans(head.value)] \
+        if head and head.start < body_start and text.startswith(head.value, head.start) else []
+    in_body = [mt.Found(f.value, body_start + f.start) for f in slogans(body)]
+    first: dict[str, mt.Found] = {}
+    for f in in_head + in_body:  # in order of first appearance, de-duplicated
+        first.setdefault(f.value, f)
+    quoted = list(first.values())
     report.slogans = [f.value for f in quoted]
     # where each value was found travels with the report to grounding (schema.found_key)
     report._found_at.update({found_key("upstream_meetings", f.value): f.start for f in upstream})
-    report._found_at.update({found_key("slogans", f.value): body_start + f.start for f in quoted})
+    report._found_at.update({found_key("slogans", f.value): f.start for f in quoted})
     if head:
         report._found_at[found_key("headline")] = head.start
-    if name is None and not (people and mt.reports_a_meeting(body)):
+    if name is None and not (people and mt.reports_a_meeting(body)) or mt.talks_only(body, name.value if name else None) \
+            or mt.commentary(head.value if head else None):
         return report  # no meeting reported: nothing about one is invented
-    date, tod, _ = mt.meeting_date(body, body_start, src.published_date)
+    near = name.start - body_start if name and name.start >= body_start else None
+    date, tod, _ = mt.meeting_date(body, body_start, src.published_date, near)
     vn = mt.venue(body, body_start)
     name_text = name.value if name else None
     # People's names are no place mentions (刘南昌 is not 南昌市).
     place_text = text
     for n in [p.name for p in people] + src.reporters + src.photographers + src.editors:
         place_text = place_text.replace(n, "□" * len(n))
-    div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
+    org = mt.organizer(name_text, body, head.value if head else None)
+    if rg.national_body(name_text, org):
+        div = rg.CHINA
+    else:
+        div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
+        if div is None and rg.national_scope(name_text, [t for p in people for t in p.titles], vn.value if vn else None):
+            div = rg.CHINA
     report.meeting = Meeting(
         name=name_text, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),
         venue=vn.value if vn else None,
         region=Region(name=div.name, admin_code=div.code) if div else None,
-        organizer=mt.organizer(name_text, body, head.value if head else None),
+        organizer=org,
     )
     reporters = set(src.reporters) | set(src.photographers) | set(src.editors)
     # a credited name is a participant too where the body gives it a title or a role (街道党工委副书记、

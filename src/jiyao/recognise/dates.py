@@ -32,12 +32,17 @@ _CLOCK = rf"(?:(?P<hh>\d{{1,2}})[::]\d{{2}}|(?P<hc>\d{{1,2}}|[一二三四五六
 # Clock-time bands (SPEC v1.2): [from hour, to hour) → time of day.
 _BANDS = ((0, 11, "上午"), (11, 13, "中午"), (13, 18, "下午"), (18, 25, "晚上"))
 # An absolute date (other modules use it to recognise date lines and dates inside names).
-DATE_RE = re.compile(rf"(?:({_YEAR})年)?({_NUM})月({_NUM})日({_TOD})?")
+DATE_RE = re.compile(rf"(?:({_YEAR})年)?({_NUM})月({_NUM})[日号]({_TOD})?")
+# What follows a day written straight after a name (broadcast style, 李某16日主持召开): a verb of
+# holding or attending, or 在/同 before the place or the guests.
+_HOLD_AFTER_DAY = "(?:主持|召开|举行|开幕|闭幕|出席|在|同|与|至)"
 RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2, "前日": 2}
 _WHEN = re.compile(
-    rf"(?:(?:(?P<y>{_YEAR})年)?(?P<m>{_NUM})月(?P<d>{_NUM})日"
+    rf"(?:(?:(?P<y>{_YEAR})年)?(?P<m>{_NUM})月(?P<d>{_NUM})[日号]"
     rf"|(?P<rel>{'|'.join(RELATIVE_DAYS)})(?:\((?:(?P<py>{_YEAR})年)?(?P<pm>{_NUM})月(?P<pd>{_NUM})日\))?"
-    rf"|(?:^|(?<=[,。;\s)]))(?P<dd>{_NUM})日(?=[,\s]|{_TOD})"
+    rf"|(?:^|(?<=[,。;\s)]))(?P<dd>{_NUM})[日号](?=[,\s]|{_TOD})"
+    # a day right after who or what holds the meeting: 总理某某16日主持召开, 某某会议19日在京召开
+    rf"|(?<![\d月])(?P<dn>\d{{1,2}})[日号](?={_TOD}|{_HOLD_AFTER_DAY})"
     r"|(?P<vague>日前|近日|近期|前不久))"
     r"(?:\((?:星期|周)[一二三四五六日天]\))?"
     rf"(?P<tod>{_TOD})?(?:{_CLOCK})?")
@@ -116,11 +121,19 @@ def _without_meta(text: str) -> str:
                   and PAGE_META_RE.search(ln.group()) else ln.group(), text)
 
 
-def meeting_date(body: str, body_start: int, published: str | None) -> tuple[str | None, str | None, Found | None]:
-    """(ISO or --MM-DD date, time of day, the mention) of the first date in the body."""
+def meeting_date(body: str, body_start: int, published: str | None,
+                 near: int | None = None) -> tuple[str | None, str | None, Found | None]:
+    """(ISO or --MM-DD date, time of day, the mention) of the first date in the body. `near`: where
+    the meeting's name is in the body; when the first date is vague (某某近日作出指示…) or none, a
+    date in the sentence that holds the meeting (全国某某工作会议5月8日在京召开) is its date."""
     text = _without_meta(body[:600])
     m = next((w for w in _WHEN.finditer(text) if not _DATELINE_AFTER.match(text[w.end():])
               and not (w.group("vague") and not _HOLDS.search(_sentence(text, w.start())))), None)
+    if near is not None and (m is None or m.group("vague")):
+        start = max(body.rfind(c, 0, near) for c in "。\n") + 1
+        end = min((e for e in (body.find(c, near) for c in "。\n") if e >= 0), default=len(body))
+        held = _WHEN.search(_without_meta(body), start, end)
+        m = held if held and not held.group("vague") else m
     if not m:
         return None, None, None
     tod = _time_of_day(m)

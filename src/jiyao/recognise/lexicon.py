@@ -43,7 +43,7 @@ ROLE_WORDS = {"主持": "chair", "主持人": "chair", "主持会议": "chair", 
 FORMAT_WORDS = {"视频": "video", "视频会议": "video", "电视电话": "video", "电视电话会议": "video", "线上": "video",
                 "网络": "video", "online": "video", "现场": "in_person", "线下": "in_person", "现场会议": "in_person",
                 "offline": "in_person", "in person": "in_person", "in-person": "in_person", "onsite": "in_person"}
-SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发言|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
+SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发了?言|致辞|^(?:[^,。;]{0,12}?)(?<![听据所])说(?![明服])|^表示|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Words that look like titles or names but are not people's titles.
@@ -87,7 +87,7 @@ DEICTIC = ("此次", "本次", "这次", "上述", "该", "其他", "其它", "�
 
 # What a meeting's name ends with. 党的二十大 is a congress named without 会; the X会 forms are
 # meetings only with one of these heads (协会, 委员会 are bodies, not meetings).
-CONGRESS = r"党的[一二三四五六七八九十]+大"
+CONGRESS = r"(?:党的|中共)[一二三四五六七八九十]+大"  # 党的二十大, 中共十九大 (national stories)
 MEETING_HEADS = ("推进", "调度", "部署", "座谈", "视频", "专题", "办公", "动员", "生活", "现场", "协调", "联席",
                  "碰头", "培训", "观摩", "研讨", "汇报", "交流", "务虚", "述职", "评议", "总结", "表彰", "分析",
                  "恳谈", "协商", "议事", "讲评", "点评", "推介", "工作", "例")
@@ -125,22 +125,58 @@ PAGE_META_RE = re.compile(r"来源[::]|作者[::]|发布(?:时间|日期|者)|�
 # ---- people lists (recognise/people.py, recognise/names.py) ----
 # More titles met in real pages' participant lists (全国人大常委会副委员长…, 大会执行主席 ends in 主席).
 PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人", "团长", "副团长", "理事", "监事", "总监", "主委",
-                        "总理", "副总理", "外长", "大使", "参赞", "领事", "院士", "上将", "中将", "少将")
+                        "总理", "副总理", "外长", "大使", "参赞", "领事", "院士", "上将", "中将", "少将", "领导人", "署长")  # 党和国家领导人, 海关总署署长
 # After a name, a time word may come before the verb (院长某某今天在…作报告, 县长某某昨日出席…).
 TIME_FOLLOWERS = ("今天", "今日", "昨天", "昨日", "当天", "日前", "近日")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
 PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 再次 首先 随后 一同 共同 列席 参会 "
-                                "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作 先生 女士".split() + list(TIME_FOLLOWERS),
+                                "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作 先生 女士 起身 起立 宣誓".split() + list(TIME_FOLLOWERS),
                                 key=len, reverse=True))
+# Broadcast style puts the day between a name and its verb (国务院总理某某16日主持召开, 某某今天出席).
+DAY_AFTER_NAME = r"(?:(?:\d{1,2}月)?\d{1,2}[日号](?:至\d{1,2}[日号])?|今天|今日|昨天|昨日|当天)(?:上午|下午|晚上|晚间)?"
 # A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
 # 在分会场参加会议 / 同志主持 / 应邀出席.
-PARTAKE = ("(?:同志|先生|女士)?(?:一行)?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
-           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导))")
+PARTAKE = ("(?:同志|先生|女士)?(?:一行)?(?:" + DAY_AFTER_NAME + ")?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
+           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言|发了言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导))")
 # Every clause holding a participant has one of these words or a title word (a cheap first look).
-PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|报告|部署|安排|说明|领学|辅导"
+PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|发了言|报告|部署|安排|说明|领学|辅导"
+# An organisation written before a participant's name is their title (national README: 某某研究中心
+# 张某、某某集团李某等发言): it ends so.
+ORG_SUFFIXES = tuple(sorted("""公司 集团 中心 大学 学院 研究院 研究所 科学院 工程院 银行 协会 商会 学会 工商联 联合会 医院 出版社
+报社 基金会 实验室 事务所 研究会 促进会""".split(), key=len, reverse=True))
 # Dots inside minority names (阿依古丽·买买提), as pages type them.
 NAME_DOTS = "·•・‧"
 # Words that start with a surname character but name a group, not a person.
 GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民 代表 委员 成员 "
-                        "党总支 党支部 党工委 党小组".split())
+                        "党总支 党支部 党工委 党小组 党中央 班子".split())
+
+# ---- national stories (meeting.py, region.py, people.py) ----
+# Bodies of the national level that convene meetings, longest first; a term may stand before them
+# (十三届全国政协, 第十四届全国人大常委会). Their meetings are the country's (SPEC v1.2: region 中国).
+NATIONAL_BODIES = tuple(sorted("""
+中共中央政治局常务委员会 中共中央政治局常委会 中共中央政治局 中央政治局常委会 中央政治局 中共中央书记处 中共中央 国务院
+全国人大常委会 全国人民代表大会常务委员会 全国人大 全国人民代表大会 全国政协常委会 全国政协 中央军委 中央纪委常委会 中央纪委
+国家监委 全国工商联 全国总工会 全国妇联
+""".split(), key=len, reverse=True))
+_TERM_BEFORE = "(?:第?[一二三四五六七八九十]{1,3}届)?"
+# (中国人民政治协商会议|政协)第十三届全国委员会 and 第十四届全国人民代表大会 hold 会议/大会 inside the body's
+# name; a democratic party's central committee (某某同盟第十届中央委员会) is a national body too.
+NATIONAL_BODY = (rf"(?:(?:中国人民政治协商会议|政协)第[一二三四五六七八九十]{{1,3}}届全国委员会(?:常务委员会)?"
+                 rf"|{_TERM_BEFORE}(?:{'|'.join(NATIONAL_BODIES)})"
+                 rf"|[{CJK}]{{2,12}}?第[一二三四五六七八九十]{{1,3}}届中央(?:常务)?委员会)")
+# A meeting whose name starts so is the country's when no place says otherwise (中央经济工作会议,
+# 第八次全国对口支援新疆工作会议): 中央/全国 give the scope, not a body (no organizer).
+NATIONAL_SCOPE = r"^(?:第[一二三四五六七八九十百\d]{1,5}次)?(?:全国|中央)"
+# An international body's or summit's meeting is no country's (national README: region null), though
+# a national leader attends it.
+INTERNATIONAL = r"联合国|安理会|国集团|峰会|上海合作组织|金砖|东盟|亚太经合|欧盟|非盟|世界卫生组织|世界贸易组织"
+# Titles only national leaders hold: a meeting they chair or address with no place of its own named
+# is the country's (a chairman's talk with deputies).
+NATIONAL_TITLES = ("中共中央总书记", "国家主席", "中共中央政治局常委", "中央政治局常委", "国务院总理", "国务院副总理", "国务委员",
+                   "全国人大常委会委员长", "全国人大常委会副委员长", "全国政协主席", "全国政协副主席", "中央书记处书记",
+                   "中央军委主席", "国家副主席")
+# Single-character short names of cities a national story meets in (在京召开 → venue 京).
+CITY_ABBREVIATIONS = "京沪津渝穗蓉港澳"
+# A session's officers: 某某会议主席团常务主席, 大会秘书长 — 会议 inside them names no meeting.
+SESSION_OFFICE = r"会议(?=主席团|秘书处|秘书长|副秘书长|执行主席)"

@@ -5,19 +5,35 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import CJK, CONVENE, CONVENE_VERBS, ORGANIZER_END, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS
+from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, NATIONAL_BODY, ORGANIZER_END, RELAY_RE, SELF_REF,
+                      SELF_REF_LEVELS, UNNAMED_MEETINGS)
 
 from ..read import furniture
 
 # Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
-                      r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
+                      r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?![上下]半年|第?[一二三四]季度)|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
-_CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?:了)?")
+_CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?!式)(?:了)?")  # 开幕式 is a ceremony, no verb
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
-_VENUE = re.compile(rf"在([{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持|组织)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
+# 在京召开: a city's one-character short name is the venue as written (national stories)
+_VENUE = re.compile(rf"在([{CITY_ABBREVIATIONS}]|[{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持|组织)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
+# "某某座谈会19日在京召开", "…会议19日至21日在某地召开": the day and the place between a name and its
+# verb (broadcast style) are not part of the name.
+_DAY_PLACE_TAIL = re.compile(rf"(?:(?:\d{{1,2}}月)?\d{{1,2}}[日号](?:至\d{{1,2}}[日号])?|今天|今日|昨天|昨日)?"
+                             rf"(?:上午|下午|晚上|晚间)?(?:在(?:[{CITY_ABBREVIATIONS}]|[{CJK}]{{2,30}}))?$")
+# 精神 relays another meeting (传达…会议精神); 精神文明建设…座谈会 is a name
+_SPIRIT = re.compile("精神(?!文明)")
+# A sitting of a session (national README: named by the session, 十三届全国人大常委会第十四次会议)
+_SITTING = re.compile(r"(?:第[一二三四五六七八九十\d]{1,3}次)?(?:全体会议|闭幕会|开幕会|联组会议|预备会议)")
+# A kind of meeting, no name (national README: a bare 座谈会 → name null unless the headline has one)
+_BARE_KINDS = ("座谈会", "会议", "专题会议", "视频会议", "电视电话会议", "常务会议", "全体会议")
+# A meeting decided on or announced (关于召开…的决定, 决定召开…) is not this one
+_DECIDED_ON = re.compile(r"(?:关于|决定)$")
+# A meeting still to come (将于3月11日下午在某地举行闭幕会, 本台明天将直播…) is not reported held.
+_FUTURE = re.compile(r"将于|将在|即将|拟于|明天|明日")
 _ORGANIZER_END = ORGANIZER_END
 _ORGANIZER_ENDS = re.compile(_ORGANIZER_END)
 # A term number before a party committee (十五届县委第41次常委会会议): the body is 县委. Inside a
@@ -52,7 +68,7 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
         if len(top) < 4 and k not in NOT_TITLES:
             top.append(bounded(o, line))
     for i, (o, s) in enumerate(top[:3]):
-        if not title_like(s):
+        if not title_like(s) and not (i == 0 and _long_title(s, top[1:2])):
             break
         if ("·" in s or "|" in s) and i + 1 < len(top) and title_like(top[i + 1][1]):
             continue  # a column banner above the real title
@@ -68,6 +84,15 @@ def headline(lines: list[tuple[int, str]]) -> Found | None:
     return None
 
 
+# A broadcast story's title may run long (习近平对某某工作作出重要指示强调 … 某某会议召开): the first line
+# is the title when a dateline opens the next one (央视网消息(新闻联播):, 某某讯).
+_DATELINE_NEXT = re.compile(rf"^\s*[{CJK}]{{2,12}}?(?:消息|讯)")
+
+
+def _long_title(s: str, following: list[tuple[int, str]]) -> bool:
+    return 4 <= len(s) <= 160 and "。" not in s and bool(following) and bool(_DATELINE_NEXT.match(following[0][1]))
+
+
 # page furniture, the meta and credit lines and a forum post's header (河畔小编 发表于 2023-8-22 10:13) are
 # never the title (an HTML page's <title> may be the site's name; a text dump the furniture stage found no
 # article in keeps its breadcrumbs)
@@ -81,8 +106,12 @@ _OPEN_ENDS = (",", "、", ":", ";", "(")
 _CAPTION = re.compile(rf"^(?:会议现场|会场|现场图?|[{CJK}]{{2,20}}?(?:讲话|发言|致辞|作报告|主持会议))$(?<!召开会议)")
 
 
+# 由某某主办的…座谈会: who hosts it is no part of the name
+_HOSTED_BY = re.compile(r"^由[^,。;]{1,30}?(?:主办|举办|承办|组织)的")
+
+
 def _clean_name(raw: str) -> str:
-    name = _LEADING.sub("", raw).strip()
+    name = _HOSTED_BY.sub("", _LEADING.sub("", raw).strip())
     name = re.sub(r"^(?:在[^,]{1,20}?)(?=[^,]*会议$)", "", name) if name.startswith("在") else name
     return name
 
@@ -97,6 +126,8 @@ def _up_to_meeting(part: str, before_verb: bool) -> str:
     if part.endswith("会") and not (before_verb and part.endswith(_BODIES)):
         return part
     k = part.rfind("会议")
+    if k < 0 and not before_verb and (j := part.find("会并")) > 0:
+        return part[: j + 1]  # 主持召开某某座谈会并发表重要讲话
     return part[: k + 2] if k >= 0 else ""
 
 
@@ -104,10 +135,30 @@ _BODIES = ("常委会", "委员会", "联合会", "协会", "学会", "工会", 
 # "市委常委会召开会议": the text names the meeting by its body; the name is composed from the two
 # (SPEC: the meeting's name as the text gives it) and grounded on the whole phrase.
 _MEETING_WORD = r"(?:专题|全体成员|全体|扩大|常务)?会议"
-_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会){CONVENE}了?({_MEETING_WORD})")
-COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD})$")
+_BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?常委会)(?:\d{{1,2}}月)?(?:\d{{1,2}}日)?{CONVENE}了?"
+                           rf"({_MEETING_WORD})")  # 中共某某党组3月1日召开会议: the day between the two
+_ORDINAL = r"第[一二三四五六七八九十百零〇\d]{1,6}次"
+COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}集体学习|{_ORDINAL}会议)$")
 
-_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
+_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
+# Talks, courtesy calls and phone calls are no meetings (SPEC v1.2): 某某同某国议长举行会谈
+_TALKS = re.compile(r"会见|会谈|会晤|通电话|视频通话|通话|接见")
+
+
+# A story about a meeting that reports none itself (national README): reactions, a commentary, an
+# interview, a press Q&A, a round-up (…重要讲话在各地引发热烈反响, 某某评论员文章, …答记者问).
+_NOT_A_REPORT = re.compile(r"反响|评论员|答记者问|记者问|综述|述评|署名文章|社论|访谈")
+
+
+def commentary(head: str | None) -> bool:
+    return bool(head and _NOT_A_REPORT.search(head))
+
+
+def talks_only(body: str, name: str | None) -> bool:
+    """The story's first sentence reports talks, a courtesy call or a phone call, and no meeting
+    named there: what follows (what was said, a summit mentioned) is no meeting of its own."""
+    first = re.split(r"[。!?]", body.strip(), maxsplit=1)[0]
+    return bool(_TALKS.search(first)) and not (name and name in first)
 
 
 def reports_a_meeting(body: str) -> bool:
@@ -123,15 +174,25 @@ def _first_held(body: str, body_start: int) -> Found | None:
     """The first meeting held in the body: 召开X会议… or X会议(在Y)召开."""
     for m in _CLAUSE.finditer(body[:1200]):
         clause = m.group()
-        if _RELAY.match(clause.strip()) or "收听收看" in clause or "精神" in clause:
+        if _RELAY.match(clause.strip()) or "收听收看" in clause or _SPIRIT.search(clause):
             continue
         if _CONVENE.search(clause) and (_AFTERWARDS.match(clause) or _AFTERWARDS_END.search(body, 0, m.start())):
             continue  # 会后,还召开…主席会议: a meeting after the reported one is not it
         conv = _CONVENE.search(clause)
+        if conv and (_FUTURE.search(clause[: conv.start()]) or _DECIDED_ON.search(clause[: conv.start()])):
+            continue  # 将于…举行, 审议了关于召开…的决定: a meeting to come
         if conv:
             # "召开X会议…" first; then "X会议(在Y)召开"
-            for part, before in ((clause[conv.end():], False), (_VENUE_TAIL.sub("", clause[: conv.start()]), True)):
+            before_verb = _DAY_PLACE_TAIL.sub("", _VENUE_TAIL.sub("", clause[: conv.start()]))
+            parts = [(clause[conv.end():], False), (before_verb, True)]
+            if _SITTING.match(clause[conv.end():]):
+                parts.reverse()  # 某某常委会第N次会议…举行第一次全体会议: the sitting is named by its session
+            for part, before in parts:
+                if not before and (part.startswith("的") or _TALKS.match(part)):
+                    continue  # 刚刚闭幕的中央经济工作会议: named in passing; 举行会谈并…: talks
                 name = _clean_name(_up_to_meeting(part, before))
+                if not before and name in _BARE_KINDS:
+                    return None  # 主持召开座谈会: the first meeting held is unnamed (a later one is another)
                 if _ok_name(name):
                     return Found(name, body_start + m.start() + clause.find(name))
         elif clause.endswith("会议") and m.end() < len(body) and re.match(rf",\s*在[^,。]{{2,30}}?{CONVENE}", body[m.end():]):
@@ -212,6 +273,9 @@ def meeting_name(body: str, body_start: int, head: Found | None) -> Found | None
 
 
 def _named(body: str, body_start: int, head: Found | None) -> Found | None:
+    national = _national_meeting(body, body_start, head)
+    if national:
+        return national
     first, then = _first_held(body, body_start), _then_own(body, body_start)
     if then and (first is None or first.start < then.start) and (
             head is None or first is None or then.value in head.value or first.value not in head.value):
@@ -220,9 +284,12 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         return first
     if head:
         # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
-        for rx, before in ((rf"{CONVENE}(.+?会议?)(?:$|\s)", False),
-                           (rf"^(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}", True)):
+        # a headline of several parts (中共中央政治局召开会议 分析研究… 某某主持会议): a name is inside one
+        for rx, before in ((rf"{CONVENE}([^\s]+?会议?)(?:$|\s)", False),
+                           (rf"^(?:[^\s]{{0,24}}?(?:主持|出席))?(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}(?!式)", True)):
             m = re.search(rx, head.value)
+            if m and _FUTURE.search(head.value[: m.end()]):
+                continue  # 本台明天将直播…闭幕会: a trailer reports no meeting
             # before the verb, 市委常委会 is the body that convenes (市委常委会召开会议), no meeting's name
             name = _clean_name(m.group(1) if not before else _up_to_meeting(m.group(1), True)) if m else ""
             if _ok_name(name):
@@ -232,6 +299,63 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         org = _LEADING.sub("", m.group(1))
         if len(org) >= 2 and not org.startswith(("我", "全")):
             return Found(org + m.group(2), body_start + m.start(1) + m.group(1).find(org))
+    m = _STUDY_BY_ANY.search(body[:300])
+    if m:  # 中共某某党组理论学习中心组…举行2024年第一次集体学习, the meeting named nowhere else
+        return Found(m.group(1) + m.group(2), body_start + m.start(1))
+    return _session_acts(body, body_start) or _attended(body, body_start)
+
+
+# SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话);
+# read only when no meeting is held in so many words, in the first sentence.
+_ATTENDED = re.compile(rf"出席了?([{CJK}\d“”\"《》、]{{4,40}}?(?:座谈会|研讨会|大会|论坛|峰会|会议))(?=并|[,。;]|$)")
+
+
+def _attended(body: str, body_start: int) -> Found | None:
+    first = re.split(r"[。!?\n]", body.strip(), maxsplit=1)[0]
+    m = _ATTENDED.search(first)
+    if m and not _TALKS.search(first[: m.start()]):
+        name = _clean_name(m.group(1))
+        if _ok_name(name):
+            return Found(name, body_start + body.find(m.group(1)) + m.group(1).find(name))
+    return None
+
+
+# National stories (evals/national/README.md): 中共中央政治局4月28日召开会议 → 中共中央政治局会议
+# (SPEC v1.1's body + 会议); 中共中央政治局…进行第三十八次集体学习 → the study session named by its
+# body, as headlines write it (习近平在中共中央政治局第三十八次集体学习时强调).
+_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上午|下午|晚上|晚间|晚)?"
+_NATIONAL_HELD = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}){_DAY}(?:在[^,。;]{{1,20}}?)?{CONVENE}了?({_MEETING_WORD})(?=[,。;\s]|$)")
+_STUDY_BODY = f"(?:{NATIONAL_BODY})"
+# A session's presidium meets: 十四届全国人大三次会议主席团4日晚在人民大会堂举行第一次会议
+_PRESIDIUM = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}[^,。;\s]{{0,20}}?会议主席团){_DAY}(?:在[^,。;]{{1,20}}?)?举行({_ORDINAL}会议)")
+# The session itself as the subject, its day right after it: 十四届全国人大常委会第十次会议19日传达学习…
+_SESSION_ACTS = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}[^,。;\s]{{0,20}}?会议)(?=(?:\d{{1,2}}[日号]|今天|今日)(?:上午|下午|晚上|晚)?[{CJK}])")
+_STUDY_NAMED = re.compile(rf"({_STUDY_BODY}{_ORDINAL}集体学习)")
+_STUDY = rf"{_DAY}(?:就[^,。;]{{1,80}}?)?(?:进行|举行)((?:\d{{4}}年)?{_ORDINAL}集体学习)"
+_STUDY_HELD = re.compile(rf"(?:^|[,。:\s])({_STUDY_BODY}){_STUDY}")
+_STUDY_BY_ANY = re.compile(rf"(?:^|[,。:\s])([{CJK}]{{2,24}}?{_ORGANIZER_END}){_STUDY}")
+
+
+def _national_meeting(body: str, body_start: int, head: Found | None) -> Found | None:
+    """A national body's meeting named by the body alone, or its collective study, in the headline or
+    the first sentences."""
+    if head and (m := _STUDY_NAMED.search(head.value)):
+        name = _LEADING.sub("", m.group(1))
+        return Found(name, head.start + m.end(1) - len(name))
+    for rx in (_STUDY_HELD, _NATIONAL_HELD, _PRESIDIUM):
+        m = rx.search(body[:300])
+        if m:
+            return Found(m.group(1) + m.group(2), body_start + m.start(1))
+    return None
+
+
+def _session_acts(body: str, body_start: int) -> Found | None:
+    """The session named as the subject of the first sentence, its day right after it, when no
+    meeting is held in so many words (十四届全国人大常委会第十次会议19日传达学习…)."""
+    first = re.split(r"[。!?\n]", body.strip(), maxsplit=1)[0]
+    m = _SESSION_ACTS.search(first)
+    if m and not _TALKS.search(first):
+        return Found(m.group(1), body_start + body.find(m.group(1)))
     return None
 
 
@@ -269,11 +393,18 @@ _MOMENTS = ("节点", "时刻", "关头", "之际", "时期", "阶段", "背景�
 
 
 def venue(body: str, body_start: int) -> Found | None:
-    m = _VENUE.search(body[:800])
-    # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上) nor a moment (在…的关键节点召开)
-    if m and not m.group(1).endswith(("会议", "会", *_MOMENTS)) and not m.group(1).startswith(("收听", "此", "本")):
-        return Found(m.group(1), body_start + m.start(1))
+    for m in _VENUE.finditer(body[:800]):
+        # a meeting decided or announced for later (会议决定,…全会于7月15日在北京召开) is held elsewhere
+        if _DECIDED.search(re.split(r"[。!?\n]", body[: m.start()])[-1]):
+            continue
+        # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上) nor a moment (在…的关键节点召开)
+        if not m.group(1).endswith(("会议", "会", *_MOMENTS)) and not m.group(1).startswith(("收听", "此", "本")):
+            return Found(m.group(1), body_start + m.start(1))
+        return None
     return None
+
+
+_DECIDED = re.compile(rf"决定|{_FUTURE.pattern}")
 
 
 # 第十二届人民代表大会, 十八届人民代表大会 (乡召开十八届…) say not whose body it is
@@ -310,7 +441,30 @@ def _leading_body(name: str) -> str | None:
 _CONVENES = re.compile(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:在[^,。;\n]{{2,20}}?)?{CONVENE}")
 
 
+_NATIONAL_AT_START = re.compile(NATIONAL_BODY)
+# 国务院在某地召开全国春季农业生产工作会议: the national body convening this meeting
+_NATIONAL_CONVENES = re.compile(rf"(?:^|[,。:\n])\s*{_DAY}({NATIONAL_BODY}){_DAY}(?:在[^,。;\n]{{1,20}}?)?{CONVENE}了?")
+
+
+def national_organizer(name: str | None, body: str, head: str | None = None) -> str | None:
+    """The national body a meeting's name starts with (国务院常务会议 → 国务院, 十三届全国政协第十四次
+    双周协商座谈会 → 十三届全国政协), or the one that convenes it (国务院…召开全国…会议)."""
+    if not name:
+        return None
+    m = _NATIONAL_AT_START.match(name)
+    if m:
+        return m.group()
+    for text in (body[:300], head or ""):
+        for m in _NATIONAL_CONVENES.finditer(text):
+            if text.startswith(name, m.end()) or text[m.end():].startswith(_LEADING.sub("", name)):
+                return m.group(1)
+    return None
+
+
 def organizer(name: str | None, body: str, head: str | None = None) -> str | None:
+    national = national_organizer(name, body, head)
+    if national:
+        return national
     if name:
         b = _leading_body(name)
         if b and b not in body and b not in (head or ""):

@@ -14,7 +14,7 @@ _JOIN = r"(?:、|和|及|以及|与)"
 _BETWEEN = rf"(?:精神)?{_JOIN}"
 # …会议和市分会场精神: the list may end with a relayed thing that is no meeting
 _UPSTREAM = re.compile(rf"{_TRIGGER}(?:了|好|学习|贯彻|落实)*((?:{CONGRESS}|{_ITEM})(?:{_BETWEEN}{_ITEM})*)"
-                       rf"(?=精神|后|,|。|$|{_JOIN}[^,。;]{{1,20}}?精神)")
+                       rf"(?=精神|后|,|。|$|{_JOIN}[^,。;]{{1,20}}?精神|提出的|作出的|确定的|部署)")
 # The spirit taken up as an object: 对中央、省、市经济工作会议精神进行传达.
 _OBJECT = re.compile(rf"(?:对|把|将)((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})*)精神(?:进行|作了|作)?了?(?:传达|学习|贯彻)")
 # A speech at a named meeting is relayed with the meeting's name: 学习…在中央经济工作会议上的重要讲话精神.
@@ -30,12 +30,15 @@ _SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_
 _SENTENCE = re.compile(r"[^。;\n]+")
 _LIST_CLAUSE = re.compile(rf"((?:{_ITEM})(?:{_BETWEEN}{_ITEM})*)精神$")
 _ITEM_SPLIT = re.compile(rf"{MEETING_END}({_BETWEEN})")
-# the verb and what leads it (深入学习、全面贯彻落实中央经济工作会议: the meeting is 中央经济工作会议)
-_LEADING_TRIGGERS = re.compile(rf"^(?:[、,\s]|{_TRIGGER}|了|好|全面|深入|认真|坚决|切实|持续|进一步|扎实|宣传|宣讲)+")
+# the verb and what leads it (深入学习、全面贯彻落实中央经济工作会议: the meeting is 中央经济工作会议;
+# 全面学习、全面把握、全面落实党的二十大精神: a run of verbs, their adverbs and the 、 between them)
+_LEADING_TRIGGERS = re.compile(rf"^(?:[、,\s]|{_TRIGGER}|了|好|全面|深入|认真|坚决|切实|持续|进一步|扎实|宣传|宣讲|把握)+")
+# …等方面对党的二十届三中全会精神进行宣讲: the topic before 对 is no part of the meeting's name
+_AFTER_TOPIC = re.compile(r"^.*(?:对|把|将)(?=党的|中共|中央|全国)")
 # …会议关于防汛工作的会议: the name ends before 关于; a bare 关于…的会议 names no meeting
 _ABOUT = re.compile(rf"^(.*?{MEETING_END})?[^,。;]*?关于[^,。;]{{1,30}}?的(?:会议|讲话|指示)$")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
-_AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示){_JOIN}")
+_AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示|思想){_JOIN}")
 # Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),
 # and clauses about people at a meeting (中心组成员等出席会议, 中心组举行…会议).
 _GENERIC = re.compile("^(?:" + "|".join(w for w in DEICTIC + UNNAMED_MEETINGS if len(w) > 1) + ")|" + "|".join(
@@ -56,7 +59,7 @@ def _items(group: str, base: int) -> list[tuple[str, int]]:
 def _clean_item(raw: str) -> tuple[str, int]:
     """(the name, its offset in raw): triggers, an earlier relayed thing and a leading date dropped."""
     item = raw
-    for rx in (_AFTER_SPIRIT, _LEADING_TRIGGERS, _DATE_LEAD):
+    for rx in (_AFTER_SPIRIT, _AFTER_TOPIC, _LEADING_TRIGGERS, _DATE_LEAD):
         item = rx.sub("", item, count=1).strip()
     if m := _ABOUT.match(item):
         item = m.group(1) or ""
@@ -121,10 +124,20 @@ def _continued(body: str) -> list[tuple[str, int]]:
     return out
 
 
+# 中共十八大和十九大精神: the party's name written once applies to both congresses (like 省、市…会议).
+_CONGRESS_SHARED = re.compile(rf"((?:党的|中共))[一二三四五六七八九十]+大{_JOIN}([一二三四五六七八九十]+大)(?=精神|{_JOIN})")
+
+
+def _shared_congress(body: str, raw: str, pos: int) -> list[tuple[str, int]]:
+    m = _CONGRESS_SHARED.match(body, pos)
+    return [(m.group(1) + m.group(2), m.start(2))] if m and raw == body[pos: m.start(2) - 1] else []
+
+
 def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
     out: list[Found] = []
     found = [(raw, pos) for rx in (_UPSTREAM, _OBJECT) for m in rx.finditer(body)
              for raw, pos in _items(m.group(1), m.start(1))]
+    found += [more for raw, pos in found for more in _shared_congress(body, raw, pos)]
     found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2, 3) if m.group(g)]
     found += [(f.value, f.start) for f in held_before(body, own_name)]
     found += _continued(body)
@@ -141,7 +154,9 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
     return out
 
 
-_QUOTE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’\n]{1,60})’|『([^『』\n]{1,60})』")
+# Straight ASCII quotes count too (national README: transcripts type "扫黄打非"), around Chinese text.
+_QUOTE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|‘([^‘’\n]{1,60})’|『([^『』\n]{1,60})』"
+                    r'|"([^"\n]{0,30}[\u4e00-\u9fff][^"\n]{0,30})"')
 _HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清明|元宵|七一|八一|六一|三八|双十一|双节|两节|五四|国庆节|春节期间|\d+月\d+日|[一二三四五六七八九十]+月[一二三四五六七八九十]+日)$")
 # A quoted event is no slogan (README labelling decisions): “两会”, “进博会”, “亚运会” — short names of
 # meetings, fairs and games all end in 会.
@@ -152,7 +167,7 @@ _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|�
 def slogans(text: str) -> list[Found]:
     out: list[Found] = []
     for m in _QUOTE.finditer(text):
-        idx = next(i for i in range(1, 5) if m.group(i) is not None)
+        idx = next(i for i in range(1, 6) if m.group(i) is not None)
         term, start = m.group(idx).strip(), m.start(idx)
         if len(term) < 2 or len(term) > 40 or re.search(r"[。!?]", term) or _HOLIDAY.match(term) or DATE_RE.fullmatch(term) \
                 or _EVENT.match(term):

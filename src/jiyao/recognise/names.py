@@ -21,7 +21,7 @@ from .region import word_tag
 
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _DOTTED = re.compile(rf"^(?:(?![的之和与及在])[{CJK}]){{1,8}}(?:[{NAME_DOTS}][{CJK}]{{1,8}}){{1,3}}")  # no 的 in a name: 英国的迈克·盖尔
-_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员各副们")
+_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员各副们界院")  # 宗教界, 国务院
 # Everyday words that begin with a surname character (相关, 国家, 郑重, 巴西): jieba knows them as a part
 # of speech no name has, or as a noun or a place far too frequent to be a person (高峰, 文明 are
 # tagged nr and stay names). Frequencies are jieba's dictionary counts.
@@ -101,6 +101,11 @@ class Names:
             return name, seg[len(name):]
         end = self._end_at.get(start)
         if end is not None and end - start <= len(seg) and rest_ok(seg[end - start:]):
+            # the model may swallow a two-character verb after a name (韩某起身): a rules reading inside
+            # its span whose rest is acceptable wins (王大同出席: 同 alone is no swallowed verb)
+            inner = self._by_rules(seg[: end - start], rest_ok) if end - start > 3 else None
+            if inner and len(inner[1]) >= 2 and rest_ok(inner[1] + seg[end - start:]):
+                return inner[0], inner[1] + seg[end - start:]
             return seg[: end - start], seg[end - start:]
         return self._by_rules(seg, rest_ok)
 

@@ -20,12 +20,12 @@ import re
 from dataclasses import dataclass, field
 
 from . import ner
-from .lexicon import (ANY_CREDIT_WORD, CJK, GROUP_WORDS, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS,
-                      PEOPLE_TITLE_ENDINGS, TITLE_ENDINGS)
+from .lexicon import (ANY_CREDIT_WORD, CJK, DAY_AFTER_NAME, GROUP_WORDS, NAME_DOTS, NAME_FOLLOWERS, NOT_TITLE_WORDS, ORG_SUFFIXES,
+                      PARTAKE, PARTAKE_WORDS, PEOPLE_FOLLOWERS, PEOPLE_TITLE_ENDINGS, SESSION_OFFICE, TIME_FOLLOWERS, TITLE_ENDINGS)
 from .names import Names, is_name
 from .roles import assign_roles
 
-__all__ = ["PersonFound", "find_people", "is_name", "split_name", "split_title_name"]
+__all__ = ["PersonFound", "assign_roles", "find_people", "is_name", "split_name", "split_title_name"]
 
 # Two readings of a clause, the first one's titles winning: spaces end a clause; spaces separate
 # list items, as scraped lists do (区领导 张三 李四). 及 separates items too (副会长张某及市领导李某).
@@ -36,7 +36,7 @@ _HEADING = (rf"[{CJK}]{{0,12}}?(?:出席|参加|列席|就座|与会|参会|分�
             r"|与会(?:领导)?(?:还)?有")
 _LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)"
                    rf"|(?:会议|会上|大会|全会)?(?:听取和审议|听取并审议|听取审议|审议通过|听取|审议)了?(?=[^,;。]{{2,40}}?所作)"
-                   r"|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|请|经|对|以及)?\s*")
+                   r"|(?:会议)?(?:还)?听取了?|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|(?:现在)?请|经|对|以及)?\s*")
 _PARTAKE = re.compile(PARTAKE)
 # after the last name of an untitled list: 等县领导出席 / 等出席 / 出席 (the heading comes after the list)
 _LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人])?(?P<title>[{CJK}]{{2,12}}?)?(?:{PARTAKE})")
@@ -52,8 +52,10 @@ _FOLLOWERS = tuple(sorted(NAME_FOLLOWERS + PEOPLE_FOLLOWERS, key=len, reverse=Tr
 # quantifiers of a group (有关方面负责人 某某 is a heading over names, so 有关/相关 may lead a title)
 _GROUP_LEADS = ("各", "全体", "部分", "广大", "其他", "其余")
 _MAX_TITLE = 30  # no title is longer; bounding it keeps a megabyte-long clause linear
-# cited, not present: 某某的讲话, 某某关于…, an instruction sent in (某某作出重要批示)
-_CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话|(?:专门|亲自)?作出?了?(?:重要)?(?:批示|指示))")
+# cited, not present: 某某的讲话, 某某关于…, an instruction or a letter sent in (某某作出重要批示, SPEC v1.2)
+# (a time word may come first, and what it is about: 某某近日对某某工作作出重要指示)
+_CITED = re.compile(r"^(?:关于|重要|的|同志的|在[^,。]{0,20}的讲话|(?:" + "|".join(TIME_FOLLOWERS) + r"|\d{1,2}日)?"
+                    r"(?:对[^,。;]{1,20}?)?(?:专门|亲自)?(?:作出|做出|作)?了?[^,。;]{0,4}?(?:批示|指示|贺信))")
 _AND = ("和", "与")
 # A leader cited through a speech at another, named meeting (SPEC v1.2: 省委书记某某在全省…会议上强调):
 # not a person of this meeting; 在会上/在会议上 is this meeting.
@@ -80,14 +82,50 @@ _MAY_HOLD_PEOPLE = re.compile(f"{_TITLE_WORD}|{PARTAKE_WORDS}")
 # A title, a few characters the surname rules cannot read as a name, then a verb of taking part
 # (区委书记邝卫国主持会议: 邝 is a rare surname): the model is asked to read the name.
 _TITLE_UNREAD_VERB = re.compile(f"(?:{_TITLE_WORD})[{CJK}]{{2,4}}?(?:同志)?(?:{PARTAKE_WORDS}|强调|指出|要求)")
+# An unreadable first item of a list that takes part (铁某、谌某某出席会议: 铁 is a rare surname).
+_UNREAD_LIST_HEAD = re.compile(f"[{CJK}]{{2,4}}")
+# 某某研究中心张某 / BOSS某某公司李某: an organisation, then the name (list items of a symposium).
+_ORG_END = re.compile(f"(?:{'|'.join(ORG_SUFFIXES)})")
+_ORG_CHARS = re.compile(f"[{CJK}A-Za-z\\d]+$")
 
 
 def _title_end(s: str) -> bool:
     return bool(_TITLE_END.search(s))
 
 
+_DAY_AFTER_NAME = re.compile(DAY_AFTER_NAME)
+_QUOTED_TITLE = re.compile("[《》〈〉<>]")
+# 总理李某28日在京同某国总理|梅某, 总理李某在某地同某国总理|范某: a sentence, no title
+_DAY_IN_TITLE = re.compile(r"\d{1,2}[日号]|在[^,。;]{1,12}?[同与]")
+# A counted group (多位全国政协委员和基层…, 12名委员…) heads no one's title.
+_COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十百]+|多|数|几)(?:位|名|个)")
+# 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
+_ZUO = re.compile(r"[作做](?:了|出)?(?:《[^》]{0,120}》|[^,。;《]){0,30}?(?:报告|讲话|部署|安排|发言|说明|辅导|汇报|总结|动员|指示|批示|表态|交流|介绍"
+                  r"|解读|点评|小结|培训|宣讲|述职|讲解|讲座|要求|强调|批示)"
+                  r"|[作做](?:了|出)?[^,。;《]{0,30}?《[^》]*$")  # …作了关于《…(某国)…: a bracket cut the clause
+_TITLE_ONLY = re.compile(f"(?:{_TITLE_WORD})$")
+_SESSION_OFFICE = re.compile(SESSION_OFFICE)
+
+
 def _rest_ok(rest: str) -> bool:
-    return not rest or rest.startswith(_FOLLOWERS) or bool(_TOWARD.match(rest))
+    """What may follow a name: nothing, a follower word, or the day and then one (某某16日主持召开);
+    not a bare title word (国家主席: 国家 is no name before 主席)."""
+    if not rest:
+        return True
+    if _TITLE_ONLY.match(rest):
+        return False
+    day = _DAY_AFTER_NAME.match(rest)
+    after = rest[day.end():] if day else rest
+    if after[:1] in "作做" and not _ZUO.match(after):
+        return False  # 党领导经济工|作能力: 作 starts a word, not 作报告/作部署
+    return rest.startswith(_FOLLOWERS) or bool(day) and after.startswith(_FOLLOWERS) or bool(_TOWARD.match(after))
+
+
+def _title_words_ok(title: str) -> bool:
+    """No word of a meeting's report inside the title; a session's office keeps its 会议
+    (某某会议主席团常务主席)."""
+    title = _SESSION_OFFICE.sub("", title)
+    return not any(w in title for w in NOT_TITLE_WORDS)
 
 
 # 向居民代表作工作报告, 向大会汇报: a report made to this meeting
@@ -95,8 +133,7 @@ _TOWARD = re.compile(r"向[^,。;]{1,12}?(?:作|汇报|报告|通报|介绍|述�
 
 
 def _clean_title(seg: str) -> bool:
-    return 2 <= len(seg) <= 24 and _title_end(seg) and not any(w in seg for w in NOT_TITLE_WORDS) \
-        and bool(_CJK_ONLY.match(seg))
+    return 2 <= len(seg) <= 24 and _title_end(seg) and _title_words_ok(seg) and bool(_CJK_ONLY.match(seg))
 
 
 def split_name(seg: str, names: Names | None = None, start: int = 0) -> tuple[str, str] | None:
@@ -110,13 +147,15 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
     ends = sorted({m.start() + len(m.group(1)) for m in _TITLE_AT.finditer(seg, 0, _MAX_TITLE)}, reverse=True)
     for k in ends:
         title = seg[:k]
+        if _QUOTED_TITLE.search(title) or _DAY_IN_TITLE.search(title):
+            continue  # 签署的〈某某组织成员|国关于…〉: a document's title, no person's
         # a group's heading (各级领导班子要…) or a credit label (审核领导:某某) is no person's title
-        if k < 2 or k > len(seg) - 2 or any(w in title for w in NOT_TITLE_WORDS) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD) \
-                or not _TITLE_CHARS.match(title) or _names_a_person(title, names):
+        if k < 2 or k > len(seg) - 2 or not _title_words_ok(title) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD) \
+                or not _TITLE_CHARS.match(title) or _names_a_person(title, names) or _COUNTED.match(title):
             continue
         got = split_name(seg[k:], names, start + k)
         # 高志远市长强调: a verb after a name and its title is no name
-        if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS:
+        if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS and got[0] not in GROUP_WORDS:
             return title, got[0], got[1]
     return None
 
@@ -140,7 +179,9 @@ def _post_title(rest: str) -> str | None:
     """张某会长出席 → 会长: a short title after the name, then a predicate of taking part. A group
     is no title (党总支理论学习中心组全体成员参加: 党 is a surname, 总支 is no given name)."""
     for k in range(min(len(rest), _MAX_POST_TITLE), 1, -1):
-        if _clean_title(rest[:k]) and _PARTAKE.match(rest[k:]) and not any(w in rest[:k] for w in GROUP_WORDS):
+        # the group word is looked for before the title's ending: 委员长 ends in a title, 全体成员 is a group
+        head = _TITLE_END.sub("", rest[:k])
+        if _clean_title(rest[:k]) and _PARTAKE.match(rest[k:]) and not any(w in head for w in GROUP_WORDS):
             return rest[:k]
     return None
 
@@ -283,6 +324,7 @@ class _Clause:
         self.names, self.found, self.merge = names, found, merge
         self.open_list: list[tuple[str, int]] | None = None  # titles of a list the clause ends inside
         self.stuck = False
+        self.orgs: dict[str, tuple[str, int]] = {}  # an untitled item's organisation (某某中心张某)
 
     def read(self, clause: str, base: int, sep_re: re.Pattern, inherited: list[tuple[str, int]] | None,
              next_clause: list[tuple[int, str]] = ()) -> None:
@@ -305,7 +347,8 @@ class _Clause:
                 tn = None  # 甲、乙和秘书长丙: 乙 is the list's, no 乙和秘书长 title
             if tn:
                 title, name, rest = tn
-                shared, pending = pending + [(title, seg_start)], []
+                qual = title.rfind("的") + 1  # 新当选的国家副主席: what comes before 的 qualifies, it is no title
+                shared, pending = pending + [(title[qual:], seg_start + qual)], []
                 if not _CITED.match(rest):
                     self._add(name, shared, seg_start + len(title))
                 if rest:
@@ -314,7 +357,8 @@ class _Clause:
                         return
                 self.open_list = shared
                 continue
-            nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start)
+            nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start) \
+                or (self._org_then_name(seg, seg_start) if not pending and shared is None else None)
             after = [(base + segs[i + 1][0], segs[i + 1][1])] if i + 1 < len(segs) else list(next_clause)
             if not nm and (bare or shared) and self._between_names(seg, after):
                 nm = seg, ""
@@ -339,7 +383,8 @@ class _Clause:
                 continue
             # an unreadable item inside a name list (市领导叶林、占卓夫、…), or a title before an
             # unreadable name and a verb of taking part: the model may know it
-            self.stuck = shared is not None or bool(bare or pending) or bool(_TITLE_UNREAD_VERB.search(seg))
+            self.stuck = shared is not None or bool(bare or pending) or bool(_TITLE_UNREAD_VERB.search(seg)) \
+                or (i == 0 and len(segs) > 1 and bool(_UNREAD_LIST_HEAD.fullmatch(seg)) and bool(_PARTAKE.search(segs[-1][1])))
             return
 
     def _and_more(self, rest: str, start: int, shared: list[tuple[str, int]] | None) -> tuple[str, list | None]:
@@ -381,6 +426,16 @@ class _Clause:
         self._add(got[0], [(title, start + len(got[0]))], start)
         return got[0], got[1][len(title):]
 
+    def _org_then_name(self, seg: str, start: int) -> tuple[str, str] | None:
+        """某某中心张某: an untitled list item whose organisation stands before the name; the
+        organisation is the title (recorded when the list closes with a verb of taking part)."""
+        for m in _ORG_END.finditer(seg, 2, 26):
+            got = split_name(seg[m.end():], self.names, start + m.end()) if _ORG_CHARS.match(seg[: m.end()]) else None
+            if got:
+                self.orgs[got[0]] = (seg[: m.end()], start)
+                return got
+        return None
+
     def _close_bare(self, bare: list[tuple[str, int]], rest: str, rest_start: int) -> bool:
         """The untitled list is a list of participants when a predicate of taking part follows it."""
         m = _LIST_TAIL.match(rest) or _PARTAKE.match(rest)
@@ -389,7 +444,7 @@ class _Clause:
         heading = m.groupdict().get("title")
         titles = [(heading, rest_start + m.start("title"))] if heading and _clean_title(heading) else []
         for name, start in bare:
-            self._add(name, titles, start)
+            self._add(name, [self.orgs[name]] + titles if name in self.orgs else titles, start)
         return True
 
     def _add(self, name: str, titles: list[tuple[str, int]], start: int) -> None:
@@ -401,7 +456,8 @@ class _Clause:
             return
         # the same person titled again elsewhere in the text: titles merged in order, once each
         for t, s in titles if self.merge else ():
-            if t not in have.titles and s not in have.title_starts:
+            # the first full form wins: a later short form (总书记 after 中共中央总书记) adds nothing
+            if not any(h.endswith(t) for h in have.titles) and s not in have.title_starts:
                 have.titles.append(t)
                 have.title_starts.append(s)
 
@@ -412,7 +468,21 @@ def _segments(clause: str, sep_re: re.Pattern) -> list[tuple[int, str]]:
         out.append((last, clause[last: m.start()]))
         last = m.end()
     out.append((last, clause[last:]))
-    return [(o, s) for o, s in out if s]
+    return [piece for o, s in out if s for piece in _split_at_he(o, s)]
+
+
+def _split_at_he(offset: int, seg: str) -> list[tuple[int, str]]:
+    """某市委书记甲和某市长乙发言, 副主席甲、乙和秘书长丙出席: 和 after a name joins two people
+    (党和国家领导人 stays whole, no name stands before its 和)."""
+    for m in re.finditer("和", seg):
+        i = m.start()
+        # 某某和秘书长乙: a list's last name, then a titled one
+        if 2 <= i <= 3 and is_name(seg[:i]) and _HAS_TITLE.search(seg, i + 1, i + 1 + _MAX_TITLE):
+            return [(offset, seg[:i]), *_split_at_he(offset + i + 1, seg[i + 1:])]
+        for n in (3, 2):
+            if i - n >= 2 and is_name(seg[i - n: i]) and _TITLE_END.search(seg[:i - n]) and i + 1 < len(seg):
+                return [(offset, seg[:i]), *_split_at_he(offset + i + 1, seg[i + 1:])]
+    return [(offset, seg)]
 
 
 def _bracketed_titles(text: str, names: Names, found: dict[str, PersonFound]) -> None:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from .lexicon import CJK, CONVENE, DIVISION_SUFFIXES, ORGANIZER_END, OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES
+from .lexicon import (CJK, CONVENE, DIVISION_SUFFIXES, INTERNATIONAL, NATIONAL_BODIES, NATIONAL_BODY, NATIONAL_SCOPE, NATIONAL_TITLES, ORGANIZER_END,
+                      OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES)
 
 # Minority names inside autonomous divisions: 黔东南苗族侗族自治州 is written 黔东南州 or 黔东南.
 _ETHNIC = re.compile("(?:" + "|".join(sorted(
@@ -364,3 +365,31 @@ def _only_one_named(body: str, level: str) -> Division | None:
     named = {d.name: d for d, n in mentions(body).items() if d.name in full and d.level in ("city", "county")
              and d.name.endswith(_SUFFIX_OK.get(level, ())) and n >= 2}
     return next(iter(named.values())) if len(named) == 1 else None
+
+
+# National meetings (SPEC v1.2): the region of a national body's meeting is the country, with no code,
+# wherever it is held (国务院在某省某市召开全国…会议).
+CHINA = Division(None, "中国", "country", "", "")
+# How a story names the country whose meeting it reports: by name, or by the national bodies and the
+# national scope words (grounding finds the region's evidence among these).
+COUNTRY_FORMS = ("中国", *NATIONAL_BODIES, "全国", "中央", "在京")
+_NATIONAL_BODY_AT = re.compile(NATIONAL_BODY)
+_NATIONAL_SCOPE_RE = re.compile(NATIONAL_SCOPE)
+_INTERNATIONAL = re.compile(INTERNATIONAL)
+
+
+def national_body(name: str | None, organizer: str | None) -> bool:
+    """The meeting is a national body's: its organizer or its name starts with one (国务院常务会议,
+    十三届全国政协…, a democratic party's 第十届中央委员会)."""
+    return any(s and _NATIONAL_BODY_AT.match(s) for s in (organizer, name))
+
+
+def national_scope(name: str | None, titles: list[str], venue: str | None = None) -> bool:
+    """No place of its own named, the meeting is still the country's when its name gives a national
+    scope (中央经济工作会议, 第八次全国…工作会议), a national leader takes part in it (a chairman's
+    talk with deputies, 全国人大常委会委员长某某…座谈), or it is held 在京 (the national stories' idiom
+    for the capital; Beijing's own meetings name 北京市)."""
+    if name and _INTERNATIONAL.search(name):
+        return False  # 二十国集团领导人峰会: an international meeting a leader attends
+    return bool(name and _NATIONAL_SCOPE_RE.match(name)) or any(t.endswith(NATIONAL_TITLES) for t in titles) \
+        or venue == "京"

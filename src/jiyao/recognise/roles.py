@@ -7,6 +7,8 @@ import re
 from .lexicon import CHAIR_RE, CJK, SPEAKER_RE
 
 _SENTENCE = re.compile(r"[^。!?\n]+")
+# The honorific after a name that cites a leader (习近平总书记强调…: his words quoted, not said here).
+_CITING = ("总书记",)
 
 
 def assign_roles(text: str, people: list) -> None:
@@ -20,10 +22,12 @@ def assign_roles(text: str, people: list) -> None:
     # Also over a comma list of titled names sharing one predicate (市委常委、秘书长甲,市委常委、组织部部长乙
     # 作重点发言), and a title after the name before any predicate (高某市长强调).
     coord = re.compile(rf"^(?:\([^()]{{0,40}}\)|[{CJK}]{{0,6}}?(?=主持|出席|讲话|强调|指出|要求|发言))?"
-                       rf"(?:[、和及与,]\s*(?:[{CJK}、]{{0,20}}?)(?:{name_re.pattern}))*")
+                       rf"(?:[、和及与,]\s*(?:[{CJK}A-Za-z\d、]{{0,20}}?)(?:{name_re.pattern}))*")
     by_name = {p.name: p for p in people}
     for m in name_re.finditer(text):
         after = text[m.end(): m.end() + 400]  # a predicate is in the same sentence
+        if after.startswith(_CITING):
+            continue  # 某某总书记多次发表重要讲话: the leader cited, not speaking at this meeting
         after = after[coord.match(after).end():]
         pred = _predicate(after, name_re)
         if CHAIR_RE.search(pred):

@@ -39,6 +39,8 @@ _NAME = re.compile(f"^(?:[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}})$")
 # 某某网讯, 红网时刻新闻5月18日讯, 云上孝昌讯, 云上通城报道(记者…), 新华社北京6月20日电, 某某网记者 甲 通讯员 乙 报道
 _DATELINE = re.compile(rf"(?:^|\n)[ \t{BYLINE_BULLETS}]*({_OUTLET}|[{CJK}]{{1,3}}社(?=[{CJK}]{{2,8}}?\d))(?:新闻)?"
                        rf"(?:[{CJK}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日)?(?:讯|电|报道[(\[【]|[ \t]*(?:记者|通讯员))")
+# A broadcaster's dateline: 央视网消息(新闻联播): / 中国网络电视台消息: (the bracket names a programme)
+_NEWS_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})消息(?:[(（][^()（）\n]{{1,12}}[)）])?[:：]")
 _SOURCE_LINE = re.compile(rf"来源[::]\s*({_OUTLET})(?=[\s)）|]|$)"
                           # a reprint notice: 《…》由某某新闻网提供,转载请注明出处
                           rf"|》由([{CJK}]{{2,14}}?{OUTLET_SUFFIX})提供"
@@ -186,7 +188,7 @@ def _named(outlet: str) -> bool:
 
 
 def outlet(text: str) -> str | None:
-    for rx in (_DATELINE, _SOURCE_LINE):
+    for rx in (_DATELINE, _NEWS_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
             got = next(g for g in m.groups() if g)
             if _named(got):
