@@ -309,7 +309,8 @@ class LLMClient:
 def _failed(call: Call | None, t0: float, exc: BaseException) -> None:
     if call is not None:
         call.latency_s = time.monotonic() - t0
-        call.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        # whole: the call log cuts the key out before it shortens anything (a key cut here would escape it)
+        call.error = f"{type(exc).__name__}: {exc}"
 
 
 def read_answer(response, answer: Answer, asked: type[BaseModel], units: set[str] | None, contains) -> tuple[Reading, set[str], list[str]]:
