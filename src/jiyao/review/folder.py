@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..eval.inputs import REVIEW_ARTICLES, REVIEW_LIST
 from ..read.document import ARTICLE_SUFFIXES
+from ..read.walk import is_plain_name
 from ..run.resume import ResumeIndex
 from .sample import Drawn
 from .store import RECORDS
@@ -38,9 +39,11 @@ def write(drawn: list[Drawn], out: str | Path, link: bool = False, records: Path
     ids = ResumeIndex()  # the extractor's own rule for two files with one stem: stem__<hash of the path>
     entries = []
     for n, d in enumerate(drawn):
-        doc_id = d.doc_id or ids.unique_id(d.item.doc_id, d.item.key, False)
-        if d.doc_id:
-            ids.unique_id(d.doc_id, d.item.key, False)
+        # the record's doc_id names files here: only a plain name (a records file may hold a path)
+        own = d.doc_id if is_plain_name(d.doc_id) else None
+        doc_id = own or ids.unique_id(d.item.doc_id, d.item.key, False)
+        if own:
+            ids.unique_id(own, d.item.key, False)
         target = arts / f"{doc_id}{_suffix(d)}"
         try:
             data = d.item.content()

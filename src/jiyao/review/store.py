@@ -26,6 +26,7 @@ from pathlib import Path
 from ..eval.inputs import REVIEW_ARTICLES, REVIEW_GOLD, REVIEW_LIST, is_review_folder
 from ..read.decode import DecodeError, decode
 from ..read.document import ReadError, read_bytes
+from ..read.walk import is_plain_name
 from . import draft as drafts
 from .decisions import DecisionError, apply
 
@@ -110,6 +111,9 @@ class Store:
             raise ReviewError(f"{self.root} is not a review folder (no {REVIEW_LIST}): make one with jiyao sample")
         self.reviewer = reviewer or getpass.getuser()
         self.entries = read_list(self.root)
+        for e in self.entries:  # a doc_id names the draft and gold files: never a path out of the folder
+            if not isinstance(e, dict) or not is_plain_name(e.get("doc_id")):
+                raise ReviewError(f"{self.root / REVIEW_LIST}: {str(e)[:120]}: its doc_id is not a plain file name")
         self.order = [e["doc_id"] for e in self.entries]
         self.by_id = {e["doc_id"]: e for e in self.entries}
         for sub in (DRAFTS, REVIEW_GOLD):
