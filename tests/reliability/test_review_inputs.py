@@ -60,3 +60,38 @@ def test_a_review_folder_whose_list_names_a_path_as_doc_id_is_refused(tmp_path, 
     with pytest.raises(ReviewError, match="doc_id"):
         Store(root, "tester")
     assert not (tmp_path / "outside.json").exists()
+
+
+def test_two_drawn_articles_whose_records_share_a_doc_id_are_both_kept(tmp_path, tally):
+    """Records of two runs put together (cat run1.jsonl run2.jsonl): each run called its report.txt
+    `report`. Both articles are drawn; neither may overwrite the other in the review folder."""
+    for name, text in (("c1", ARTICLE), ("c2", OTHER)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "report.txt").write_text(text, "utf-8")
+        assert _jiyao("extract", name, "-o", f"{name}.jsonl", "--backend", "offline", cwd=tmp_path).returncode == 0
+    (tmp_path / "all.jsonl").write_text((tmp_path / "c1.jsonl").read_text("utf-8") + (tmp_path / "c2.jsonl").read_text("utf-8"))
+    assert [r["doc_id"] for r in _jsonl(tmp_path / "all.jsonl")] == ["report", "report"]
+    tally["bad inputs tried"] += 1
+    r = _jiyao("sample", "c1", "c2", "-n", "5", "-o", "rev", "--records", "all.jsonl", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    rev = tmp_path / "rev"
+    entries = _jsonl(rev / "sample.jsonl")
+    ids = [e["doc_id"] for e in entries]
+    tally["duplicates"] += len(ids) - len(set(ids))
+    assert len(set(ids)) == 2, ids
+    texts = {(rev / e["file"]).read_text("utf-8") for e in entries}
+    tally["records lost"] += 2 - len(texts)
+    assert texts == {ARTICLE, OTHER}
+    assert len(Store(rev, "tester").order) == 2
+
+
+def test_a_review_list_with_a_repeated_doc_id_is_refused(tmp_path, tally):
+    root = tmp_path / "rev"
+    (root / "articles").mkdir(parents=True)
+    for n in ("a", "b"):
+        (root / "articles" / f"{n}.txt").write_text(ARTICLE + n, "utf-8")
+    (root / "sample.jsonl").write_text("".join(json.dumps({"doc_id": "x", "file": f"articles/{n}.txt"}) + "\n"
+                                               for n in ("a", "b")), "utf-8")
+    tally["bad inputs tried"] += 1
+    with pytest.raises(ReviewError, match="repeat"):
+        Store(root, "tester")

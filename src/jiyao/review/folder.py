@@ -40,10 +40,9 @@ def write(drawn: list[Drawn], out: str | Path, link: bool = False, records: Path
     entries = []
     for n, d in enumerate(drawn):
         # the record's doc_id names files here: only a plain name (a records file may hold a path)
+        # and each drawn article its own (two runs' records put together may both say `report`)
         own = d.doc_id if is_plain_name(d.doc_id) else None
-        doc_id = own or ids.unique_id(d.item.doc_id, d.item.key, False)
-        if own:
-            ids.unique_id(own, d.item.key, False)
+        doc_id = ids.unique_id(own or d.item.doc_id, d.item.key, False)
         target = arts / f"{doc_id}{_suffix(d)}"
         try:
             data = d.item.content()

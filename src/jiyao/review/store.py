@@ -114,6 +114,8 @@ class Store:
         for e in self.entries:  # a doc_id names the draft and gold files: never a path out of the folder
             if not isinstance(e, dict) or not is_plain_name(e.get("doc_id")):
                 raise ReviewError(f"{self.root / REVIEW_LIST}: {str(e)[:120]}: its doc_id is not a plain file name")
+        if len({e["doc_id"] for e in self.entries}) < len(self.entries):
+            raise ReviewError(f"{self.root / REVIEW_LIST}: a doc_id repeats; each article needs its own")
         self.order = [e["doc_id"] for e in self.entries]
         self.by_id = {e["doc_id"]: e for e in self.entries}
         for sub in (DRAFTS, REVIEW_GOLD):
