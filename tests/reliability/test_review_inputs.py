@@ -95,3 +95,28 @@ def test_a_review_list_with_a_repeated_doc_id_is_refused(tmp_path, tally):
     tally["bad inputs tried"] += 1
     with pytest.raises(ReviewError, match="repeat"):
         Store(root, "tester")
+
+
+@pytest.mark.parametrize("where", ["beside", "elsewhere"])
+def test_records_written_in_another_folder_are_matched_to_their_articles(tmp_path, tally, where):
+    """extract writes origin paths relative to the OUTPUT's folder (absolute outside it), so a
+    resume works from anywhere; sample --records must read them the same way, or it finds no
+    record (a confidence draw blind to doubts) and gives articles ids their records do not have."""
+    (tmp_path / "in" / "a").mkdir(parents=True)
+    (tmp_path / "in" / "b").mkdir()
+    (tmp_path / "in" / "a" / "report.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "in" / "b" / "report.txt").write_text(OTHER, "utf-8")
+    out = "out/r.jsonl" if where == "elsewhere" else "r.jsonl"
+    assert _jiyao("extract", "in", "-o", out, "--backend", "offline", cwd=tmp_path).returncode == 0
+    recs = {r["origin"]["sha256"]: r["doc_id"] for r in _jsonl(tmp_path / out)}
+    (tmp_path / "elsewhere").mkdir()
+    runs = {"beside": (tmp_path / "elsewhere", Path("..") / "in", Path("..") / out),
+            "elsewhere": (tmp_path, Path("in"), Path(out))}
+    cwd, corpus, records = runs[where]
+    tally["bad inputs tried"] += 1
+    r = _jiyao("sample", corpus, "-n", "5", "-o", "rev", "--records", records, "--by", "confidence", cwd=cwd)
+    assert r.returncode == 0, r.stderr
+    entries = _jsonl(cwd / "rev" / "sample.jsonl")
+    assert len(entries) == 2 and all(e["stratum"] != "no record" for e in entries), r.stdout
+    assert {e["sha256"]: e["doc_id"] for e in entries} == recs  # gold and records meet in jiyao eval
+    assert len(_jsonl(cwd / "rev" / "records.jsonl")) == 2

@@ -57,15 +57,14 @@ def write(drawn: list[Drawn], out: str | Path, link: bool = False, records: Path
         entries.append({"doc_id": doc_id, "file": f"{REVIEW_ARTICLES}/{target.name}", "origin": d.item.key,
                         "sha256": hashlib.sha256(data).hexdigest(), "stratum": d.stratum, "stands_for": d.stands_for,
                         "draw_weight": d.draw_weight, "drawn": n, **(meta or {})})
-    if records is not None:
-        _copy_records(records, entries, out / RECORDS)
+    if records is not None:  # matched by origin as extract wrote it: relative to the records' folder
+        _copy_records(records, entries, out / RECORDS, {d.item.origin(Path(records).parent) for d in drawn})
     (out / REVIEW_LIST).write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), "utf-8")
     return entries
 
 
-def _copy_records(records: Path, entries: list[dict], target: Path) -> None:
+def _copy_records(records: Path, entries: list[dict], target: Path, origins: set[str]) -> None:
     """The records of the drawn articles, as they are (matched by origin, else doc_id)."""
-    origins = {e["origin"] for e in entries}
     ids = {e["doc_id"] for e in entries}
     with open(records, encoding="utf-8-sig", errors="replace") as src, open(target, "w", encoding="utf-8") as dst:
         for line in src:
