@@ -8,6 +8,7 @@ number, and not scored: the schema-valid rate reports it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -49,6 +50,20 @@ def _schema_problem(exc: ValidationError) -> str:
     return f"schema: {where}: {e['msg']}{more}"
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads(text: str):
+    """json.loads, with lone surrogates (`"\\ud800"`: valid JSON, but no UTF-8 file, table or page
+    can hold the character) read as U+FFFD, as extract reads them in a table row."""
+    data = json.loads(text)
+    if not _SURROGATE_ESCAPE.search(text):
+        return data
+    from ..agent.salvage import clean_all  # here: rare, and the agent's imports are not light
+
+    return clean_all(data)
+
+
 def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
     """(record, None) or (None, why it is not a record): one definition of "a record" for eval,
     view and export (the schema's)."""
@@ -57,7 +72,7 @@ def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str 
     except UnicodeDecodeError as exc:
         return None, f"not UTF-8 (byte {exc.start})"
     try:
-        rec = json.loads(text)
+        rec = loads(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}" if multiline else f"column {exc.colno}"
         return None, f"bad JSON: {exc.msg} ({where})"

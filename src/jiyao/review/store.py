@@ -23,7 +23,7 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..eval.inputs import REVIEW_ARTICLES, REVIEW_GOLD, REVIEW_LIST, is_review_folder
+from ..eval.inputs import REVIEW_ARTICLES, REVIEW_GOLD, REVIEW_LIST, is_review_folder, loads
 from ..read.decode import DecodeError, decode
 from ..read.document import ReadError, read_bytes
 from ..read.walk import is_plain_name
@@ -91,7 +91,7 @@ def _records_for(paths: list[Path], entries: list[dict]) -> dict[str, tuple[dict
         with open(path, encoding="utf-8-sig", errors="replace") as f:
             for line in f:
                 try:
-                    rec = json.loads(line)
+                    rec = loads(line)
                 except json.JSONDecodeError:
                     continue
                 if not isinstance(rec, dict):
