@@ -115,6 +115,26 @@ def test_nul_bytes_anywhere_keep_the_article_with_a_warning(tmp_path, tally):
         assert any("NUL" in w for w in doc["diagnostics"]["warnings"])
 
 
+def test_a_few_nul_bytes_in_a_short_article_keep_it(tmp_path, tally):
+    """Item 8, one step to the side: NULs were judged twice, as bytes (a binary file) and again as
+    characters against the decoded text, where a short Chinese article has a third as many: four
+    NULs in 70 characters refused a valid UTF-8 article as "undecodable bytes: not UTF-8"."""
+    src = tmp_path / "in"
+    src.mkdir()
+    data = ARTICLE.encode()
+    (src / "lead.txt").write_bytes(b"\x00" * 10 + data)
+    (src / "spread.txt").write_text("\x00".join(ARTICLE[i:i + 15] for i in range(0, len(ARTICLE), 15)), "utf-8")
+    (src / "binary.txt").write_bytes(b"\x00" * 400 + data)  # mostly NULs: not an article
+    tally["bad inputs tried"] += 3
+    out = tmp_path / "out.jsonl"
+    assert _extract(src, "-o", out).exit_code == 0
+    recs = {x["doc_id"]: x for x in _jsonl(out)}
+    assert set(recs) == {"lead", "spread"}, _errors(out)
+    assert all(any("NUL" in w for w in doc["diagnostics"]["warnings"]) for doc in recs.values())
+    assert _names(recs["lead"]) == PEOPLE
+    assert "binary" in _errors(out)["binary"]
+
+
 def test_repeated_table_ids_are_error_lines_not_duplicate_doc_ids(tmp_path, tally):
     table = tmp_path / "t.jsonl"
     table.write_text("\n".join([_row(1), _row("1", OTHER), _row("x"), _row("x", OTHER)]) + "\n", "utf-8")
