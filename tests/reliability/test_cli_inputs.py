@@ -163,3 +163,19 @@ def test_benchmarks_take_no_option_as_an_output_path(tmp_path):
                        capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert r.returncode == 0 and "usage" in r.stdout.lower(), r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option, value", [("--timeout", "0"), ("--temperature", "nan"), ("--max-tokens", "0"),
+                                           ("--base-url", "localhost:9/v1")])
+def test_calibrate_checks_its_option_values_before_any_work(tmp_path, tally, option, value):
+    """Items 36 and 38 for calibrate: a value that makes every call fail measured a policy from no
+    model answer at all, wrote it and exited 0."""
+    from helpers import GOLD, SEEDS
+
+    out = tmp_path / "policy.json"
+    args = {"--base-url": "http://127.0.0.1:9/v1", option: value}
+    r = _cli("calibrate", "--gold", GOLD, "--articles", SEEDS, "-o", out, "--model", "m",
+             *[x for kv in args.items() for x in kv])
+    _one_line_error(r, option.lstrip("-").split("-")[0] if option != "--base-url" else "http://")
+    assert not out.exists()
+    tally["bad inputs tried"] += 1

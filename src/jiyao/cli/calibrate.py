@@ -10,6 +10,7 @@ from rich.table import Table
 
 from .. import settings
 from ..settings import Mode, Strategy
+from .checks import check, check_base_url
 
 
 def calibrate_cmd(
@@ -35,12 +36,15 @@ def calibrate_cmd(
     from ..eval.inputs import articles_folder
 
     err = Console(stderr=True)
+    # as for extract: a value that makes every call fail would measure a policy from no answer at all
+    check(timeout=timeout, temperature=temperature, max_tokens=max_tokens)
     articles = articles_folder(gold, articles)
     if articles is None:
         err.print("error: give --articles (the folder of the labelled articles)", markup=False)
         raise typer.Exit(2)
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
+    check_base_url(cfg.base_url)
     try:
         extractor = Extractor("hybrid", cfg, Cache(cache) if cache else None, strategy=strategy.value)
         policy = calibrate.run(gold, articles, output, extractor, err)
