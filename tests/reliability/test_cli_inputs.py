@@ -179,3 +179,20 @@ def test_calibrate_checks_its_option_values_before_any_work(tmp_path, tally, opt
     _one_line_error(r, option.lstrip("-").split("-")[0] if option != "--base-url" else "http://")
     assert not out.exists()
     tally["bad inputs tried"] += 1
+
+
+def test_calibrate_never_overwrites_a_file_that_is_not_a_policy(tmp_path, tally):
+    """Item 5 for calibrate: -o replaced whatever it named (a records file) with a policy, and a
+    folder as -o ended in a raw IsADirectoryError after every model call was paid for."""
+    from helpers import GOLD, SEEDS
+
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"doc_id": "a"}\n', "utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for out in (records, folder):
+        r = _cli("calibrate", "--gold", GOLD, "--articles", SEEDS, "-o", out, "--model", "m",
+                 "--base-url", "http://127.0.0.1:9/v1")
+        _one_line_error(r, str(out))
+        tally["bad inputs tried"] += 1
+    assert records.read_text("utf-8") == '{"doc_id": "a"}\n'
