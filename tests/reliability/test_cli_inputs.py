@@ -196,3 +196,17 @@ def test_calibrate_never_overwrites_a_file_that_is_not_a_policy(tmp_path, tally)
         _one_line_error(r, str(out))
         tally["bad inputs tried"] += 1
     assert records.read_text("utf-8") == '{"doc_id": "a"}\n'
+
+
+@pytest.mark.parametrize("url", ["http://", "http://:8000/v1", "https:///v1", "ftp://127.0.0.1:8000/v1", "http:/127.0.0.1:8000/v1"])
+def test_a_base_url_without_a_host_or_with_another_scheme_is_one_line(tmp_path, tally, url):
+    """Item 38, one step to the side: a scheme and no host passed the check, and every article of
+    the run became the rules' record alone after 20 s of "endpoint dead" (records final for
+    resume); another scheme was told to write http://ftp://…"""
+    t0 = time.monotonic()
+    out = tmp_path / "out.jsonl"
+    r = _cli("extract", _article(tmp_path), "-o", out, "--model", "m", "--base-url", url)
+    _one_line_error(r, url)
+    assert "http://ftp" not in r.output and "http://http" not in r.output
+    assert time.monotonic() - t0 < 10 and not out.exists()
+    tally["bad inputs tried"] += 1
