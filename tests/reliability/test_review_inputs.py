@@ -120,3 +120,23 @@ def test_records_written_in_another_folder_are_matched_to_their_articles(tmp_pat
     assert len(entries) == 2 and all(e["stratum"] != "no record" for e in entries), r.stdout
     assert {e["sha256"]: e["doc_id"] for e in entries} == recs  # gold and records meet in jiyao eval
     assert len(_jsonl(cwd / "rev" / "records.jsonl")) == 2
+
+
+def test_sample_skips_articles_it_cannot_read_and_says_so(tmp_path, tally):
+    """A table row without text ended jiyao sample in a raw traceback (ReadError); an empty or a
+    binary file was drawn and copied, to fail only when opened in the review."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(ARTICLE, "utf-8")
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "binary.txt").write_bytes(b"\x00" * 500)
+    rows = [{"id": "r1", "text": OTHER}, {"id": "r2", "text": None}, {"id": "r3"}]
+    (tmp_path / "t.jsonl").write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in rows), "utf-8")
+    tally["bad inputs tried"] += 4
+    r = _jiyao("sample", "in", "t.jsonl", "-n", "10", "-o", "rev", cwd=tmp_path)
+    assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr[-2000:]
+    entries = _jsonl(tmp_path / "rev" / "sample.jsonl")
+    assert sorted(e["doc_id"] for e in entries) == ["good", "r1"]
+    said = r.stdout + r.stderr
+    assert all(w in said for w in ("empty.txt", "binary.txt", "r2", "r3")), said
+    store = Store(tmp_path / "rev", "tester")
+    assert all(store.text(d) for d in store.order)

@@ -9,7 +9,8 @@ import shutil
 from pathlib import Path
 
 from ..eval.inputs import REVIEW_ARTICLES, REVIEW_LIST
-from ..read.document import ARTICLE_SUFFIXES
+from ..read.decode import DecodeError, decode
+from ..read.document import ARTICLE_SUFFIXES, ReadError
 from ..read.walk import is_plain_name
 from ..run.resume import ResumeIndex
 from .sample import Drawn
@@ -26,8 +27,10 @@ def _suffix(d: Drawn) -> str:
 
 
 def write(drawn: list[Drawn], out: str | Path, link: bool = False, records: Path | None = None,
-          meta: dict | None = None) -> list[dict]:
-    """Create OUT with articles/, sample.jsonl and (with records) records.jsonl; returns the list."""
+          meta: dict | None = None, skipped: list | None = None) -> list[dict]:
+    """Create OUT with articles/, sample.jsonl and (with records) records.jsonl; returns the list.
+    A drawn article that cannot be read (empty, binary, a row without text) is left out, and
+    (where, why) goes to `skipped`."""
     out = Path(out)
     if (out / REVIEW_LIST).exists():
         raise SampleError(f"{out} already holds a sample ({REVIEW_LIST}); its reviews would be mixed up: choose another folder")
@@ -39,13 +42,19 @@ def write(drawn: list[Drawn], out: str | Path, link: bool = False, records: Path
     ids = ResumeIndex()  # the extractor's own rule for two files with one stem: stem__<hash of the path>
     entries = []
     for n, d in enumerate(drawn):
+        try:
+            data = d.item.content()
+            decode(data)  # as the review will read it
+        except (ReadError, DecodeError) as exc:
+            if skipped is not None:
+                skipped.append((d.item.where, str(exc)))
+            continue
         # the record's doc_id names files here: only a plain name (a records file may hold a path)
         # and each drawn article its own (two runs' records put together may both say `report`)
         own = d.doc_id if is_plain_name(d.doc_id) else None
         doc_id = ids.unique_id(own or d.item.doc_id, d.item.key, False)
         target = arts / f"{doc_id}{_suffix(d)}"
         try:
-            data = d.item.content()
             if link and d.item.path:
                 os.symlink(os.path.abspath(d.item.path), target)
             elif d.item.path:
