@@ -210,3 +210,15 @@ def test_a_base_url_without_a_host_or_with_another_scheme_is_one_line(tmp_path, 
     assert "http://ftp" not in r.output and "http://http" not in r.output
     assert time.monotonic() - t0 < 10 and not out.exists()
     tally["bad inputs tried"] += 1
+
+
+def test_noisy_to_an_output_that_is_a_file_is_one_line(tmp_path, tally):
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "a.txt").write_text(ARTICLE, "utf-8")
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine", "utf-8")
+    r = _cli("noisy", "--articles", arts, "-o", taken)
+    _one_line_error(r, str(taken))
+    assert taken.read_text("utf-8") == "mine"
+    tally["bad inputs tried"] += 1

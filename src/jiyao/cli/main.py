@@ -450,7 +450,10 @@ def noisy(
     if not articles.is_dir():
         _fail(f"--articles {articles}: not a folder")
     ids = {p.stem for p in gold.glob("*.json")} if gold else None
-    counts = make(articles, output, ids, lambda p, why: err.print(f"skipped {p}: {why}", markup=False, soft_wrap=True))
+    try:
+        counts = make(articles, output, ids, lambda p, why: err.print(f"skipped {p}: {why}", markup=False, soft_wrap=True))
+    except OSError as exc:  # -o a file, a read-only folder, a full disk
+        _fail(f"cannot write the variants to {output}: {exc.strerror or exc}")
     Console().print(json.dumps(counts, ensure_ascii=False))
 
 
