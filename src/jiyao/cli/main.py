@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import sys
 import time
@@ -246,22 +247,31 @@ def _schema_fields(schema: dict | None) -> list[str]:
     return list((params or {}).get("properties", {}))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """Text from articles and models for the terminal: Rich markup escaped, and control characters
+    (ESC, CSI, OSC: a title, a cleared screen, a clipboard write) written as \\xNN, never obeyed."""
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+
+
 def _print_calls(arts: list[dict], full: bool) -> None:
     from collections import Counter
 
     out = Console(highlight=False)
     cut = (lambda t, n: t) if full else (lambda t, n: t if len(t) <= n else t[:n] + f"… (+{len(t) - n} characters)")
     for a in arts:
-        out.rule(escape(f"{a['doc_id']}: model {a['status']}"), align="left")
+        out.rule(_shown(f"{a['doc_id']}: model {a['status']}"), align="left")
         for label in ("reason", "error"):
             if a.get(label):
-                out.print(f"[bold]{label}:[/] " + escape(a[label]))
+                out.print(f"[bold]{label}:[/] " + _shown(a[label]))
         if not a["calls"]:
             out.print("no call (answers from the cache, or nothing to ask)")
         for c in a["calls"]:
             msgs = c["request"]["messages"]
             fields = _schema_fields(c["request"].get("schema"))
-            out.print(escape(f"#{c['seq'] + 1} {c['kind']} · {c['prompt_tokens']}+{c['completion_tokens']} tokens · "
+            out.print(_shown(f"#{c['seq'] + 1} {c['kind']} · {c['prompt_tokens']}+{c['completion_tokens']} tokens · "
                              f"{c['latency_s']:.2f} s · {c['finish'] or 'no answer'}"), style="bold")
             last = next((m["content"] for m in reversed(msgs) if m["role"] == "user"), "") or ""
             if c["kind"].startswith(("oneshot", "chunk")):  # the article prompt: its size, not its text
@@ -272,7 +282,7 @@ def _print_calls(arts: list[dict], full: bool) -> None:
                                 ("problems", c["problems"]), ("dropped", ", ".join(c["dropped"])),
                                 ("mapped", "; ".join(c["mapped"]))):
                 if text:
-                    out.print(f"  [cyan]{label}:[/] " + escape(text), soft_wrap=True)
+                    out.print(f"  [cyan]{label}:[/] " + _shown(text), soft_wrap=True)
         kept = Counter(d["source"] for d in a["decisions"] if d["decision"] == "kept")
         if kept:
             out.print("[bold]kept:[/] " + ", ".join(f"{n} from {src}" for src, n in sorted(kept.items())))
@@ -281,7 +291,7 @@ def _print_calls(arts: list[dict], full: bool) -> None:
             out.print("[bold]decided[/] (the model's values, and every value set aside):")
             for x in changed:
                 score = "" if x["score"] is None else f" {x['score']:.2f}"
-                out.print("  " + escape(f"{x['pointer']}: {x['decision']}" + (f" ({x['source']}{score})" if x["source"] else "")
+                out.print("  " + _shown(f"{x['pointer']}: {x['decision']}" + (f" ({x['source']}{score})" if x["source"] else "")
                                         + (f" — {x['detail']}" if x["detail"] else "")), soft_wrap=True)
 
 
