@@ -45,3 +45,16 @@ def test_calls_prints_no_control_sequence_from_the_article_or_the_model(tmp_path
         shown = r.stdout.decode("utf-8")
         assert "I cannot answer." in shown and "pwned" in shown  # shown, as text
         assert not any(c in shown for c in "\x1b\x07\x9b"), repr(shown[:500])
+
+
+@pytest.mark.parametrize("column, value", [("request", "not json"), ("dropped", "{"), ("mapped", "[1,")])
+def test_calls_on_a_damaged_log_is_one_line(tmp_path, tally, column, value):
+    out = _logged(tmp_path, {"headline": None})
+    with sqlite3.connect(str(out) + ".calls.sqlite") as db:
+        db.execute(f"UPDATE calls SET {column} = ?", (value,))
+    tally["bad inputs tried"] += 1
+    for extra in ([], ["--json"]):
+        r = _calls(out, *extra)
+        err = r.stderr.decode()
+        assert r.returncode == 2 and "Traceback" not in err, err[-2000:]
+        assert err.strip().startswith("error:") and len(err.strip().splitlines()) == 1, err

@@ -226,7 +226,7 @@ def calls_cmd(
         _fail(f"no call log at {path} (llm and hybrid runs write one beside their output; give --calls)")
     try:
         arts = read(path, doc_ids or None)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, ValueError) as exc:  # not a call log, another version's, or a damaged row
         _fail(f"cannot read the call log {path}: {exc}")
     missing = [d for d in doc_ids or [] if d not in {a["doc_id"] for a in arts}]
     if as_json:
