@@ -140,3 +140,55 @@ def test_sample_skips_articles_it_cannot_read_and_says_so(tmp_path, tally):
     assert all(w in said for w in ("empty.txt", "binary.txt", "r2", "r3")), said
     store = Store(tmp_path / "rev", "tester")
     assert all(store.text(d) for d in store.order)
+
+
+def test_malformed_decisions_get_an_answer_not_a_dropped_connection(tmp_path, tally, capsys):
+    """A decision that is JSON of the wrong shape (a list as doc, a number as a value's id), a bad
+    Content-Length or JSON nested too deep ended in a traceback on the server's terminal and a
+    dropped connection the page can only call a network error. Each gets a 4xx answer it can show."""
+    import http.client
+    import threading
+
+    from jiyao.review import folder, sample
+    from jiyao.read.inputs import iter_items
+    from jiyao.review.server import ReviewServer
+
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "a.txt").write_text(ARTICLE, "utf-8")
+    folder.write(sample.draw(iter_items([arts]), 5), tmp_path / "rev")
+    store = Store(tmp_path / "rev", "tester")
+    srv = ReviewServer(store, 0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = srv.server_address[1]
+    head = {"Host": f"127.0.0.1:{port}", "Content-Type": "application/json", "X-Jiyao-Review": "1"}
+
+    def post(body: bytes, **headers):
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.putrequest("POST", "/api/decide", skip_host=True, skip_accept_encoding=True)
+        for k, v in {**head, "Content-Length": str(len(body)), **headers}.items():
+            c.putheader(k, v)
+        c.endheaders()
+        c.send(body)
+        r = c.getresponse()
+        return r.status, json.loads(r.read())
+
+    bad = [json.dumps({"doc": ["a"], "base": 0, "op": {"op": "done"}}).encode(),
+           json.dumps({"doc": {"a": 1}, "base": 0, "op": {"op": "done"}}).encode(),
+           json.dumps({"doc": "a", "base": 0, "op": {"op": "accept", "id": 5}}).encode(),
+           json.dumps({"doc": "a", "base": 0, "op": {"op": "roles", "person": ["p1"], "roles": []}}).encode(),
+           b'{"doc": "a", "base": 0, "op": ' + b"[" * 100000 + b"]" * 100000 + b"}"]
+    try:
+        for body in bad:
+            status, answer = post(body)
+            assert 400 <= status < 500 and answer["error"], (body[:80], status, answer)
+        status, answer = post(b"{}", **{"Content-Length": "abc"})
+        assert status == 400 and answer["error"]
+        tally["bad inputs tried"] += len(bad) + 1
+        status, answer = post(json.dumps({"doc": "a", "base": 0, "op": {"op": "done"}}).encode())
+        assert status == 200 and answer["draft"]["reviewed"]  # the server goes on
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        store.close()
+    assert "Traceback" not in capsys.readouterr().err
