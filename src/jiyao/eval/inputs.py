@@ -86,7 +86,7 @@ def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str 
 
 
 def load_gold(directory: str | Path) -> dict[str, dict]:
-    out = {}
+    out, where = {}, {}
     reviewed = is_review_folder(directory)
     directory = gold_folder(directory)
     for p in sorted(Path(directory).glob("*.json")):
@@ -97,7 +97,10 @@ def load_gold(directory: str | Path) -> dict[str, dict]:
         rec, problem = parse_record(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
         if problem:
             raise EvalInputError(f"gold {p}: {problem}")
-        out[rec.get("doc_id", p.stem)] = rec
+        doc_id = rec.get("doc_id", p.stem)
+        if doc_id in out:  # one would be dropped unseen: a copied file whose doc_id was not changed
+            raise EvalInputError(f"gold {where[doc_id]} and {p.name} both hold doc_id {doc_id!r}")
+        out[doc_id], where[doc_id] = rec, p.name
     if not out:
         if reviewed:
             raise EvalInputError(f"no article of the review folder {directory.parent} is reviewed yet (jiyao review)")
