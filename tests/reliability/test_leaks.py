@@ -149,3 +149,25 @@ def test_a_long_echoed_key_reaches_no_call_log(tmp_path, tally, backend):
     assert any("[redacted key]" in c for c in cells)  # the key was echoed into an error, and cut out
     shown = CliRunner().invoke(app, ["calls", str(out), "--json"]).output
     assert _count(tally, "\n".join(cells), shown) == 0
+
+
+@pytest.mark.parametrize("backend", ["llm", "hybrid"])
+def test_a_key_echoed_inside_the_answer_reaches_no_file(tmp_path, tally, backend):
+    """An endpoint (a proxy, a misconfigured gateway) that puts the Authorization header into the
+    answer itself: the key was stored in the response cache with the answer."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE, "utf-8")
+
+    def echo(req):
+        k = req["_auth"].split()[-1]
+        return {"headline": k, "slogans": [k], "people": [{"name": "王春林", "titles": [k], "roles": []}],
+                "meeting": {"name": k}, "upstream_meetings": [k]}
+    out = tmp_path / "out" / "r.jsonl"
+    with FakeServer(Script(default=echo)) as s:
+        r = CliRunner().invoke(app, ["extract", str(src), "-o", str(out), "--backend", backend, "--model", "m",
+                                     "--base-url", s.base_url, "--api-key", KEY])
+    assert r.exit_code == 0, r.output
+    files = [p.read_bytes().decode("utf-8", "replace") for p in out.parent.iterdir() if p.is_file()]
+    assert len(files) >= 3  # records, cache, call log
+    assert _count(tally, *files, r.output) == 0
