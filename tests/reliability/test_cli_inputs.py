@@ -222,3 +222,17 @@ def test_noisy_to_an_output_that_is_a_file_is_one_line(tmp_path, tally):
     _one_line_error(r, str(taken))
     assert taken.read_text("utf-8") == "mine"
     tally["bad inputs tried"] += 1
+
+
+def test_an_articles_folder_that_does_not_exist_is_one_line(tmp_path, tally):
+    """A typo in --articles was silently no folder: eval said `grounding None`, export cut no
+    evidence text, view showed every record without its article, each with exit 0."""
+    from helpers import GOLD
+
+    recs = tmp_path / "r.jsonl"
+    assert _cli("extract", _article(tmp_path), "-o", recs, "--backend", "offline").exit_code == 0
+    missing = tmp_path / "artciles"
+    for args in (["eval", "--gold", GOLD, "--pred", recs], ["export", recs, "-o", tmp_path / "t"],
+                 ["view", recs, "-o", tmp_path / "v.html"]):
+        _one_line_error(_cli(*args, "--articles", missing), str(missing))
+        tally["bad inputs tried"] += 1

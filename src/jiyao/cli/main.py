@@ -174,6 +174,12 @@ def extract(
         raise typer.Exit(1)
 
 
+def _articles_exist(articles: Path | None) -> None:
+    """--articles names a folder that is there: a typo would otherwise read as "no article found"."""
+    if articles is not None and not articles.exists():
+        _fail(f"--articles {articles}: no such folder")
+
+
 def _fail(message: str) -> None:
     """A one-line error and exit 2 (never Rich markup: paths may hold [brackets])."""
     err.print(f"error: {message}", markup=False, soft_wrap=True)
@@ -309,6 +315,7 @@ def eval_cmd(
     from ..eval.inputs import REVIEW_LIST, articles_folder, is_review_folder
 
     articles = articles_folder(gold, articles)
+    _articles_exist(articles)
 
     try:
         gates = gate.parse(fail_under)
@@ -396,6 +403,7 @@ def view(
     """One self-contained HTML page: each article with every evidence span highlighted, the record beside it."""
     from ..view.page import ViewOutputError, build
 
+    _articles_exist(articles)
     if not records.is_file():
         err.print(f"error: not found: {records}", markup=False)
         raise typer.Exit(2)
@@ -422,6 +430,7 @@ def export(
     if format not in FORMATS:
         err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}", markup=False)
         raise typer.Exit(2)
+    _articles_exist(articles)
     if not records.is_file():
         err.print(f"error: not found: {records}", markup=False)
         raise typer.Exit(2)
