@@ -206,6 +206,32 @@ def test_a_cached_answer_with_a_damaged_dropped_list_is_asked_again(tmp_path, ta
         assert len(s.script.requests) == asked + 3
 
 
+def test_a_fusion_that_fails_keeps_the_rules_record(tmp_path, tally, monkeypatch):
+    """Hybrid never loses an article, even to a bug in the fusion of a valid answer: the guard
+    around it had no test (removing it left the whole suite green)."""
+    from jiyao.run import extractor
+
+    src = _corpus(tmp_path / "in", 2)
+    offline = tmp_path / "offline.jsonl"
+    assert _extract(src, "-o", offline).exit_code == 0
+
+    def broken(*a, **k):
+        raise KeyError("a fusion bug")
+    monkeypatch.setattr(extractor, "fused_record", broken)
+    answer = {**EMPTY, "people": [{"name": "王春林", "titles": ["县长"]}]}
+    out = tmp_path / "r.jsonl"
+    with FakeServer(Script(default=answer)) as s:
+        r = _extract(src, "-o", out, "--model", "m", "--base-url", s.base_url, "--api-key", "k", backend="hybrid")
+    assert r.exit_code == 0, r.output
+    tally["faults injected"] += 1
+    recs, rules = _jsonl(out), {x["doc_id"]: x for x in _jsonl(offline)}
+    tally["records lost"] += 2 - len(recs)
+    assert len(recs) == 2
+    for x in recs:
+        assert x["people"] == rules[x["doc_id"]]["people"] and x["evidence"] == rules[x["doc_id"]]["evidence"]
+        assert x["diagnostics"]["model"]["status"] == "failed" and "fusion failed" in x["diagnostics"]["model"]["reason"]
+
+
 def test_a_last_record_without_its_newline_is_repaired_before_appending(tmp_path, tally):
     src = tmp_path / "in"
     src.mkdir()
