@@ -206,9 +206,10 @@ def test_a_cached_answer_with_a_damaged_dropped_list_is_asked_again(tmp_path, ta
         assert len(s.script.requests) == asked + 3
 
 
-def test_a_fusion_that_fails_keeps_the_rules_record(tmp_path, tally, monkeypatch):
-    """Hybrid never loses an article, even to a bug in the fusion of a valid answer: the guard
-    around it had no test (removing it left the whole suite green)."""
+@pytest.mark.parametrize("where, why", [("fused_record", "fusion failed"), ("model_view", "a bug")])
+def test_a_bug_on_the_model_side_keeps_the_rules_record(tmp_path, tally, monkeypatch, where, why):
+    """Hybrid never loses an article, even to a bug in reading or fusing a valid answer: the two
+    guards around them had no test (turning either into a re-raise left the whole suite green)."""
     from jiyao.run import extractor
 
     src = _corpus(tmp_path / "in", 2)
@@ -216,8 +217,13 @@ def test_a_fusion_that_fails_keeps_the_rules_record(tmp_path, tally, monkeypatch
     assert _extract(src, "-o", offline).exit_code == 0
 
     def broken(*a, **k):
-        raise KeyError("a fusion bug")
-    monkeypatch.setattr(extractor, "fused_record", broken)
+        raise KeyError("a bug")
+    if where == "fused_record":
+        monkeypatch.setattr(extractor, "fused_record", broken)
+    else:
+        async def broken_view(*a, **k):
+            broken()
+        monkeypatch.setattr(extractor.Extractor, "model_view", broken_view)
     answer = {**EMPTY, "people": [{"name": "王春林", "titles": ["县长"]}]}
     out = tmp_path / "r.jsonl"
     with FakeServer(Script(default=answer)) as s:
@@ -229,7 +235,7 @@ def test_a_fusion_that_fails_keeps_the_rules_record(tmp_path, tally, monkeypatch
     assert len(recs) == 2
     for x in recs:
         assert x["people"] == rules[x["doc_id"]]["people"] and x["evidence"] == rules[x["doc_id"]]["evidence"]
-        assert x["diagnostics"]["model"]["status"] == "failed" and "fusion failed" in x["diagnostics"]["model"]["reason"]
+        assert x["diagnostics"]["model"]["status"] == "failed" and why in x["diagnostics"]["model"]["reason"]
 
 
 def test_a_last_record_without_its_newline_is_repaired_before_appending(tmp_path, tally):
