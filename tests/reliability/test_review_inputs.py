@@ -192,3 +192,37 @@ def test_malformed_decisions_get_an_answer_not_a_dropped_connection(tmp_path, ta
         srv.server_close()
         store.close()
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_each_cross_site_guard_of_a_decision_refuses_on_its_own(tmp_path, tally):
+    """A decision needs both the page's header and a JSON body: a form elsewhere can send a JSON
+    text as text/plain, and a script elsewhere cannot add the header without a preflight this
+    server never answers. The only test sent neither, so dropping either check went unnoticed."""
+    import http.client
+    import threading
+
+    from jiyao.review import folder, sample
+    from jiyao.read.inputs import iter_items
+    from jiyao.review.server import ReviewServer
+
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "a.txt").write_text(ARTICLE, "utf-8")
+    folder.write(sample.draw(iter_items([arts]), 5), tmp_path / "rev")
+    store = Store(tmp_path / "rev", "tester")
+    srv = ReviewServer(store, 0)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    port = srv.server_address[1]
+    body = json.dumps({"doc": "a", "base": 0, "op": {"op": "done"}})
+    try:
+        for headers in ({"Content-Type": "text/plain", "X-Jiyao-Review": "1"},  # a form's enctype=text/plain
+                        {"Content-Type": "application/json"}):  # no header: not the page
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.request("POST", "/api/decide", body, {"Host": f"127.0.0.1:{port}", **headers})
+            assert c.getresponse().status == 403, headers
+            tally["bad inputs tried"] += 1
+        assert not store.state("a")["draft"]["reviewed"]
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        store.close()
