@@ -135,6 +135,21 @@ def test_a_few_nul_bytes_in_a_short_article_keep_it(tmp_path, tally):
     assert "binary" in _errors(out)["binary"]
 
 
+def test_a_list_of_paths_saved_with_a_byte_order_mark_loses_no_article(tmp_path, tally):
+    """A --files-from list saved by Notepad starts with a UTF-8 BOM: it became part of the first
+    path, and that article was an error line "no such file or folder"."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE, "utf-8")
+    (src / "b.txt").write_text(OTHER, "utf-8")
+    listing = tmp_path / "list.txt"
+    listing.write_bytes(b"\xef\xbb\xbf" + f"{src / 'a.txt'}\r\n{src / 'b.txt'}\r\n".encode())
+    tally["bad inputs tried"] += 1
+    out = tmp_path / "out.jsonl"
+    assert _extract("--files-from", listing, "-o", out).exit_code == 0
+    assert sorted(x["doc_id"] for x in _jsonl(out)) == ["a", "b"], _errors(out)
+
+
 def test_repeated_table_ids_are_error_lines_not_duplicate_doc_ids(tmp_path, tally):
     table = tmp_path / "t.jsonl"
     table.write_text("\n".join([_row(1), _row("1", OTHER), _row("x"), _row("x", OTHER)]) + "\n", "utf-8")
