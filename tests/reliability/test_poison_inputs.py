@@ -200,6 +200,20 @@ def test_an_output_inside_the_input_folder_is_not_read_back(tmp_path, tally):
         out.unlink()
 
 
+def test_another_runs_output_inside_the_input_folder_is_no_article(tmp_path, tally):
+    """Item 20, one step to the side: two runs writing into the input folder (offline to
+    in/offline.txt, then hybrid to in/hybrid.txt, or two shards) each read the other's records as
+    an article, and a record of a JSON dump joined the output."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE, "utf-8")
+    tally["bad inputs tried"] += 2
+    for name in ("first.txt", "second.md"):
+        assert _extract(src, "-o", src / name).exit_code == 0
+    assert [x["doc_id"] for x in _jsonl(src / "second.md")] == ["a"]
+    assert "first" in _errors(src / "second.md") and "jiyao records" in _errors(src / "second.md")["first"]
+
+
 def test_a_huge_table_row_is_refused_like_a_huge_file(tmp_path, tally):
     table = tmp_path / "t.jsonl"
     big = "会" * (3 * 1024 * 1024)  # 9 MB as UTF-8: over the 8 MB cap
