@@ -163,3 +163,76 @@ def test_benchmarks_take_no_option_as_an_output_path(tmp_path):
                        capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert r.returncode == 0 and "usage" in r.stdout.lower(), r.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option, value", [("--timeout", "0"), ("--temperature", "nan"), ("--max-tokens", "0"),
+                                           ("--base-url", "localhost:9/v1")])
+def test_calibrate_checks_its_option_values_before_any_work(tmp_path, tally, option, value):
+    """Items 36 and 38 for calibrate: a value that makes every call fail measured a policy from no
+    model answer at all, wrote it and exited 0."""
+    from helpers import GOLD, SEEDS
+
+    out = tmp_path / "policy.json"
+    args = {"--base-url": "http://127.0.0.1:9/v1", option: value}
+    r = _cli("calibrate", "--gold", GOLD, "--articles", SEEDS, "-o", out, "--model", "m",
+             *[x for kv in args.items() for x in kv])
+    _one_line_error(r, option.lstrip("-").split("-")[0] if option != "--base-url" else "http://")
+    assert not out.exists()
+    tally["bad inputs tried"] += 1
+
+
+def test_calibrate_never_overwrites_a_file_that_is_not_a_policy(tmp_path, tally):
+    """Item 5 for calibrate: -o replaced whatever it named (a records file) with a policy, and a
+    folder as -o ended in a raw IsADirectoryError after every model call was paid for."""
+    from helpers import GOLD, SEEDS
+
+    records = tmp_path / "records.jsonl"
+    records.write_text('{"doc_id": "a"}\n', "utf-8")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for out in (records, folder):
+        r = _cli("calibrate", "--gold", GOLD, "--articles", SEEDS, "-o", out, "--model", "m",
+                 "--base-url", "http://127.0.0.1:9/v1")
+        _one_line_error(r, str(out))
+        tally["bad inputs tried"] += 1
+    assert records.read_text("utf-8") == '{"doc_id": "a"}\n'
+
+
+@pytest.mark.parametrize("url", ["http://", "http://:8000/v1", "https:///v1", "ftp://127.0.0.1:8000/v1", "http:/127.0.0.1:8000/v1"])
+def test_a_base_url_without_a_host_or_with_another_scheme_is_one_line(tmp_path, tally, url):
+    """Item 38, one step to the side: a scheme and no host passed the check, and every article of
+    the run became the rules' record alone after 20 s of "endpoint dead" (records final for
+    resume); another scheme was told to write http://ftp://…"""
+    t0 = time.monotonic()
+    out = tmp_path / "out.jsonl"
+    r = _cli("extract", _article(tmp_path), "-o", out, "--model", "m", "--base-url", url)
+    _one_line_error(r, url)
+    assert "http://ftp" not in r.output and "http://http" not in r.output
+    assert time.monotonic() - t0 < 10 and not out.exists()
+    tally["bad inputs tried"] += 1
+
+
+def test_noisy_to_an_output_that_is_a_file_is_one_line(tmp_path, tally):
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "a.txt").write_text(ARTICLE, "utf-8")
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine", "utf-8")
+    r = _cli("noisy", "--articles", arts, "-o", taken)
+    _one_line_error(r, str(taken))
+    assert taken.read_text("utf-8") == "mine"
+    tally["bad inputs tried"] += 1
+
+
+def test_an_articles_folder_that_does_not_exist_is_one_line(tmp_path, tally):
+    """A typo in --articles was silently no folder: eval said `grounding None`, export cut no
+    evidence text, view showed every record without its article, each with exit 0."""
+    from helpers import GOLD
+
+    recs = tmp_path / "r.jsonl"
+    assert _cli("extract", _article(tmp_path), "-o", recs, "--backend", "offline").exit_code == 0
+    missing = tmp_path / "artciles"
+    for args in (["eval", "--gold", GOLD, "--pred", recs], ["export", recs, "-o", tmp_path / "t"],
+                 ["view", recs, "-o", tmp_path / "v.html"]):
+        _one_line_error(_cli(*args, "--articles", missing), str(missing))
+        tally["bad inputs tried"] += 1

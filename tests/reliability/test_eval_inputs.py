@@ -81,3 +81,18 @@ def test_report_md_escapes_markup_from_file_names_and_values(tmp_path):
     for row in md.splitlines():  # a table row keeps its 10 cells: no raw | from a value
         if row.startswith("| people.name"):
             assert row.count("|") - row.count("\\|") == 11
+
+
+def test_two_gold_files_with_one_doc_id_are_an_error_naming_both(tmp_path, tally):
+    """A gold file copied to start another article, its doc_id left as it was: one of the two was
+    silently dropped, and the set was scored on one article fewer than its files."""
+    gold = tmp_path / "gold"
+    shutil.copytree(GOLD, gold)
+    first = sorted(gold.glob("*.json"))[0]
+    (gold / "zz_copy.json").write_bytes(first.read_bytes())
+    pred = tmp_path / "p.jsonl"
+    pred.write_text(json.dumps(_gold_record(), ensure_ascii=False) + "\n", "utf-8")
+    tally["bad inputs tried"] += 1
+    r = _eval(gold, pred)
+    assert r.exit_code == 2, r.output
+    assert first.name in _said(r) and "zz_copy.json" in _said(r)

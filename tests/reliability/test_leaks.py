@@ -4,6 +4,7 @@ place a piece of the key turns up is counted in the tally's `leaks` (which must 
 import io
 import json
 import logging
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -126,3 +127,47 @@ def test_endpoint_config_repr_and_a_failed_distributed_partition_show_no_key(tmp
         logging.getLogger("distributed").removeHandler(handler)
     assert "Compute Failed" in log.getvalue()  # the failure was logged ...
     assert _count(tally, log.getvalue()) == 0  # ... without the key
+
+
+@pytest.mark.parametrize("backend", ["llm", "hybrid"])
+def test_a_long_echoed_key_reaches_no_call_log(tmp_path, tally, backend):
+    """The call log keeps each failed call's error: the key must be cut out of it before the
+    message is shortened (a 600-character key cut at 300 no longer matches, and its first half stays)."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE, "utf-8")
+    echo = lambda req: ("status", 400, {}, f"invalid request from {req['_auth']}")  # noqa: E731
+    out = tmp_path / "r.jsonl"
+    with FakeServer(Script(default=echo)) as s:
+        r = CliRunner().invoke(app, ["extract", str(src), "-o", str(out), "--backend", backend, "--model", "m",
+                                     "--base-url", s.base_url, "--api-key", KEY, "--no-cache"])
+    assert r.exit_code == 0, r.output
+    log = Path(str(out) + ".calls.sqlite")
+    with sqlite3.connect(log) as db:
+        cells = [c for t, in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                 for row in db.execute(f"SELECT * FROM {t}") for c in row if isinstance(c, str)]
+    assert any("[redacted key]" in c for c in cells)  # the key was echoed into an error, and cut out
+    shown = CliRunner().invoke(app, ["calls", str(out), "--json"]).output
+    assert _count(tally, "\n".join(cells), shown) == 0
+
+
+@pytest.mark.parametrize("backend", ["llm", "hybrid"])
+def test_a_key_echoed_inside_the_answer_reaches_no_file(tmp_path, tally, backend):
+    """An endpoint (a proxy, a misconfigured gateway) that puts the Authorization header into the
+    answer itself: the key was stored in the response cache with the answer."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE, "utf-8")
+
+    def echo(req):
+        k = req["_auth"].split()[-1]
+        return {"headline": k, "slogans": [k], "people": [{"name": "王春林", "titles": [k], "roles": []}],
+                "meeting": {"name": k}, "upstream_meetings": [k]}
+    out = tmp_path / "out" / "r.jsonl"
+    with FakeServer(Script(default=echo)) as s:
+        r = CliRunner().invoke(app, ["extract", str(src), "-o", str(out), "--backend", backend, "--model", "m",
+                                     "--base-url", s.base_url, "--api-key", KEY])
+    assert r.exit_code == 0, r.output
+    files = [p.read_bytes().decode("utf-8", "replace") for p in out.parent.iterdir() if p.is_file()]
+    assert len(files) >= 3  # records, cache, call log
+    assert _count(tally, *files, r.output) == 0

@@ -115,6 +115,41 @@ def test_nul_bytes_anywhere_keep_the_article_with_a_warning(tmp_path, tally):
         assert any("NUL" in w for w in doc["diagnostics"]["warnings"])
 
 
+def test_a_few_nul_bytes_in_a_short_article_keep_it(tmp_path, tally):
+    """Item 8, one step to the side: NULs were judged twice, as bytes (a binary file) and again as
+    characters against the decoded text, where a short Chinese article has a third as many: four
+    NULs in 70 characters refused a valid UTF-8 article as "undecodable bytes: not UTF-8"."""
+    src = tmp_path / "in"
+    src.mkdir()
+    data = ARTICLE.encode()
+    (src / "lead.txt").write_bytes(b"\x00" * 10 + data)
+    (src / "spread.txt").write_text("\x00".join(ARTICLE[i:i + 15] for i in range(0, len(ARTICLE), 15)), "utf-8")
+    (src / "binary.txt").write_bytes(b"\x00" * 400 + data)  # mostly NULs: not an article
+    tally["bad inputs tried"] += 3
+    out = tmp_path / "out.jsonl"
+    assert _extract(src, "-o", out).exit_code == 0
+    recs = {x["doc_id"]: x for x in _jsonl(out)}
+    assert set(recs) == {"lead", "spread"}, _errors(out)
+    assert all(any("NUL" in w for w in doc["diagnostics"]["warnings"]) for doc in recs.values())
+    assert _names(recs["lead"]) == PEOPLE
+    assert "binary" in _errors(out)["binary"]
+
+
+def test_a_list_of_paths_saved_with_a_byte_order_mark_loses_no_article(tmp_path, tally):
+    """A --files-from list saved by Notepad starts with a UTF-8 BOM: it became part of the first
+    path, and that article was an error line "no such file or folder"."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE, "utf-8")
+    (src / "b.txt").write_text(OTHER, "utf-8")
+    listing = tmp_path / "list.txt"
+    listing.write_bytes(b"\xef\xbb\xbf" + f"{src / 'a.txt'}\r\n{src / 'b.txt'}\r\n".encode())
+    tally["bad inputs tried"] += 1
+    out = tmp_path / "out.jsonl"
+    assert _extract("--files-from", listing, "-o", out).exit_code == 0
+    assert sorted(x["doc_id"] for x in _jsonl(out)) == ["a", "b"], _errors(out)
+
+
 def test_repeated_table_ids_are_error_lines_not_duplicate_doc_ids(tmp_path, tally):
     table = tmp_path / "t.jsonl"
     table.write_text("\n".join([_row(1), _row("1", OTHER), _row("x"), _row("x", OTHER)]) + "\n", "utf-8")
@@ -163,6 +198,20 @@ def test_an_output_inside_the_input_folder_is_not_read_back(tmp_path, tally):
         assert [x["doc_id"] for x in _jsonl(out)] == ["a"], name
         assert not _errors(out), name
         out.unlink()
+
+
+def test_another_runs_output_inside_the_input_folder_is_no_article(tmp_path, tally):
+    """Item 20, one step to the side: two runs writing into the input folder (offline to
+    in/offline.txt, then hybrid to in/hybrid.txt, or two shards) each read the other's records as
+    an article, and a record of a JSON dump joined the output."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(ARTICLE, "utf-8")
+    tally["bad inputs tried"] += 2
+    for name in ("first.txt", "second.md"):
+        assert _extract(src, "-o", src / name).exit_code == 0
+    assert [x["doc_id"] for x in _jsonl(src / "second.md")] == ["a"]
+    assert "first" in _errors(src / "second.md") and "jiyao records" in _errors(src / "second.md")["first"]
 
 
 def test_a_huge_table_row_is_refused_like_a_huge_file(tmp_path, tally):

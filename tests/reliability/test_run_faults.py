@@ -180,6 +180,64 @@ def test_a_damaged_cache_entry_is_asked_again(tmp_path, tally):
         assert len(s.script.requests) == asked + 2
 
 
+@pytest.mark.parametrize("backend", ["hybrid", "llm"])
+def test_a_cached_answer_with_a_damaged_dropped_list_is_asked_again(tmp_path, tally, backend):
+    """Beside a cached answer, what salvage dropped from it (a list of pointers). Damaged (a number,
+    a string, objects), it made the record's outcome "failed" or a list of letters, or cost a
+    hybrid article its record; it is a damaged entry like any other: asked again."""
+    src = _corpus(tmp_path / "in", 3)
+    cache = tmp_path / "answers.sqlite"
+    answer = {**EMPTY, "people": [{"name": "王春林", "titles": ["县长"]}]}
+    with FakeServer(Script(default=answer)) as s:
+        endpoint = ["--model", "m", "--base-url", s.base_url, "--api-key", "k", "--cache", cache]
+        assert _extract(src, "-o", tmp_path / "first.jsonl", *endpoint, backend=backend).exit_code == 0
+        asked = len(s.script.requests)
+        with sqlite3.connect(cache) as db:
+            rows = db.execute("SELECT key, value FROM responses ORDER BY key").fetchall()
+            for (key, value), bad in zip(rows, (5, "abc", [{"a": 1}])):
+                db.execute("UPDATE responses SET value = ? WHERE key = ?", (json.dumps({**json.loads(value), "_jiyao_dropped": bad}), key))
+        tally["bad inputs tried"] += 3
+        r = _extract(src, "-o", tmp_path / "again.jsonl", *endpoint, backend=backend)
+        assert r.exit_code == 0, r.output
+        recs = _jsonl(tmp_path / "again.jsonl")
+        tally["records lost"] += 3 - len(recs)
+        assert len(recs) == 3 and not Path(str(tmp_path / "again.jsonl") + ".errors.jsonl").exists()
+        assert [x["diagnostics"]["model"]["status"] for x in recs] == ["ok"] * 3
+        assert len(s.script.requests) == asked + 3
+
+
+@pytest.mark.parametrize("where, why", [("fused_record", "fusion failed"), ("model_view", "a bug")])
+def test_a_bug_on_the_model_side_keeps_the_rules_record(tmp_path, tally, monkeypatch, where, why):
+    """Hybrid never loses an article, even to a bug in reading or fusing a valid answer: the two
+    guards around them had no test (turning either into a re-raise left the whole suite green)."""
+    from jiyao.run import extractor
+
+    src = _corpus(tmp_path / "in", 2)
+    offline = tmp_path / "offline.jsonl"
+    assert _extract(src, "-o", offline).exit_code == 0
+
+    def broken(*a, **k):
+        raise KeyError("a bug")
+    if where == "fused_record":
+        monkeypatch.setattr(extractor, "fused_record", broken)
+    else:
+        async def broken_view(*a, **k):
+            broken()
+        monkeypatch.setattr(extractor.Extractor, "model_view", broken_view)
+    answer = {**EMPTY, "people": [{"name": "王春林", "titles": ["县长"]}]}
+    out = tmp_path / "r.jsonl"
+    with FakeServer(Script(default=answer)) as s:
+        r = _extract(src, "-o", out, "--model", "m", "--base-url", s.base_url, "--api-key", "k", backend="hybrid")
+    assert r.exit_code == 0, r.output
+    tally["faults injected"] += 1
+    recs, rules = _jsonl(out), {x["doc_id"]: x for x in _jsonl(offline)}
+    tally["records lost"] += 2 - len(recs)
+    assert len(recs) == 2
+    for x in recs:
+        assert x["people"] == rules[x["doc_id"]]["people"] and x["evidence"] == rules[x["doc_id"]]["evidence"]
+        assert x["diagnostics"]["model"]["status"] == "failed" and why in x["diagnostics"]["model"]["reason"]
+
+
 def test_a_last_record_without_its_newline_is_repaired_before_appending(tmp_path, tally):
     src = tmp_path / "in"
     src.mkdir()

@@ -157,3 +157,45 @@ def test_export_and_view_from_another_folder_cut_evidence_from_the_records_own_f
         text = sec.split("<pre class='text'>")[1].split("</pre>")[0]
         doc = sec.split("data-doc='")[1].split("'")[0]
         assert ("钱春林" in text) == ("钱春林" in names[doc]) and "马春林" not in text
+
+
+def test_a_lone_surrogate_escape_in_a_record_is_no_traceback(tmp_path, tally):
+    """`"\\ud800"` is valid JSON and passes the schema, but no UTF-8 file, table or page can hold
+    the character it gives: export (every format), view, eval and a review of the article crashed
+    with UnicodeEncodeError. It is read as U+FFFD, as extract reads one in a table row."""
+    import subprocess
+    import sys
+
+    from jiyao.review import folder, sample
+    from jiyao.read.inputs import iter_items
+    from jiyao.review.store import Store
+
+    rec = _record("a", headline="防汛\ud800会议", slogans=["人民至上", "\udfff"],
+                  people=[{"name": "王春林", "titles": ["县\ud800长"], "roles": []}])
+    recs = tmp_path / "r.jsonl"
+    recs.write_text(json.dumps(rec) + "\n", "utf-8")  # ASCII JSON: the surrogates as \\u escapes
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "a.json").write_text(json.dumps({k: v for k, v in rec.items() if k != "evidence"}), "utf-8")
+    tally["bad inputs tried"] += 1
+    formats = ["csv"] + [f for f, mod in (("parquet", "pyarrow"), ("duckdb", "duckdb")) if _importable(mod)]
+    runs = [["export", recs, "-o", tmp_path / f"t-{f}", "--format", f] for f in formats]
+    runs += [["view", recs, "-o", tmp_path / "v.html"], ["eval", "--gold", gold, "--pred", recs]]
+    for args in runs:
+        r = subprocess.run([sys.executable, "-m", "jiyao", *map(str, args)], capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0 and "Traceback" not in r.stderr, (args, r.stderr[-2000:])
+    tally["crashes survived"] += len(runs)
+    assert "防汛\ufffd会议" in (tmp_path / "t-csv" / "meetings.csv").read_text("utf-8")
+    arts = tmp_path / "arts"
+    arts.mkdir()
+    (arts / "a.txt").write_text(ARTICLE, "utf-8")
+    root = tmp_path / "rev"
+    folder.write(sample.draw(iter_items([arts]), 5), root, records=recs)
+    st = Store(root, "tester").state("a")
+    assert st["draft"]["fields"]["headline"][0]["value"] == "防汛\ufffd会议"
+
+
+def _importable(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None

@@ -183,7 +183,7 @@ class CallLog:
                     req["schema"] = self._text(texts, json.dumps(schema, ensure_ascii=False, sort_keys=True, default=str))
                 calls.append((self.run, trace.doc_id, seq, c.kind, c.started, round(c.latency_s, 4),
                                c.request.get("model"), json.dumps(req, ensure_ascii=False, default=str),
-                               self._safe(c.answer), c.finish, self._safe(c.error), self._safe(c.problems),
+                               self._safe(c.answer), c.finish, _cut(self._safe(c.error)), self._safe(c.problems),
                                json.dumps(c.dropped, ensure_ascii=False), self._safe(json.dumps(c.mapped, ensure_ascii=False)),
                                c.prompt_tokens, c.completion_tokens))
             outcome = (record.diagnostics.model if record is not None and record.diagnostics else None) or trace.outcome()
@@ -198,6 +198,11 @@ class CallLog:
         db.executemany("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)", articles)
         db.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?, ?)", decisions)
         db.commit()
+
+
+def _cut(text: str | None, limit: int = 2000) -> str | None:
+    """An error message shortened, after the key was cut out of it."""
+    return text if text is None or len(text) <= limit else text[:limit] + "…"
 
 
 def _content(message: dict) -> str:

@@ -36,7 +36,7 @@ from pydantic import BaseModel
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from .calllog import TRACE, Call
-from .endpoint import MODE_NAMES, CallStats, EndpointConfig, EndpointDead, EndpointFatal, LLMError  # noqa: F401 - re-exported
+from .endpoint import MODE_NAMES, CallStats, EndpointConfig, EndpointDead, EndpointFatal, LLMError, redact  # noqa: F401 - re-exported
 from .limits import Allowance, Breaker, RateLimits, RetryBudget
 from .salvage import Answer, clean, parse_json, reask_model, unit
 from ..ground.checks import answer_problems, copied_values
@@ -103,9 +103,11 @@ class _Request:
 class Reading:
     """One answer read: its text, the JSON object in it (None: nothing readable, `why`)."""
 
-    def __init__(self, response):
+    def __init__(self, response, secret: str | None = None):
         text, self.finish, refusal = completion_text(response)
-        self.text = None if text is None else clean(text)  # echoed in a re-ask, kept in the call log
+        # the key cut out first: an endpoint that echoes it into the answer would otherwise have it
+        # cached, logged, and kept in the pointers of dropped values
+        self.text = None if text is None else clean(redact(text, secret))  # echoed in a re-ask, kept in the call log
         self.data, self.why = parse_json(self.text)
         if self.data is None and refusal:
             self.why = f"the model refused: {clean(refusal[:200])}"
@@ -227,7 +229,7 @@ class LLMClient:
                 break
             # off the event loop: JSON repair, validation, grounding checks (CPU)
             last, units, notes = await asyncio.to_thread(read_answer, response, answer, asked, units,
-                                                         contains if grounded else None)
+                                                         contains if grounded else None, self.cfg.api_key)
             _note(call, last)
             if last.finish == "length":
                 cut = f"an answer was cut at max_tokens ({self.cfg.max_tokens}; --max-tokens)"
@@ -309,13 +311,15 @@ class LLMClient:
 def _failed(call: Call | None, t0: float, exc: BaseException) -> None:
     if call is not None:
         call.latency_s = time.monotonic() - t0
-        call.error = f"{type(exc).__name__}: {str(exc)[:300]}"
+        # whole: the call log cuts the key out before it shortens anything (a key cut here would escape it)
+        call.error = f"{type(exc).__name__}: {exc}"
 
 
-def read_answer(response, answer: Answer, asked: type[BaseModel], units: set[str] | None, contains) -> tuple[Reading, set[str], list[str]]:
+def read_answer(response, answer: Answer, asked: type[BaseModel], units: set[str] | None, contains,
+                secret: str | None = None) -> tuple[Reading, set[str], list[str]]:
     """Read one answer into `answer` (all of it, or the re-asked `units`): (the reading, the fields
     still failing, the problems in words). `contains`: check a whole-record answer against the article."""
-    reading = Reading(response)
+    reading = Reading(response, secret)
     if reading.data is None:  # nothing readable: ask again, for the whole answer when nothing is valid yet
         return reading, (units if answer.any_valid else {"*"}), [reading.why]
     reading.taken = answer.take(reading.data, asked, None if asked is answer.model else frozenset(units))

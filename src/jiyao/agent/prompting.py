@@ -33,7 +33,7 @@ DATA_TAGS = ("article", "excerpt", "candidates")
 _OPEN = "<〈⟨〈"  # and ＜ ﹤, which NFKC folds to <
 _SKELETON_TAG = re.compile(r"<\s*/?\s*(?:" + "|".join(DATA_TAGS) + r")(?![a-z0-9_])[^<>\n]{0,40}(>?)")
 _MAYBE_OPEN = re.compile("[" + _OPEN + "＜﹤]")
-# look-alikes after NFKC + casefold → the Latin letter or the ASCII mark they imitate
+# look-alikes after NFKD (accents dropped) + casefold → the Latin letter or the ASCII mark they imitate
 _LOOKALIKE = str.maketrans({
     "а": "a", "α": "a", "ɑ": "a", "с": "c", "ϲ": "c", "ԁ": "d", "е": "e", "ε": "e", "ҽ": "e", "і": "i", "ι": "i",
     "ı": "i", "ɩ": "i", "ӏ": "l", "1": "l", "|": "l", "ʟ": "l", "п": "n", "ո": "n", "о": "o", "ο": "o", "0": "o",
@@ -47,7 +47,8 @@ _SCAN = 60  # ... and the most looked at for its closing bracket
 
 def _invisible(c: str) -> bool:
     o = ord(c)
-    return (unicodedata.category(c) == "Cf" or c in _INVISIBLE_EXTRA or 0xFE00 <= o <= 0xFE0F
+    # Mn: a combining mark (an accent) leaves the letter under it, which is what a reader takes in
+    return (unicodedata.category(c) in ("Cf", "Mn") or c in _INVISIBLE_EXTRA or 0xFE00 <= o <= 0xFE0F
             or 0xE0100 <= o <= 0xE01EF)
 
 
@@ -63,7 +64,9 @@ def _seen(text: str, start: int, limit: int) -> tuple[str, list[int]]:
         if (c == "\n" or _MAYBE_OPEN.match(c)) and i > start or n >= limit:
             break
         n += not c.isspace()
-        for f in unicodedata.normalize("NFKC", c).casefold().translate(_LOOKALIKE):
+        for f in unicodedata.normalize("NFKD", c).casefold().translate(_LOOKALIKE):
+            if unicodedata.category(f) == "Mn":  # ć → c + U+0301, İ → i + U+0307: the accent is not the letter
+                continue
             seen.append(f)
             where.append(i)
     return "".join(seen), where

@@ -1,6 +1,7 @@
 """`jiyao calibrate` on the command line; the work (and its heavy imports) is in calibrate.py."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -10,6 +11,7 @@ from rich.table import Table
 
 from .. import settings
 from ..settings import Mode, Strategy
+from .checks import check, check_base_url
 
 
 def calibrate_cmd(
@@ -35,12 +37,16 @@ def calibrate_cmd(
     from ..eval.inputs import articles_folder
 
     err = Console(stderr=True)
+    # as for extract: a value that makes every call fail would measure a policy from no answer at all
+    check(timeout=timeout, temperature=temperature, max_tokens=max_tokens)
+    _check_output(output, err)
     articles = articles_folder(gold, articles)
     if articles is None:
         err.print("error: give --articles (the folder of the labelled articles)", markup=False)
         raise typer.Exit(2)
     cfg = EndpointConfig.from_env(model=model, base_url=base_url, api_key=api_key, mode=mode.value if mode else None,
                                   timeout_s=timeout, temperature=temperature, max_tokens=max_tokens)
+    check_base_url(cfg.base_url)
     try:
         extractor = Extractor("hybrid", cfg, Cache(cache) if cache else None, strategy=strategy.value)
         policy = calibrate.run(gold, articles, output, extractor, err)
@@ -51,6 +57,26 @@ def calibrate_cmd(
         err.print(f"error: no article in {articles} has a gold record in {gold}", markup=False)
         raise typer.Exit(2)
     _print(policy, output)
+
+
+def _check_output(output: Path, err: Console) -> None:
+    """-o is replaced only when it is a policy (a re-run): never a records file, never a folder."""
+    from ..agent.policy import POLICY_VERSION
+
+    if output.is_dir():
+        why = "is a folder; give a file name such as policy.json"
+    elif output.exists():
+        try:
+            data = json.loads(output.read_text("utf-8"))
+            ours = isinstance(data, dict) and data.get("policy_version") == POLICY_VERSION
+        except (OSError, ValueError):
+            ours = False
+        why = None if ours else "exists and is not a jiyao policy; it is left as it is (choose another -o)"
+    else:
+        why = None
+    if why:
+        err.print(f"error: {output} {why}", markup=False, soft_wrap=True)
+        raise typer.Exit(2)
 
 
 def _print(policy, output: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import sys
+from urllib.parse import urlsplit
 
 import typer
 from rich.console import Console
@@ -54,9 +55,19 @@ def check(**options) -> None:
 def check_base_url(base_url: str | None) -> None:
     """An OpenAI-compatible base URL names its scheme: `localhost:8000/v1` is read by the client
     as a relative path, and every call then fails as if the endpoint were dead."""
-    if base_url and not base_url.lower().startswith(("http://", "https://")):
-        fail(f"base URL {base_url!r} (--base-url or OPENAI_BASE_URL) has no scheme: write it as http://{base_url} "
-             f"(or https://)")
+    if not base_url:
+        return
+    if "://" in base_url and not base_url.lower().startswith(("http://", "https://")):
+        fail(f"base URL {base_url!r} (--base-url or OPENAI_BASE_URL): only http:// and https:// are spoken")
+    if not base_url.lower().startswith(("http://", "https://")):
+        like = "http://HOST:PORT/v1" if base_url.lower().startswith(("http:", "https:")) else f"http://{base_url}"
+        fail(f"base URL {base_url!r} (--base-url or OPENAI_BASE_URL) has no scheme: write it as {like} (or https://)")
+    try:
+        host = urlsplit(base_url).hostname
+    except ValueError:  # a bad port or bracket
+        host = None
+    if not host:  # the client would fail every call as if the endpoint were dead
+        fail(f"base URL {base_url!r} (--base-url or OPENAI_BASE_URL) names no host, e.g. http://127.0.0.1:8000/v1")
 
 
 def utf8_safe_streams() -> None:

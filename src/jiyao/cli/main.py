@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import sys
 import time
@@ -173,6 +174,12 @@ def extract(
         raise typer.Exit(1)
 
 
+def _articles_exist(articles: Path | None) -> None:
+    """--articles names a folder that is there: a typo would otherwise read as "no article found"."""
+    if articles is not None and not articles.exists():
+        _fail(f"--articles {articles}: no such folder")
+
+
 def _fail(message: str) -> None:
     """A one-line error and exit 2 (never Rich markup: paths may hold [brackets])."""
     err.print(f"error: {message}", markup=False, soft_wrap=True)
@@ -225,7 +232,7 @@ def calls_cmd(
         _fail(f"no call log at {path} (llm and hybrid runs write one beside their output; give --calls)")
     try:
         arts = read(path, doc_ids or None)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, ValueError) as exc:  # not a call log, another version's, or a damaged row
         _fail(f"cannot read the call log {path}: {exc}")
     missing = [d for d in doc_ids or [] if d not in {a["doc_id"] for a in arts}]
     if as_json:
@@ -246,22 +253,31 @@ def _schema_fields(schema: dict | None) -> list[str]:
     return list((params or {}).get("properties", {}))
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _shown(text: str) -> str:
+    """Text from articles and models for the terminal: Rich markup escaped, and control characters
+    (ESC, CSI, OSC: a title, a cleared screen, a clipboard write) written as \\xNN, never obeyed."""
+    return escape(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+
+
 def _print_calls(arts: list[dict], full: bool) -> None:
     from collections import Counter
 
     out = Console(highlight=False)
     cut = (lambda t, n: t) if full else (lambda t, n: t if len(t) <= n else t[:n] + f"… (+{len(t) - n} characters)")
     for a in arts:
-        out.rule(escape(f"{a['doc_id']}: model {a['status']}"), align="left")
+        out.rule(_shown(f"{a['doc_id']}: model {a['status']}"), align="left")
         for label in ("reason", "error"):
             if a.get(label):
-                out.print(f"[bold]{label}:[/] " + escape(a[label]))
+                out.print(f"[bold]{label}:[/] " + _shown(a[label]))
         if not a["calls"]:
             out.print("no call (answers from the cache, or nothing to ask)")
         for c in a["calls"]:
             msgs = c["request"]["messages"]
             fields = _schema_fields(c["request"].get("schema"))
-            out.print(escape(f"#{c['seq'] + 1} {c['kind']} · {c['prompt_tokens']}+{c['completion_tokens']} tokens · "
+            out.print(_shown(f"#{c['seq'] + 1} {c['kind']} · {c['prompt_tokens']}+{c['completion_tokens']} tokens · "
                              f"{c['latency_s']:.2f} s · {c['finish'] or 'no answer'}"), style="bold")
             last = next((m["content"] for m in reversed(msgs) if m["role"] == "user"), "") or ""
             if c["kind"].startswith(("oneshot", "chunk")):  # the article prompt: its size, not its text
@@ -272,7 +288,7 @@ def _print_calls(arts: list[dict], full: bool) -> None:
                                 ("problems", c["problems"]), ("dropped", ", ".join(c["dropped"])),
                                 ("mapped", "; ".join(c["mapped"]))):
                 if text:
-                    out.print(f"  [cyan]{label}:[/] " + escape(text), soft_wrap=True)
+                    out.print(f"  [cyan]{label}:[/] " + _shown(text), soft_wrap=True)
         kept = Counter(d["source"] for d in a["decisions"] if d["decision"] == "kept")
         if kept:
             out.print("[bold]kept:[/] " + ", ".join(f"{n} from {src}" for src, n in sorted(kept.items())))
@@ -281,7 +297,7 @@ def _print_calls(arts: list[dict], full: bool) -> None:
             out.print("[bold]decided[/] (the model's values, and every value set aside):")
             for x in changed:
                 score = "" if x["score"] is None else f" {x['score']:.2f}"
-                out.print("  " + escape(f"{x['pointer']}: {x['decision']}" + (f" ({x['source']}{score})" if x["source"] else "")
+                out.print("  " + _shown(f"{x['pointer']}: {x['decision']}" + (f" ({x['source']}{score})" if x["source"] else "")
                                         + (f" — {x['detail']}" if x["detail"] else "")), soft_wrap=True)
 
 
@@ -299,6 +315,7 @@ def eval_cmd(
     from ..eval.inputs import REVIEW_LIST, articles_folder, is_review_folder
 
     articles = articles_folder(gold, articles)
+    _articles_exist(articles)
 
     try:
         gates = gate.parse(fail_under)
@@ -386,6 +403,7 @@ def view(
     """One self-contained HTML page: each article with every evidence span highlighted, the record beside it."""
     from ..view.page import ViewOutputError, build
 
+    _articles_exist(articles)
     if not records.is_file():
         err.print(f"error: not found: {records}", markup=False)
         raise typer.Exit(2)
@@ -412,6 +430,7 @@ def export(
     if format not in FORMATS:
         err.print(f"error: unknown format {format!r}; choose one of {', '.join(FORMATS)}", markup=False)
         raise typer.Exit(2)
+    _articles_exist(articles)
     if not records.is_file():
         err.print(f"error: not found: {records}", markup=False)
         raise typer.Exit(2)
@@ -450,7 +469,10 @@ def noisy(
     if not articles.is_dir():
         _fail(f"--articles {articles}: not a folder")
     ids = {p.stem for p in gold.glob("*.json")} if gold else None
-    counts = make(articles, output, ids, lambda p, why: err.print(f"skipped {p}: {why}", markup=False, soft_wrap=True))
+    try:
+        counts = make(articles, output, ids, lambda p, why: err.print(f"skipped {p}: {why}", markup=False, soft_wrap=True))
+    except OSError as exc:  # -o a file, a read-only folder, a full disk
+        _fail(f"cannot write the variants to {output}: {exc.strerror or exc}")
     Console().print(json.dumps(counts, ensure_ascii=False))
 
 

@@ -40,15 +40,20 @@ def sample_cmd(
     try:
         doubts = sample.read_doubts(records) if records else None
         drawn = sample.draw(iter_items(paths or [], files_from, None, follow_symlinks), n, seed, by, doubts)
-        entries = folder.write(drawn, output, link, records)
+        unreadable: list = []
+        entries = folder.write(drawn, output, link, records, skipped=unreadable)
     except (InputError, ValueError, folder.SampleError, OSError) as exc:
         _fail(str(exc))
+    for where, why in unreadable:
+        err.print(f"skipped {where}: {why}", markup=False, soft_wrap=True, highlight=False)
     strata: dict[str, int] = {}
     for e in entries:
         strata[e["stratum"]] = strata.get(e["stratum"], 0) + 1
     typer.echo(f"drew {len(entries)} articles ({by}, seed {seed}) into {output}: "
                + ", ".join(f"{k} {v}" for k, v in sorted(strata.items())))
-    if len(entries) < n:
+    if unreadable:
+        typer.echo(f"{len(unreadable)} drawn article(s) could not be read and were left out (listed above)")
+    elif len(entries) < n:
         typer.echo(f"the corpus holds only {len(entries)} readable articles")
 
 

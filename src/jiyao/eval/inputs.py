@@ -8,6 +8,7 @@ number, and not scored: the schema-valid rate reports it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -49,6 +50,20 @@ def _schema_problem(exc: ValidationError) -> str:
     return f"schema: {where}: {e['msg']}{more}"
 
 
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def loads(text: str):
+    """json.loads, with lone surrogates (`"\\ud800"`: valid JSON, but no UTF-8 file, table or page
+    can hold the character) read as U+FFFD, as extract reads them in a table row."""
+    data = json.loads(text)
+    if not _SURROGATE_ESCAPE.search(text):
+        return data
+    from ..agent.salvage import clean_all  # here: rare, and the agent's imports are not light
+
+    return clean_all(data)
+
+
 def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str | None]:
     """(record, None) or (None, why it is not a record): one definition of "a record" for eval,
     view and export (the schema's)."""
@@ -57,7 +72,7 @@ def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str 
     except UnicodeDecodeError as exc:
         return None, f"not UTF-8 (byte {exc.start})"
     try:
-        rec = json.loads(text)
+        rec = loads(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}" if multiline else f"column {exc.colno}"
         return None, f"bad JSON: {exc.msg} ({where})"
@@ -71,7 +86,7 @@ def parse_record(raw: bytes, multiline: bool = False) -> tuple[dict | None, str 
 
 
 def load_gold(directory: str | Path) -> dict[str, dict]:
-    out = {}
+    out, where = {}, {}
     reviewed = is_review_folder(directory)
     directory = gold_folder(directory)
     for p in sorted(Path(directory).glob("*.json")):
@@ -82,7 +97,10 @@ def load_gold(directory: str | Path) -> dict[str, dict]:
         rec, problem = parse_record(raw.removeprefix(b"\xef\xbb\xbf"), multiline=True)
         if problem:
             raise EvalInputError(f"gold {p}: {problem}")
-        out[rec.get("doc_id", p.stem)] = rec
+        doc_id = rec.get("doc_id", p.stem)
+        if doc_id in out:  # one would be dropped unseen: a copied file whose doc_id was not changed
+            raise EvalInputError(f"gold {where[doc_id]} and {p.name} both hold doc_id {doc_id!r}")
+        out[doc_id], where[doc_id] = rec, p.name
     if not out:
         if reviewed:
             raise EvalInputError(f"no article of the review folder {directory.parent} is reviewed yet (jiyao review)")

@@ -244,8 +244,14 @@ def read_bytes(path: Path) -> bytes:
 _KINDS = {stat.S_IFIFO: "FIFO", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
 
 
+# every record line of a jiyao output starts so (model_dump_json writes fields in schema order)
+RECORD_PREFIX = b'{"schema_version":'
+
+
 def document(data: bytes, doc_id: str, path: Path) -> Document:
     """A file's bytes → Document; decoding doubts become the document's warnings."""
+    if data.removeprefix(b"\xef\xbb\xbf").startswith(RECORD_PREFIX):  # another run's output (in/offline.txt)
+        raise ReadError("a file of jiyao records (another run's output), not an article")
     try:
         text, enc, warnings = decode(data)
     except DecodeError as exc:

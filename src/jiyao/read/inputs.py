@@ -210,7 +210,9 @@ def _paths_from(list_file: str) -> Iterator[Path]:
     except OSError as exc:
         raise InputError(f"--files-from {list_file}: {exc.strerror or exc}") from None
     try:
-        for line in f:
+        for n, line in enumerate(f):
+            if n == 0:  # a list saved by Notepad starts with a BOM: not part of the first path
+                line = line.removeprefix(b"\xef\xbb\xbf")
             line = line.rstrip(b"\r\n") if line.endswith(b"\r\n") else line.rstrip(b"\n")
             if line.strip():
                 yield Path(os.fsdecode(line))

@@ -37,6 +37,12 @@ def safe_doc_id(stem: str) -> str:
     return s[:200]
 
 
+def is_plain_name(doc_id) -> bool:
+    """True for a doc_id that can name a file in a folder (as jiyao's own ids can): no separator,
+    not hidden, not . or .. (a doc_id read from a records file may be anything)."""
+    return isinstance(doc_id, str) and 0 < len(doc_id) <= 240 and not _SAFE.search(doc_id) and not doc_id.startswith(".")
+
+
 def printable(path: str | os.PathLike) -> str:
     """A path as text that JSON can carry: a file name's bytes read as UTF-8 (under LC_ALL=C Python
     holds even 会议.txt as lone surrogates), those that are not UTF-8 written as \\xNN."""

@@ -9,7 +9,9 @@ import shutil
 from pathlib import Path
 
 from ..eval.inputs import REVIEW_ARTICLES, REVIEW_LIST
-from ..read.document import ARTICLE_SUFFIXES
+from ..read.decode import DecodeError, decode
+from ..read.document import ARTICLE_SUFFIXES, ReadError
+from ..read.walk import is_plain_name
 from ..run.resume import ResumeIndex
 from .sample import Drawn
 from .store import RECORDS
@@ -25,8 +27,10 @@ def _suffix(d: Drawn) -> str:
 
 
 def write(drawn: list[Drawn], out: str | Path, link: bool = False, records: Path | None = None,
-          meta: dict | None = None) -> list[dict]:
-    """Create OUT with articles/, sample.jsonl and (with records) records.jsonl; returns the list."""
+          meta: dict | None = None, skipped: list | None = None) -> list[dict]:
+    """Create OUT with articles/, sample.jsonl and (with records) records.jsonl; returns the list.
+    A drawn article that cannot be read (empty, binary, a row without text) is left out, and
+    (where, why) goes to `skipped`."""
     out = Path(out)
     if (out / REVIEW_LIST).exists():
         raise SampleError(f"{out} already holds a sample ({REVIEW_LIST}); its reviews would be mixed up: choose another folder")
@@ -38,12 +42,19 @@ def write(drawn: list[Drawn], out: str | Path, link: bool = False, records: Path
     ids = ResumeIndex()  # the extractor's own rule for two files with one stem: stem__<hash of the path>
     entries = []
     for n, d in enumerate(drawn):
-        doc_id = d.doc_id or ids.unique_id(d.item.doc_id, d.item.key, False)
-        if d.doc_id:
-            ids.unique_id(d.doc_id, d.item.key, False)
-        target = arts / f"{doc_id}{_suffix(d)}"
         try:
             data = d.item.content()
+            decode(data)  # as the review will read it
+        except (ReadError, DecodeError) as exc:
+            if skipped is not None:
+                skipped.append((d.item.where, str(exc)))
+            continue
+        # the record's doc_id names files here: only a plain name (a records file may hold a path)
+        # and each drawn article its own (two runs' records put together may both say `report`)
+        own = d.doc_id if is_plain_name(d.doc_id) else None
+        doc_id = ids.unique_id(own or d.item.doc_id, d.item.key, False)
+        target = arts / f"{doc_id}{_suffix(d)}"
+        try:
             if link and d.item.path:
                 os.symlink(os.path.abspath(d.item.path), target)
             elif d.item.path:
@@ -55,15 +66,14 @@ def write(drawn: list[Drawn], out: str | Path, link: bool = False, records: Path
         entries.append({"doc_id": doc_id, "file": f"{REVIEW_ARTICLES}/{target.name}", "origin": d.item.key,
                         "sha256": hashlib.sha256(data).hexdigest(), "stratum": d.stratum, "stands_for": d.stands_for,
                         "draw_weight": d.draw_weight, "drawn": n, **(meta or {})})
-    if records is not None:
-        _copy_records(records, entries, out / RECORDS)
+    if records is not None:  # matched by origin as extract wrote it: relative to the records' folder
+        _copy_records(records, entries, out / RECORDS, {d.item.origin(Path(records).parent) for d in drawn})
     (out / REVIEW_LIST).write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), "utf-8")
     return entries
 
 
-def _copy_records(records: Path, entries: list[dict], target: Path) -> None:
+def _copy_records(records: Path, entries: list[dict], target: Path, origins: set[str]) -> None:
     """The records of the drawn articles, as they are (matched by origin, else doc_id)."""
-    origins = {e["origin"] for e in entries}
     ids = {e["doc_id"] for e in entries}
     with open(records, encoding="utf-8-sig", errors="replace") as src, open(target, "w", encoding="utf-8") as dst:
         for line in src:

@@ -58,10 +58,17 @@ class Drawn:
     doc_id: str | None = None  # the record's doc_id, when a record was matched
 
 
+class Doubts(dict):
+    """origin path → Doubt, and `base`: the folder the origin paths are relative to (the records')."""
+
+    base: Path | None = None
+
+
 def read_doubts(path: str | Path) -> dict[str, Doubt]:
     """origin path (the file as named to jiyao extract) → its record's doubt; a record without an
     origin is keyed by its doc_id. Only these few numbers are kept per record."""
-    out: dict[str, Doubt] = {}
+    out = Doubts()
+    out.base = Path(path).parent  # extract writes origins relative to its output's folder
     with open(path, encoding="utf-8-sig", errors="replace") as f:
         for line in f:
             try:
@@ -80,7 +87,8 @@ def read_doubts(path: str | Path) -> dict[str, Doubt]:
 
 
 def doubt_of(item: Item, doubts: dict[str, Doubt]) -> Doubt | None:
-    return doubts.get(item.key) or doubts.get(item.doc_id)
+    base = getattr(doubts, "base", None)
+    return (doubts.get(item.origin(base)) if base is not None else None) or doubts.get(item.key) or doubts.get(item.doc_id)
 
 
 def folder_of(item: Item) -> str:

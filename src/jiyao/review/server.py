@@ -102,19 +102,27 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(HTTPStatus.NOT_FOUND, {"error": "not found"})
         if self.headers.get(DECISION_HEADER) != "1" or not (self.headers.get("Content-Type") or "").startswith("application/json"):
             return self._json(HTTPStatus.FORBIDDEN, {"error": "decisions come from the review page only"})
-        n = int(self.headers.get("Content-Length") or 0)
+        try:
+            n = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.close_connection = True  # the body was not read: nothing more on this connection
+            return self._json(HTTPStatus.BAD_REQUEST, {"error": "bad Content-Length"})
         if not 0 < n <= MAX_BODY:
+            self.close_connection = True
             return self._json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "bad request size"})
         try:
             req = json.loads(self.rfile.read(n))
             doc, base, op = req["doc"], req["base"], req["op"]
-            if not isinstance(op, dict) or not isinstance(base, int):
+            if not isinstance(doc, str) or not isinstance(op, dict) or not isinstance(base, int):
                 raise TypeError
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested too deep
             return self._json(HTTPStatus.BAD_REQUEST, {"error": "a decision is {doc, base, op}"})
         store = self.server.store
         try:
             return self._json(HTTPStatus.OK, store.decide(doc, base, op))
+        except (TypeError, AttributeError):  # a value of the wrong type inside op (an id that is a number…)
+            log.debug("a decision of the wrong shape: %r", op, exc_info=True)
+            return self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": "a decision of the wrong shape"})
         except KeyError:
             return self._json(HTTPStatus.NOT_FOUND, {"error": f"no article {doc!r} in this sample"})
         except Stale as stale:

@@ -23,9 +23,10 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..eval.inputs import REVIEW_ARTICLES, REVIEW_GOLD, REVIEW_LIST, is_review_folder
+from ..eval.inputs import REVIEW_ARTICLES, REVIEW_GOLD, REVIEW_LIST, is_review_folder, loads
 from ..read.decode import DecodeError, decode
 from ..read.document import ReadError, read_bytes
+from ..read.walk import is_plain_name
 from . import draft as drafts
 from .decisions import DecisionError, apply
 
@@ -90,7 +91,7 @@ def _records_for(paths: list[Path], entries: list[dict]) -> dict[str, tuple[dict
         with open(path, encoding="utf-8-sig", errors="replace") as f:
             for line in f:
                 try:
-                    rec = json.loads(line)
+                    rec = loads(line)
                 except json.JSONDecodeError:
                     continue
                 if not isinstance(rec, dict):
@@ -110,6 +111,11 @@ class Store:
             raise ReviewError(f"{self.root} is not a review folder (no {REVIEW_LIST}): make one with jiyao sample")
         self.reviewer = reviewer or getpass.getuser()
         self.entries = read_list(self.root)
+        for e in self.entries:  # a doc_id names the draft and gold files: never a path out of the folder
+            if not isinstance(e, dict) or not is_plain_name(e.get("doc_id")):
+                raise ReviewError(f"{self.root / REVIEW_LIST}: {str(e)[:120]}: its doc_id is not a plain file name")
+        if len({e["doc_id"] for e in self.entries}) < len(self.entries):
+            raise ReviewError(f"{self.root / REVIEW_LIST}: a doc_id repeats; each article needs its own")
         self.order = [e["doc_id"] for e in self.entries]
         self.by_id = {e["doc_id"]: e for e in self.entries}
         for sub in (DRAFTS, REVIEW_GOLD):

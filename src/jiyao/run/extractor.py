@@ -289,7 +289,10 @@ def _from_cache(answer_model: type[BaseModel], value) -> tuple[BaseModel, list[s
     """(the cached answer, what salvage dropped from it); ValueError for an entry of another shape."""
     if not isinstance(value, dict):
         raise ValueError("not a cached answer")
-    return answer_model.model_validate({k: v for k, v in value.items() if k != _DROPPED}), value.get(_DROPPED, [])
+    dropped = value.get(_DROPPED, [])
+    if not isinstance(dropped, list) or not all(isinstance(p, str) for p in dropped):
+        raise ValueError("not a cached answer: what was dropped is not a list of pointers")
+    return answer_model.model_validate({k: v for k, v in value.items() if k != _DROPPED}), dropped
 
 
 _DROPPED = "_jiyao_dropped"  # beside a cached answer: what salvage dropped from it (the outcome on a cache hit)

@@ -13,10 +13,9 @@ import os
 from pathlib import Path
 
 from .resume import ResumeIndex
+from ..read.document import RECORD_PREFIX
 from ..schema import MeetingReport, Origin
 
-# every record line starts so (model_dump_json writes fields in schema order)
-RECORD_PREFIX = b'{"schema_version":'
 
 
 class OutputLocked(RuntimeError):
