@@ -33,7 +33,7 @@ if not _TOOL.DATA.exists():
     pytest.skip(f"{_TOOL.DATA} is absent: the national sets' stories live in ../shared/data", allow_module_level=True)
 
 NATIONAL = ROOT / "evals" / "national"
-SETS = ("dev", "blind")
+SETS = ("dev", "dev2", "blind")
 ISO_OR_MONTH_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2}|--\d{2}-\d{2})$")
 # SPEC v1.1: a body that convenes an unnamed meeting (中共中央政治局召开会议) names it body + 会议;
 # that composed name is written nowhere as such, so it is found by the phrase it comes from.
@@ -79,8 +79,13 @@ def _occurs(field: str, value: str, text: str) -> bool:
         return True
     if field != "meeting.name":
         return False
-    return any(v.endswith(w) and re.search(re.escape(v[: -len(w)]) + "(?:召开|举行)了?" + re.escape(w), text)
-               for w in _MEETING_WORDS if len(v) > len(w))
+    if any(v.endswith(w) and re.search(re.escape(v[: -len(w)]) + "(?:召开|举行)了?" + re.escape(w), text)
+           for w in _MEETING_WORDS if len(v) > len(w)):
+        return True
+    # issue 18: a body and its numbered sitting split by the verb (十三届全国人大常委会举行第一百三十六次
+    # 委员长会议) name one meeting, the body's words joined to the sitting's
+    return any(v[i] == "第" and re.search(re.escape(v[:i]) + "(?:召开|举行)了?" + re.escape(v[i:]), text)
+               for i in range(1, len(v)))
 
 
 def _skip_unlabelled(which: str) -> None:
