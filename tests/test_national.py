@@ -406,3 +406,25 @@ def test_national_bodies_people_at_a_national_symposium_are_not_cited_leaders():
 def test_quoted_terms_count_in_the_headline_but_not_in_the_meta_line_under_it():
     rec = _rec("source_line_quote.txt")
     assert rec.slogans == ["邻里议事会", "小事不出社区"]
+
+
+# --- stories that report no meeting (dev2) -------------------------------------------------------
+
+def test_no_meeting_reported_relays_none_either():
+    # national README: like people, upstream meetings are empty when the story reports no meeting
+    rec = _rec("reactions_relay.txt")
+    assert rec.meeting is None and rec.people == [] and rec.upstream_meetings == []
+    assert rec.slogans == ["稳中求进"]  # quoted terms are the story's all the same
+
+
+def test_a_journal_article_printing_a_speech_reports_no_meeting():
+    # the study session is named only inside the article's title (《…集体学习时的讲话》)
+    rec = _rec("journal_article.txt")
+    assert rec.meeting is None and rec.people == [] and rec.upstream_meetings == []
+    assert rec.slogans == ["高质量发展"]
+
+
+def test_an_arrival_for_a_visit_and_a_summit_reports_no_meeting():
+    rec = _rec("arrival.txt")
+    assert rec.meeting is None and rec.people == [] and rec.upstream_meetings == []
+    assert rec.slogans == ["上海精神"]

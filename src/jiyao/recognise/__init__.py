@@ -42,12 +42,12 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     higher = set() if national else pp.cited_higher(reported, people, name_text)
     people = [p for p in people if p.name not in cited and p.name not in higher]
     report = ExtractedReport(headline=head.value if head else None, source=src)
-    # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
+    # Quoted terms are the article's, with or without a meeting of its own; relayed meetings are
+    # relayed at one (national README: no meeting, no upstream meetings either).
     upstream = upstream_meetings(body, body_start, name.value if name else None)
     for meeting in dict.fromkeys(cited.values()):  # the meeting a cited leader spoke at is relayed
         if meeting not in (f.value for f in upstream) and (at := body.find(meeting)) >= 0:
             upstream.append(mt.Found(meeting, body_start + at))
-    report.upstream_meetings = [f.value for f in upstream]
     # the headline's quoted terms count, a term's first appearance may be there (national README);
     # not the lines between it and the body (a subscribe line's “某某发布”), nor later briefs
     in_head = [mt.Found(f.value, head.start + f.start) for f in slogans(head.value)] \
@@ -59,13 +59,14 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     quoted = list(first.values())
     report.slogans = [f.value for f in quoted]
     # where each value was found travels with the report to grounding (schema.found_key)
-    report._found_at.update({found_key("upstream_meetings", f.value): f.start for f in upstream})
     report._found_at.update({found_key("slogans", f.value): f.start for f in quoted})
     if head:
         report._found_at[found_key("headline")] = head.start
     if name is None and not (people and mt.reports_a_meeting(body)) or mt.talks_only(body, name.value if name else None) \
             or mt.commentary(head.value if head else None):
-        return report  # no meeting reported: nothing about one is invented
+        return report  # no meeting reported: nothing about one is invented, nothing relayed at one
+    report.upstream_meetings = [f.value for f in upstream]
+    report._found_at.update({found_key("upstream_meetings", f.value): f.start for f in upstream})
     near = name.start - body_start if name and name.start >= body_start else None
     date, tod, _ = mt.meeting_date(body, body_start, src.published_date, near)
     vn = mt.venue(body, body_start)

@@ -146,8 +146,11 @@ _TALKS = re.compile(r"会见|会谈|会晤|通电话|视频通话|通话|接见"
 
 
 # A story about a meeting that reports none itself (national README): reactions, a commentary, an
-# interview, a press Q&A, a round-up (…重要讲话在各地引发热烈反响, 某某评论员文章, …答记者问).
-_NOT_A_REPORT = re.compile(r"反响|评论员|答记者问|记者问|综述|述评|署名文章|社论|访谈")
+# interview, a press Q&A, a round-up (…重要讲话在各地引发热烈反响, 某某评论员文章, …答记者问), an
+# article published in a journal (《求是》杂志发表…重要文章《在…集体学习时的讲话》), an arrival for a
+# visit or a summit still to be held (某某抵达某地…进行国事访问并出席…会议).
+_NOT_A_REPORT = re.compile(r"反响|评论员|答记者问|记者问|综述|述评|署名文章|社论|访谈|杂志发表|发表[^\s]{0,12}?文章"
+                           r"|抵达[^\s]{0,20}?(?:访问|出席)")
 
 
 def commentary(head: str | None) -> bool:
