@@ -428,3 +428,11 @@ def test_an_arrival_for_a_visit_and_a_summit_reports_no_meeting():
     rec = _rec("arrival.txt")
     assert rec.meeting is None and rec.people == [] and rec.upstream_meetings == []
     assert rec.slogans == ["上海精神"]
+
+
+def test_a_leader_whose_instruction_is_about_a_quoted_term_is_not_a_participant():
+    # 习近平对“三农”工作作出重要指示: the quotation mark cuts the clause before 作出重要指示; his 指出
+    # and 强调 that follow are the instruction's words, read out at the meeting
+    people = _people(_rec("instruction_quoted.txt"))
+    assert people == {"刘国中": (["中共中央政治局委员", "国务院副总理"], ["speaker"]),
+                      "吴政隆": (["国务委员兼国务院秘书长"], ["chair"])}

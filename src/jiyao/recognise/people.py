@@ -291,7 +291,7 @@ def _read(text: str, names: Names) -> tuple[dict[str, PersonFound], list[tuple[i
             if inherited is None and not _MAY_HOLD_PEOPLE.search(cm.group()):
                 heading = None
                 continue  # nine clauses in ten: no title, no verb of taking part
-            parse = _Clause(names, found, merge=reading == 0)
+            parse = _Clause(names, found, merge=reading == 0, text=text)
             guesses = names.guesses
             # the next clause after a comma may go on with the list (副县长甲,乙,丙)
             nxt = _NEXT_ITEM.match(text, cm.end() + 1) if sep == "," else None
@@ -320,8 +320,8 @@ def _colon_heading(clause: str, start: int) -> list[tuple[str, int]] | None:
 class _Clause:
     """One clause: TITLE、TITLE NAME、NAME… or NAME、NAME…(等TITLE)出席."""
 
-    def __init__(self, names: Names, found: dict[str, PersonFound], merge: bool) -> None:
-        self.names, self.found, self.merge = names, found, merge
+    def __init__(self, names: Names, found: dict[str, PersonFound], merge: bool, text: str = "") -> None:
+        self.names, self.found, self.merge, self.text = names, found, merge, text
         self.open_list: list[tuple[str, int]] | None = None  # titles of a list the clause ends inside
         self.stuck = False
         self.orgs: dict[str, tuple[str, int]] = {}  # an untitled item's organisation (某某中心张某)
@@ -349,7 +349,7 @@ class _Clause:
                 title, name, rest = tn
                 qual = title.rfind("的") + 1  # 新当选的国家副主席: what comes before 的 qualifies, it is no title
                 shared, pending = pending + [(title[qual:], seg_start + qual)], []
-                if not _CITED.match(rest):
+                if not self._cited(rest, seg_start + len(title) + len(name)):
                     self._add(name, shared, seg_start + len(title))
                 if rest:
                     rest, shared = self._and_more(rest, seg_start + len(title) + len(name), shared)
@@ -386,6 +386,12 @@ class _Clause:
             self.stuck = shared is not None or bool(bare or pending) or bool(_TITLE_UNREAD_VERB.search(seg)) \
                 or (i == 0 and len(segs) > 1 and bool(_UNREAD_LIST_HEAD.fullmatch(seg)) and bool(_PARTAKE.search(segs[-1][1])))
             return
+
+    def _cited(self, rest: str, at: int) -> bool:
+        """What follows the name sends an instruction or a letter in (SPEC v1.2: cited, not present),
+        read on in the text where a quotation mark cut the clause (某某对“三农”工作作出重要指示)."""
+        cut = self.text[at + len(rest): at + len(rest) + 1]
+        return bool(_CITED.match(rest) or cut and cut in "“”‘’「」" and _CITED.match(self.text[at: at + 40]))
 
     def _and_more(self, rest: str, start: int, shared: list[tuple[str, int]] | None) -> tuple[str, list | None]:
         """A list that goes on after 和/与 with one more name: 副书记甲、乙和丙出席 (丙 under the list's
