@@ -436,3 +436,22 @@ def test_a_leader_whose_instruction_is_about_a_quoted_term_is_not_a_participant(
     people = _people(_rec("instruction_quoted.txt"))
     assert people == {"刘国中": (["中共中央政治局委员", "国务院副总理"], ["speaker"]),
                       "吴政隆": (["国务委员兼国务院秘书长"], ["chair"])}
+
+
+def test_a_body_and_its_numbered_sitting_split_by_day_place_and_verb_are_one_name():
+    # issue 18 (县十五届人大常委会召开第36次会议) with the broadcast's day and place between: the name is
+    # composed and grounded on the phrase (no headline gives it whole here)
+    rec = _rec("央视网消息(新闻联播):十四届全国人大常委会12日上午在北京人民大会堂举行第四十二次委员长会议。"
+               "赵乐际委员长主持会议。会议听取了全国人大常委会秘书长郑明远作的汇报。")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.venue, m.time_of_day, m.region.name) == (
+        "十四届全国人大常委会第四十二次委员长会议", "十四届全国人大常委会", "北京人民大会堂", "上午", "中国")
+    assert "/meeting/name" in rec.evidence
+
+
+def test_a_report_whose_subject_runs_over_a_list_still_makes_its_maker_a_participant():
+    # 作的关于…草案、…草案审议情况的汇报: the 、 cuts the segment before 汇报; 作的关于 makes the report
+    rec = _rec("央视网消息(新闻联播):十四届全国人大常委会第五十次委员长会议10日在北京人民大会堂举行。赵乐际委员长主持会议。"
+               "会议听取了十四届全国人大常委会秘书长郑明远作的关于十五届全国人大一次会议主席团和秘书长名单草案、议程草案"
+               "审议情况的汇报。")
+    assert _people(rec) == {"赵乐际": (["委员长"], ["chair"]), "郑明远": (["十四届全国人大常委会秘书长"], [])}

@@ -78,6 +78,14 @@ class Locator:
             m = COMPOSED_NAME.match(name)
             hit = re.search(re.escape(m.group(1)) + r"[^,。;!?\n]{0,80}?(?:召开|举行|进行)了?\s*" + re.escape(m.group(2)), text)
             span = list(self.doc.span(hit.start(), hit.end())) if hit else None
+        if span is None:
+            # a body, its day and place, the verb, then its numbered sitting (十三届全国人大常委会4日上午在
+            # 北京人民大会堂举行第一百三十六次委员长会议): the span of the phrase
+            for k in (k for k in range(2, len(name) - 2) if name[k] == "第"):
+                hit = re.search(re.escape(name[:k]) + r"[^,。;!?\n]{0,40}?(?:召开|举行)了?\s*" + re.escape(name[k:]),
+                                self.doc.norm.text)
+                if hit:
+                    return list(self.doc.span(hit.start(), hit.end()))
         return span
 
     def level_list_span(self, value: str) -> list[int] | None:

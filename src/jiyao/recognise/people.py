@@ -102,7 +102,8 @@ _COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十百]+|多|数|几)
 # 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
 _ZUO = re.compile(r"[作做](?:了|出)?(?:《[^》]{0,120}》|[^,。;《]){0,30}?(?:报告|讲话|部署|安排|发言|说明|辅导|汇报|总结|动员|指示|批示|表态|交流|介绍"
                   r"|解读|点评|小结|培训|宣讲|述职|讲解|讲座|要求|强调|批示)"
-                  r"|[作做](?:了|出)?[^,。;《]{0,30}?《[^》]*$")  # …作了关于《…(某国)…: a bracket cut the clause
+                  r"|[作做](?:了|出)?[^,。;《]{0,30}?《[^》]*$"  # …作了关于《…(某国)…: a bracket cut the clause
+                  r"|[作做]了?的?关于")  # 某某作的关于…草案、议程草案…的汇报: a report, however long its subject
 _TITLE_ONLY = re.compile(f"(?:{_TITLE_WORD})$")
 _SESSION_OFFICE = re.compile(SESSION_OFFICE)
 
