@@ -455,3 +455,33 @@ def test_a_report_whose_subject_runs_over_a_list_still_makes_its_maker_a_partici
                "会议听取了十四届全国人大常委会秘书长郑明远作的关于十五届全国人大一次会议主席团和秘书长名单草案、议程草案"
                "审议情况的汇报。")
     assert _people(rec) == {"赵乐际": (["委员长"], ["chair"]), "郑明远": (["十四届全国人大常委会秘书长"], [])}
+
+
+def test_a_central_commission_and_a_central_department_are_national_bodies():
+    rec = _rec("central_commission.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.date, m.time_of_day) == (
+        "二十届中央财经委员会第六次会议", "二十届中央财经委员会", "中国", "--07-01", "下午")
+    assert _people(rec)["习近平"] == (["中共中央总书记", "国家主席", "中央军委主席", "中央财经委员会主任"], ["chair", "speaker"])
+    # a department of the central committee convening a symposium in the capital (a name the body gives)
+    m = _rec("央视网消息(新闻联播):中共中央统战部9日在京召开专题协商座谈会,就某某课题进行协商。"
+             "中共中央书记处书记、中央统战部部长石泰峰主持会议。").meeting
+    assert (m.name, m.organizer, m.region.name, m.venue) == ("专题协商座谈会", "中共中央统战部", "中国", "京")
+    # a leading 中央 of a conference's name is its scope, still no body (national README)
+    m = _rec("央视网消息(新闻联播):中央经济工作会议11日至12日在北京举行。").meeting
+    assert (m.name, m.organizer) == ("中央经济工作会议", None)
+
+
+def test_a_partys_national_congress_is_the_countrys_and_convened_by_the_party():
+    rec = _rec("party_congress.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.venue) == (
+        "中国农工民主党第十八次全国代表大会", "中国农工民主党", "中国", "北京")
+    assert rec.people == []  # named only as elected (某某当选主席): no participant
+
+
+def test_a_politburo_member_at_a_symposium_in_beijing_makes_it_the_countrys():
+    rec = _rec("commemoration.txt")
+    m = rec.meeting
+    assert (m.name, m.venue, m.organizer, m.region.name) == ("纪念某某同志诞辰120周年座谈会", "北京", None, "中国")
+    assert _people(rec) == {"李书磊": (["中共中央政治局委员", "中宣部部长"], [])}

@@ -160,20 +160,28 @@ NATIONAL_BODIES = tuple(sorted("""
 国家监委 全国工商联 全国总工会 全国妇联
 """.split(), key=len, reverse=True))
 _TERM_BEFORE = "(?:第?[一二三四五六七八九十]{1,3}届)?"
+# A central commission, leading group or department of the party (二十届中央国家安全委员会, 中央全面深化改革
+# 委员会, 中共中央统战部, 中央军委政治工作部): before the list, so that the longest body is read, never
+# across a meeting's name (中央经济工作会议部署 is no department).
+_CENTRAL_ORGAN = rf"{_TERM_BEFORE}(?:中共)?中央(?:(?!会议)[{CJK}]){{2,8}}?(?:部|委员会|领导小组)"
 # (中国人民政治协商会议|政协)第十三届全国委员会 and 第十四届全国人民代表大会 hold 会议/大会 inside the body's
 # name; a democratic party's central committee (某某同盟第十届中央委员会) is a national body too.
 NATIONAL_BODY = (rf"(?:(?:中国人民政治协商会议|政协)第[一二三四五六七八九十]{{1,3}}届全国委员会(?:常务委员会)?"
-                 rf"|{_TERM_BEFORE}(?:{'|'.join(NATIONAL_BODIES)})"
+                 rf"|{_CENTRAL_ORGAN}|{_TERM_BEFORE}(?:{'|'.join(NATIONAL_BODIES)})"
                  rf"|[{CJK}]{{2,12}}?第[一二三四五六七八九十]{{1,3}}届中央(?:常务)?委员会)")
 # A meeting whose name starts so is the country's when no place says otherwise (中央经济工作会议,
 # 第八次全国对口支援新疆工作会议): 中央/全国 give the scope, not a body (no organizer).
 NATIONAL_SCOPE = r"^(?:第[一二三四五六七八九十百\d]{1,5}次)?(?:全国|中央)"
+# A party's or an association's national congress (中国民主促进会第十三次全国代表大会, 中国共产党第二十次全国
+# 代表大会): the country's meeting, convened by the body its name starts with.
+NATIONAL_CONGRESS = r"第[一二三四五六七八九十百\d]{1,4}次全国代表大会"
 # An international body's or summit's meeting is no country's (national README: region null), though
 # a national leader attends it.
 INTERNATIONAL = r"联合国|安理会|国集团|峰会|上海合作组织|金砖|东盟|亚太经合|欧盟|非盟|世界卫生组织|世界贸易组织"
 # Titles only national leaders hold: a meeting they chair or address with no place of its own named
 # is the country's (a chairman's talk with deputies).
-NATIONAL_TITLES = ("中共中央总书记", "国家主席", "中共中央政治局常委", "中央政治局常委", "国务院总理", "国务院副总理", "国务委员",
+NATIONAL_TITLES = ("中共中央总书记", "国家主席", "中共中央政治局常委", "中央政治局常委", "中共中央政治局委员", "中央政治局委员",
+                   "国务院总理", "国务院副总理", "国务委员",
                    "全国人大常委会委员长", "全国人大常委会副委员长", "全国政协主席", "全国政协副主席", "中央书记处书记",
                    "中央军委主席", "国家副主席")
 # Single-character short names of cities a national story meets in (在京召开 → venue 京).

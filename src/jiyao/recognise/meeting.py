@@ -5,7 +5,7 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, NATIONAL_BODY, ORGANIZER_END, RELAY_RE, SELF_REF,
+from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, NATIONAL_BODY, NATIONAL_CONGRESS, ORGANIZER_END, RELAY_RE, SELF_REF,
                       SELF_REF_LEVELS, UNNAMED_MEETINGS)
 
 from ..read import furniture
@@ -418,6 +418,7 @@ _TERM_LED = re.compile(r"^第|^[一二三四五六七八九十\d]{1,3}届(?![省
 _SESSION = re.compile(r"[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次")
 # A body named with its term that holds numbered meetings (太平街道第三届民主议政会第二次会议).
 _NUMBERED_BODY = re.compile(rf"^([{CJK}]{{2,30}}?会)第[一二三四五六七八九十百\d]+次(?:全体)?会议$")
+_CONGRESS_OF = re.compile(rf"^([{CJK}]{{2,20}}?){NATIONAL_CONGRESS}$")  # 中国民主促进会第十三次全国代表大会
 
 
 def _leading_body(name: str) -> str | None:
@@ -437,7 +438,7 @@ def _leading_body(name: str) -> str | None:
                 or not re.fullmatch(f"[{CJK}]+", body) or _TERM_LED.match(body):
             break
         best = body
-    if best is None and (m := _NUMBERED_BODY.match(name)) and not _TERM_LED.match(m.group(1)):
+    if best is None and (m := _NUMBERED_BODY.match(name) or _CONGRESS_OF.match(name)) and not _TERM_LED.match(m.group(1)):
         best = m.group(1)
     return best
 
