@@ -485,3 +485,17 @@ def test_a_politburo_member_at_a_symposium_in_beijing_makes_it_the_countrys():
     m = rec.meeting
     assert (m.name, m.venue, m.organizer, m.region.name) == ("纪念某某同志诞辰120周年座谈会", "北京", None, "中国")
     assert _people(rec) == {"李书磊": (["中共中央政治局委员", "中宣部部长"], [])}
+
+
+def test_a_lecture_meeting_named_for_the_spirit_it_studies():
+    rec = _rec("lecture_meeting.txt")
+    m = rec.meeting
+    # the headline names it (在京举行: a city's one-character short name before the verb); the name
+    # starts with 学习贯彻 and goes on past 精神 to a name of its own
+    assert (m.name, m.date, m.time_of_day, m.venue, m.region.name) == (
+        "学习贯彻党的二十届四中全会精神中央宣讲团首场报告会", "--11-03", "上午", "京", "中国")
+    # the spirit it is named for is relayed, though the words are inside its own name
+    assert rec.upstream_meetings == ["党的二十届四中全会"]
+    # 作宣讲报告: a report, no speaker; 赵某的报告…重要讲话: a possessor, no predicate of his
+    assert _people(rec) == {"赵明远": (["中央宣讲团成员", "国务院研究室主任"], [])}
+    assert rec.slogans == ["十五五"]

@@ -116,8 +116,14 @@ def _clean_name(raw: str) -> str:
     return name
 
 
+# 学习贯彻党的二十届三中全会精神中央宣讲团首场报告会: a meeting named for the spirit it studies goes on past
+# 精神 to a name of its own; 传达学习某某会议 (a relay verb and what it relays) is no meeting's name.
+_STUDIES_SPIRIT = re.compile(rf"^{RELAY_RE.pattern}[^,。;]+?精神[{CJK}]{{2,}}$")
+
+
 def _ok_name(name: str) -> bool:
-    return len(name) >= 4 and name not in UNNAMED_MEETINGS and not _RELAY.match(name) and "收看" not in name
+    return len(name) >= 4 and name not in UNNAMED_MEETINGS and not (_RELAY.match(name) and not _STUDIES_SPIRIT.match(name)) \
+        and "收看" not in name
 
 
 def _up_to_meeting(part: str, before_verb: bool) -> str:
@@ -291,7 +297,8 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
         # a headline of several parts (中共中央政治局召开会议 分析研究… 某某主持会议): a name is inside one
         for rx, before in ((rf"{CONVENE}([^\s]+?会议?)(?:$|\s)", False),
-                           (rf"^(?:[^\s]{{0,24}}?(?:主持|出席))?(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}(?!式)", True)):
+                           (rf"^(?:[^\s]{{0,24}}?(?:主持|出席))?(.+?会议?)(?:在(?:[{CITY_ABBREVIATIONS}]|[^\s]{{2,20}}?))?"
+                            rf"(?:胜利|隆重)?{CONVENE}(?!式)", True)):  # 某某报告会在京举行
             m = re.search(rx, head.value)
             if m and _FUTURE.search(head.value[: m.end()]):
                 continue  # 本台明天将直播…闭幕会: a trailer reports no meeting

@@ -147,7 +147,8 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
         item, k = _clean_item(raw)
         if len(item) < 5 and not item.startswith("党的") or _GENERIC.search(item) or item == own_name:
             continue
-        if any(s <= pos + k < e for s, e in own):
+        # …but the spirit a meeting is named for is relayed (学习贯彻党的二十届三中全会精神…报告会)
+        if any(s <= pos + k < e for s, e in own) and not body.startswith("精神", pos + k + len(item)):
             continue
         if not any(_same(item, f.value) for f in out):
             out.append(Found(item, body_start + pos + k))

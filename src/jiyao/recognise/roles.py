@@ -28,6 +28,8 @@ def assign_roles(text: str, people: list) -> None:
         after = text[m.end(): m.end() + 400]  # a predicate is in the same sentence
         if after.startswith(_CITING):
             continue  # 某某总书记多次发表重要讲话: the leader cited, not speaking at this meeting
+        if after.startswith("的"):
+            continue  # 某某的报告紧紧围绕…重要讲话: a possessor, whose 报告 does nothing here
         after = after[coord.match(after).end():]
         pred = _predicate(after, name_re)
         if CHAIR_RE.search(pred):
