@@ -499,3 +499,10 @@ def test_a_lecture_meeting_named_for_the_spirit_it_studies():
     # 作宣讲报告: a report, no speaker; 赵某的报告…重要讲话: a possessor, no predicate of his
     assert _people(rec) == {"赵明远": (["中央宣讲团成员", "国务院研究室主任"], [])}
     assert rec.slogans == ["十五五"]
+
+
+def test_a_speech_at_a_study_courses_opening_relays_the_ceremony_not_the_courses_topic():
+    from jiyao.recognise.mentions import upstream_meetings
+    got = upstream_meetings("赵乐际强调,要深入学习贯彻习近平总书记在省部级主要领导干部学习贯彻党的二十届四中全会精神"
+                            "专题研讨班开班式上的重要讲话精神,做好立法工作。", 0, None)
+    assert [f.value for f in got] == ["省部级主要领导干部学习贯彻党的二十届四中全会精神专题研讨班开班式"]

@@ -20,8 +20,11 @@ _OBJECT = re.compile(rf"(?:对|把|将)((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})
 # A speech at a named meeting is relayed with the meeting's name: 学习…在中央经济工作会议上的重要讲话精神.
 # Relayed when a verb does it or when the speech's 精神 is what the text takes up.
 # A study session of a higher body is named like a meeting: 在中央政治局第十五次集体学习时的重要讲话.
+# A course's opening or closing ceremony is where its speech was given, the ceremony the event relayed
+# (在省部级主要领导干部学习贯彻…精神专题研讨班开班式上的重要讲话精神).
 _SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
                      r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话(?=精神)"
+                     rf"|在([^,。;:!?“”在]{{4,60}}?(?:研讨班|培训班|读书班)(?:开班式|结业式))上(?:的|所作的|发表的)(?:重要)?讲话(?=精神)"
                      rf"|在([^,。;:!?“”在]{{2,30}}?第[一二三四五六七八九十百\d]{{1,4}}次集体学习)时(?:的|所作的|发表的)(?:重要)?讲话"
                      rf"|{_TRIGGER}[^。;]*?在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
                      r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话")
@@ -44,6 +47,7 @@ _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示|思想){_JOIN}")
 _GENERIC = re.compile("^(?:" + "|".join(w for w in DEICTIC + UNNAMED_MEETINGS if len(w) > 1) + ")|" + "|".join(
     ("有关会议", "相关会议", "各项会议", "系列会议", "收看", *CONVENE_VERBS, *ATTEND_VERBS)))
 _DATE_LEAD = re.compile(rf"^(?:{DATE_RE.pattern})")
+_SPEECH_PLACE = re.compile(r"[^,。;:!?在]{0,40}?上(?:的|所作的|发表的)(?:重要)?讲话")
 
 
 def _items(group: str, base: int) -> list[tuple[str, int]]:
@@ -138,7 +142,7 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
     found = [(raw, pos) for rx in (_UPSTREAM, _OBJECT) for m in rx.finditer(body)
              for raw, pos in _items(m.group(1), m.start(1))]
     found += [more for raw, pos in found for more in _shared_congress(body, raw, pos)]
-    found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2, 3) if m.group(g)]
+    found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2, 3, 4) if m.group(g)]
     found += [(f.value, f.start) for f in held_before(body, own_name)]
     found += _continued(body)
     # a trigger word inside the article's own meeting name (…暨理论学习中心组学习会议) relays nothing
@@ -146,6 +150,10 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
     for raw, pos in sorted(found, key=lambda x: x[1]):
         item, k = _clean_item(raw)
         if len(item) < 5 and not item.startswith("党的") or _GENERIC.search(item) or item == own_name:
+            continue
+        # 某某在…研讨班开班式上的讲话 holds a relay verb of its own (…学习贯彻党的二十届三中全会精神专题研讨班):
+        # what it seems to relay is the course's topic, the speech's place the relayed thing
+        if "在" in item and _SPEECH_PLACE.match(body, pos + k + len(item)):
             continue
         # …but the spirit a meeting is named for is relayed (学习贯彻党的二十届三中全会精神…报告会)
         if any(s <= pos + k < e for s, e in own) and not body.startswith("精神", pos + k + len(item)):
