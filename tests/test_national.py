@@ -506,3 +506,10 @@ def test_a_speech_at_a_study_courses_opening_relays_the_ceremony_not_the_courses
     got = upstream_meetings("赵乐际强调,要深入学习贯彻习近平总书记在省部级主要领导干部学习贯彻党的二十届四中全会精神"
                             "专题研讨班开班式上的重要讲话精神,做好立法工作。", 0, None)
     assert [f.value for f in got] == ["省部级主要领导干部学习贯彻党的二十届四中全会精神专题研讨班开班式"]
+
+
+def test_a_quoted_welcome_banner_is_a_sentence_no_slogan():
+    from jiyao.recognise.mentions import slogans
+    text = ("屏幕上显示“热烈欢迎中华人民共和国主席习近平阁下对某某共和国进行国事访问”字样。"
+            "各地要做到“戴口罩、测体温、控距离、防扎堆、限流量”,弘扬“上海精神”。")
+    assert [f.value for f in slogans(text)] == ["戴口罩、测体温、控距离、防扎堆、限流量", "上海精神"]

@@ -173,13 +173,18 @@ _EVENT = re.compile(r"^[^,、]{1,3}会$")
 _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
 
 
+# A formulation runs long only in parts (少出门、少流动,不聚餐、不聚集…); an unbroken quoted run longer than
+# this is a sentence (a welcome banner, an utterance: national README), no slogan.
+_UNBROKEN_MAX = 24
+
+
 def slogans(text: str) -> list[Found]:
     out: list[Found] = []
     for m in _QUOTE.finditer(text):
         idx = next(i for i in range(1, 6) if m.group(i) is not None)
         term, start = m.group(idx).strip(), m.start(idx)
         if len(term) < 2 or len(term) > 40 or re.search(r"[。!?]", term) or _HOLIDAY.match(term) or DATE_RE.fullmatch(term) \
-                or _EVENT.match(term):
+                or _EVENT.match(term) or len(term) > _UNBROKEN_MAX and not re.search("[、,]", term):
             continue
         if term.endswith("牌") or _APP_AFTER.match(text[m.end():]) or region.lookup(term) or re.match(r"^[A-Za-z]", term):
             continue  # brands, apps, places
