@@ -513,3 +513,14 @@ def test_a_quoted_welcome_banner_is_a_sentence_no_slogan():
     text = ("屏幕上显示“热烈欢迎中华人民共和国主席习近平阁下对某某共和国进行国事访问”字样。"
             "各地要做到“戴口罩、测体温、控距离、防扎堆、限流量”,弘扬“上海精神”。")
     assert [f.value for f in slogans(text)] == ["戴口罩、测体温、控距离、防扎堆、限流量", "上海精神"]
+
+
+def test_a_bilateral_mechanism_co_chaired_with_a_foreign_side_is_no_countrys_meeting():
+    # national README: a meeting, not talks; region null; the Chinese co-chair is there, no leader
+    # cited from a higher body
+    rec = _rec("bilateral.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region, m.date) == ("中俄投资合作委员会第十一次会议", "中俄投资合作委员会", None, "--11-05")
+    assert _people(rec)["丁薛祥"] == (["中共中央政治局常委", "国务院副总理"], ["chair", "speaker"])
+    from jiyao.recognise.region import between_countries
+    assert between_countries("中新双边合作联合委员会第二十次会议") and not between_countries("中老年人健康工作座谈会")

@@ -35,10 +35,11 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     # a leader cited through a speech at another named meeting is not at this one (SPEC v1.2)
     cited = pp.cited_at(reported, people, name.value if name else None)
     # a national body's meeting, or one of national scope (a national leader takes part), has no
-    # higher body whose leaders could only be cited: its 国务院/全国 people are there
+    # higher body whose leaders could only be cited: its 国务院/全国 people are there; nor has a meeting
+    # between countries
     name_text = name.value if name else None
     national = rg.national_body(name_text, mt.organizer(name_text, body, head.value if head else None)) \
-        or rg.national_scope(name_text, [t for p in people for t in p.titles])
+        or rg.national_scope(name_text, [t for p in people for t in p.titles]) or rg.between_countries(name_text)
     higher = set() if national else pp.cited_higher(reported, people, name_text)
     people = [p for p in people if p.name not in cited and p.name not in higher]
     report = ExtractedReport(headline=head.value if head else None, source=src)

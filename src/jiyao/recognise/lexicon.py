@@ -178,6 +178,12 @@ NATIONAL_CONGRESS = r"第[一二三四五六七八九十百\d]{1,4}次全国代�
 # An international body's or summit's meeting is no country's (national README: region null), though
 # a national leader attends it.
 INTERNATIONAL = r"联合国|安理会|国集团|峰会|上海合作组织|金砖|东盟|亚太经合|欧盟|非盟|世界卫生组织|世界贸易组织"
+# A bilateral mechanism China holds with another country, co-chaired by both sides (中俄投资合作委员会第十一次
+# 会议, 中欧高级别经贸对话, 中新双边合作联合委员会): no country's meeting either (national README: region
+# null). 中 and the other country's one-character short name start its name, a word of a mechanism
+# follows (中老年…座谈会, 中日友好医院… are no such thing).
+BILATERAL = (r"^中(?:国(?:和|同|与|—|-))?[俄美欧日韩德法英意印巴哈乌吉塔越老柬泰缅蒙尼埃沙伊新澳加墨智秘古非阿]"
+             rf"[{CJK}]*?(?:委员会|对话|磋商|会晤|机制|合作)")
 # Titles only national leaders hold: a meeting they chair or address with no place of its own named
 # is the country's (a chairman's talk with deputies).
 NATIONAL_TITLES = ("中共中央总书记", "国家主席", "中共中央政治局常委", "中央政治局常委", "中共中央政治局委员", "中央政治局委员",

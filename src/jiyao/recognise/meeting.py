@@ -317,9 +317,10 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
     return _session_acts(body, body_start) or _attended(body, body_start)
 
 
-# SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话);
-# read only when no meeting is held in so many words, in the first sentence.
-_ATTENDED = re.compile(rf"出席了?([{CJK}\d“”\"《》、]{{4,40}}?(?:座谈会|研讨会|大会|论坛|峰会|会议))(?=并|[,。;]|$)")
+# SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话), and
+# one two sides co-chair (某某同某国副总理某某共同主持…委员会第十一次会议); read only when no meeting is
+# held in so many words, in the first sentence.
+_ATTENDED = re.compile(rf"(?:出席|共同主持)了?([{CJK}\d“”\"《》、]{{4,40}}?(?:座谈会|研讨会|大会|论坛|峰会|会议))(?=并|[,。;]|$)")
 
 
 def _attended(body: str, body_start: int) -> Found | None:
