@@ -524,3 +524,13 @@ def test_a_bilateral_mechanism_co_chaired_with_a_foreign_side_is_no_countrys_mee
     assert _people(rec)["丁薛祥"] == (["中共中央政治局常委", "国务院副总理"], ["chair", "speaker"])
     from jiyao.recognise.region import between_countries
     assert between_countries("中新双边合作联合委员会第二十次会议") and not between_countries("中老年人健康工作座谈会")
+
+
+def test_a_quoted_event_name_is_no_slogan_wherever_its_words_are_reused():
+    # national README: 2024年“读懂中国”国际会议 is an event's name, and so are the same words reused (here
+    # in the body, the event named in the headline only)
+    rec = _rec("event_guests.txt")
+    assert rec.meeting is None and rec.slogans == ["高水平对外开放"]
+    # a quoted topic before a meeting's own kind is a formulation all the same
+    rec = _rec("央视网消息(新闻联播):中共中央统战部5日在京召开“推进新型工业化”调研协商座谈会。")
+    assert rec.slogans == ["推进新型工业化"]

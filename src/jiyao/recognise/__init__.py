@@ -10,7 +10,7 @@ from ..schema import ExtractedReport, Meeting, Person, Region, found_key
 from . import meeting as mt
 from . import people as pp
 from . import region as rg
-from .mentions import slogans, upstream_meetings
+from .mentions import event_names, slogans, upstream_meetings
 from .source import source
 
 
@@ -51,9 +51,10 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
             upstream.append(mt.Found(meeting, body_start + at))
     # the headline's quoted terms count, a term's first appearance may be there (national README);
     # not the lines between it and the body (a subscribe line's “某某发布”), nor later briefs
-    in_head = [mt.Found(f.value, head.start + f.start) for f in slogans(head.value)] \
+    events = event_names(body) | (event_names(head.value) if head else set())
+    in_head = [mt.Found(f.value, head.start + f.start) for f in slogans(head.value, events)] \
         if head and head.start < body_start and text.startswith(head.value, head.start) else []
-    in_body = [mt.Found(f.value, body_start + f.start) for f in slogans(body)]
+    in_body = [mt.Found(f.value, body_start + f.start) for f in slogans(body, events)]
     first: dict[str, mt.Found] = {}
     for f in in_head + in_body:  # in order of first appearance, de-duplicated
         first.setdefault(f.value, f)

@@ -178,13 +178,26 @@ _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|�
 _UNBROKEN_MAX = 24
 
 
-def slogans(text: str) -> list[Found]:
+# A quoted name of an event (2024年“读懂中国”国际会议): no formulation, wherever its words are reused
+# (national README); a quoted topic before a meeting's own kind (“…”调研协商座谈会) still is one.
+_EVENT_AFTER = re.compile(r"(?:国际)?(?:会议|论坛|峰会|博览会|大会|年会)")
+
+
+def event_names(text: str) -> set[str]:
+    return {m.group(i).strip() for m in _QUOTE.finditer(text) for i in range(1, 6)
+            if m.group(i) is not None and _EVENT_AFTER.match(text, m.end())}
+
+
+def slogans(text: str, events: set[str] | None = None) -> list[Found]:
+    """Quoted formulations in text, in order; `events`: quoted event names known in the whole
+    article (default: those of text)."""
     out: list[Found] = []
+    events = event_names(text) if events is None else events
     for m in _QUOTE.finditer(text):
         idx = next(i for i in range(1, 6) if m.group(i) is not None)
         term, start = m.group(idx).strip(), m.start(idx)
         if len(term) < 2 or len(term) > 40 or re.search(r"[。!?]", term) or _HOLIDAY.match(term) or DATE_RE.fullmatch(term) \
-                or _EVENT.match(term) or len(term) > _UNBROKEN_MAX and not re.search("[、,]", term):
+                or _EVENT.match(term) or term in events or len(term) > _UNBROKEN_MAX and not re.search("[、,]", term):
             continue
         if term.endswith("牌") or _APP_AFTER.match(text[m.end():]) or region.lookup(term) or re.match(r"^[A-Za-z]", term):
             continue  # brands, apps, places
