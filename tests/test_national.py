@@ -534,3 +534,12 @@ def test_a_quoted_event_name_is_no_slogan_wherever_its_words_are_reused():
     # a quoted topic before a meeting's own kind is a formulation all the same
     rec = _rec("央视网消息(新闻联播):中共中央统战部5日在京召开“推进新型工业化”调研协商座谈会。")
     assert rec.slogans == ["推进新型工业化"]
+
+
+def test_congresses_under_one_partys_name_are_one_each_and_grounded_on_the_list():
+    # 中共十九大和二十大: the party's name applies to both; 中共二十大 is written nowhere as such, so it is
+    # grounded on the list's span, as a level list's meetings are (省、市经济工作会议)
+    rec = _rec("李强主持召开国务院常务会议\n央视网消息(新闻联播):国务院总理李强5月9日主持召开国务院常务会议。"
+               "会议强调,要全面贯彻中共十九大和二十大精神。会议要求,各地区各部门要深入学习党的十八大、十九大和二十大精神。")
+    assert rec.upstream_meetings == ["中共十九大", "中共二十大", "党的十八大", "党的十九大", "党的二十大"]
+    assert rec.diagnostics.dropped_ungrounded == []

@@ -128,13 +128,31 @@ def _continued(body: str) -> list[tuple[str, int]]:
     return out
 
 
-# 中共十八大和十九大精神: the party's name written once applies to both congresses (like 省、市…会议).
-_CONGRESS_SHARED = re.compile(rf"((?:党的|中共))[一二三四五六七八九十]+大{_JOIN}([一二三四五六七八九十]+大)(?=精神|{_JOIN})")
+# 中共十八大和十九大精神, 党的十八大、十九大和二十大: the party's name written once applies to every congress
+# of the list (like 省、市…会议); grounding finds each on the list's span.
+_NTH = "[一二三四五六七八九十]+大"
+SHARED_CONGRESS_LISTS = re.compile(rf"(?:党的|中共){_NTH}(?:{_JOIN}{_NTH})+")
+
+
+def expand_shared_congress(value: str) -> list[str]:
+    """中共十八大和十九大 → 中共十八大, 中共十九大 (a list of congresses under one party's name)."""
+    m = SHARED_CONGRESS_LISTS.fullmatch(value)
+    if not m:
+        return [value]
+    party = value[:2]
+    return [party + n if not n.startswith(party) else n for n in re.split(_JOIN, value)]
 
 
 def _shared_congress(body: str, raw: str, pos: int) -> list[tuple[str, int]]:
-    m = _CONGRESS_SHARED.match(body, pos)
-    return [(m.group(1) + m.group(2), m.start(2))] if m and raw == body[pos: m.start(2) - 1] else []
+    """The congresses after the first of a shared list (the first is read as written)."""
+    m = SHARED_CONGRESS_LISTS.match(body, pos)
+    if not m or not re.match(rf"(?:精神|{_JOIN})", body[m.end(): m.end() + 2]) or not m.group().startswith(raw):
+        return []
+    out, at = [], pos
+    for name, part in zip(expand_shared_congress(m.group())[1:], re.split(_JOIN, m.group())[1:]):
+        at = body.index(part, at + 1)
+        out.append((name, at))
+    return out
 
 
 def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
