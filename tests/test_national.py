@@ -543,3 +543,13 @@ def test_congresses_under_one_partys_name_are_one_each_and_grounded_on_the_list(
                "会议强调,要全面贯彻中共十九大和二十大精神。会议要求,各地区各部门要深入学习党的十八大、十九大和二十大精神。")
     assert rec.upstream_meetings == ["中共十九大", "中共二十大", "党的十八大", "党的十九大", "党的二十大"]
     assert rec.diagnostics.dropped_ungrounded == []
+
+
+def test_scrutineers_and_those_a_participant_shakes_hands_with_are_present():
+    people = _people(_rec("election_sitting.txt"))
+    # 甲、乙为总监票人: named by the meeting, no title (titles come only from before the name)
+    assert people["周文涛"] == ([], []) and people["吴海燕"] == ([], [])
+    # …同某某握手: present, titled as written before the name; 韩正又同…: 又 is no part of a name
+    assert people["赵乐际"] == (["十四届全国人大常委会委员长"], [])
+    assert people["王岐山"] == ([], []) and "韩正" in people and "韩正又" not in people
+    assert people["李干杰"] == (["大会执行主席", "主席团常务主席"], ["chair"])

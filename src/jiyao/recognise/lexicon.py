@@ -129,18 +129,20 @@ PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人"
 # After a name, a time word may come before the verb (院长某某今天在…作报告, 县长某某昨日出席…).
 TIME_FOLLOWERS = ("今天", "今日", "昨天", "昨日", "当天", "日前", "近日")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
-PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 再次 首先 随后 一同 共同 列席 参会 "
+PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 又 为总监票人 再次 首先 随后 一同 共同 列席 参会 "
                                 "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作 先生 女士 起身 起立 宣誓".split() + list(TIME_FOLLOWERS),
                                 key=len, reverse=True))
 # Broadcast style puts the day between a name and its verb (国务院总理某某16日主持召开, 某某今天出席).
 DAY_AFTER_NAME = r"(?:(?:\d{1,2}月)?\d{1,2}[日号](?:至\d{1,2}[日号])?|今天|今日|昨天|昨日|当天)(?:上午|下午|晚上|晚间)?"
 # A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
-# 在分会场参加会议 / 同志主持 / 应邀出席.
-PARTAKE = ("(?:同志|先生|女士)?(?:一行)?(?:" + DAY_AFTER_NAME + ")?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
-           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言|发了言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导))")
+# 在分会场参加会议 / 同志主持 / 应邀出席; and at a session's election (national README): 甲、乙为总监票人,
+# 甲、乙分别同某某握手.
+PARTAKE = ("(?:同志|先生|女士)?(?:一行)?(?:" + DAY_AFTER_NAME + ")?(?:应邀|受邀|也|还|又|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
+           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言|发了言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导)"
+           "|为总?监票人|同[^,。;]{1,30}?握手)")
 # Every clause holding a participant has one of these words or a title word (a cheap first look).
-PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|发了言|报告|部署|安排|说明|领学|辅导"
+PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|发了言|报告|部署|安排|说明|领学|辅导|监票人|握手"
 # An organisation written before a participant's name is their title (national README: 某某研究中心
 # 张某、某某集团李某等发言): it ends so.
 ORG_SUFFIXES = tuple(sorted("""公司 集团 中心 大学 学院 研究院 研究所 科学院 工程院 银行 协会 商会 学会 工商联 联合会 医院 出版社

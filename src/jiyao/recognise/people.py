@@ -302,6 +302,7 @@ def _read(text: str, names: Names) -> tuple[dict[str, PersonFound], list[tuple[i
             carry = parse.open_list if sep == "," else None
             heading = _colon_heading(cm.group(), cm.start()) if sep == ":" else None
     _bracketed_titles(text, names, found)
+    _handshakes(text, names, found)
     return found, unsure
 
 
@@ -490,6 +491,21 @@ def _split_at_he(offset: int, seg: str) -> list[tuple[int, str]]:
             if i - n >= 2 and is_name(seg[i - n: i]) and _TITLE_END.search(seg[:i - n]) and i + 1 < len(seg):
                 return [(offset, seg[:i]), *_split_at_he(offset + i + 1, seg[i + 1:])]
     return [(offset, seg)]
+
+
+# …分别同某某握手, 某某又同十三届全国人大常委会委员长某某握手: whom a participant shakes hands with at
+# the meeting is there too (national README), titled as written before the name.
+_HANDSHAKE = re.compile(r"同([^,。;:!?同]{2,30}?)(?:同志)?握手")
+
+
+def _handshakes(text: str, names: Names, found: dict[str, PersonFound]) -> None:
+    for m in _HANDSHAKE.finditer(text):
+        seg, at = m.group(1), m.start(1)
+        tn = split_title_name(seg, names, at)
+        if tn and not tn[2]:
+            _Clause(names, found, merge=True, text=text)._add(tn[1], [(tn[0], at)], at + len(tn[0]))
+        elif names.ok(seg):
+            _Clause(names, found, merge=True, text=text)._add(seg, [], at)
 
 
 def _bracketed_titles(text: str, names: Names, found: dict[str, PersonFound]) -> None:
