@@ -553,3 +553,10 @@ def test_scrutineers_and_those_a_participant_shakes_hands_with_are_present():
     assert people["赵乐际"] == (["十四届全国人大常委会委员长"], [])
     assert people["王岐山"] == ([], []) and "韩正" in people and "韩正又" not in people
     assert people["李干杰"] == (["大会执行主席", "主席团常务主席"], ["chair"])
+
+
+def test_a_session_closing_after_its_agenda_is_named_by_the_body_not_the_headlines_short_form():
+    # 某某会议在圆满完成各项议程后,10日下午在人民大会堂闭幕: the name and its verb in two clauses
+    m = _rec("cppcc_closing.txt").meeting
+    assert (m.name, m.organizer, m.venue, m.time_of_day, m.region.name) == (
+        "中国人民政治协商会议第十四届全国委员会第三次会议", "中国人民政治协商会议第十四届全国委员会", "人民大会堂", "下午", "中国")

@@ -208,7 +208,14 @@ def _first_held(body: str, body_start: int) -> Found | None:
             name = _clean_name(clause)
             if _ok_name(name):
                 return Found(name, body_start + m.start() + clause.find(name))
+        elif (done := _AGENDA_DONE.match(clause)) and re.match(rf",[^,。;]{{0,30}}?{CONVENE}", body[m.end():]):
+            name = _clean_name(done.group(1))  # 某某会议在圆满完成各项议程后,11日下午在人民大会堂闭幕
+            if _ok_name(name):
+                return Found(name, body_start + m.start() + clause.find(name))
     return None
+
+
+_AGENDA_DONE = re.compile(r"^\s*(.+?会议)在[^,。;]{2,20}?后$")
 
 
 # "…会议结束后,我市随即召开全市防汛工作会议": the article's own, separately named meeting after
