@@ -560,3 +560,15 @@ def test_a_session_closing_after_its_agenda_is_named_by_the_body_not_the_headlin
     m = _rec("cppcc_closing.txt").meeting
     assert (m.name, m.organizer, m.venue, m.time_of_day, m.region.name) == (
         "中国人民政治协商会议第十四届全国委员会第三次会议", "中国人民政治协商会议第十四届全国委员会", "人民大会堂", "下午", "中国")
+
+
+def test_a_cppcc_standing_committee_session_and_the_report_it_heard():
+    rec = _rec("cppcc_standing.txt")
+    m = rec.meeting
+    # the longest body the name starts with (national README): the standing committee of its term
+    assert (m.name, m.organizer, m.venue, m.region.name) == (
+        "全国政协十四届常委会第十二次会议", "全国政协十四届常委会", "京", "中国")
+    # 听取了…秘书长某某关于…的说明: a report the meeting heard, not a view cited (某某关于…的重要论述)
+    assert _people(rec) == {"王沪宁": (["中共中央政治局常委", "全国政协主席"], []),
+                            "石泰峰": (["全国政协副主席"], ["chair"]),
+                            "孙建平": (["全国政协副主席", "秘书长"], [])}

@@ -129,7 +129,7 @@ PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人"
 # After a name, a time word may come before the verb (院长某某今天在…作报告, 县长某某昨日出席…).
 TIME_FOLLOWERS = ("今天", "今日", "昨天", "昨日", "当天", "日前", "近日")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
-PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 又 为总监票人 再次 首先 随后 一同 共同 列席 参会 "
+PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 又 为总监票人 关于 再次 首先 随后 一同 共同 列席 参会 "
                                 "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作 先生 女士 起身 起立 宣誓".split() + list(TIME_FOLLOWERS),
                                 key=len, reverse=True))
 # Broadcast style puts the day between a name and its verb (国务院总理某某16日主持召开, 某某今天出席).
@@ -169,6 +169,7 @@ _CENTRAL_ORGAN = rf"{_TERM_BEFORE}(?:中共)?中央(?:(?!会议)[{CJK}]){{2,8}}?
 # (中国人民政治协商会议|政协)第十三届全国委员会 and 第十四届全国人民代表大会 hold 会议/大会 inside the body's
 # name; a democratic party's central committee (某某同盟第十届中央委员会) is a national body too.
 NATIONAL_BODY = (rf"(?:(?:中国人民政治协商会议|政协)第[一二三四五六七八九十]{{1,3}}届全国委员会(?:常务委员会)?"
+                 rf"|全国(?:政协|人大)第?[一二三四五六七八九十]{{1,3}}届(?:常委会|常务委员会)"  # 全国政协十四届常委会
                  rf"|{_CENTRAL_ORGAN}|{_TERM_BEFORE}(?:{'|'.join(NATIONAL_BODIES)})"
                  rf"|[{CJK}]{{2,12}}?第[一二三四五六七八九十]{{1,3}}届中央(?:常务)?委员会)")
 # A meeting whose name starts so is the country's when no place says otherwise (中央经济工作会议,

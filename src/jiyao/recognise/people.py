@@ -327,12 +327,14 @@ class _Clause:
         self.open_list: list[tuple[str, int]] | None = None  # titles of a list the clause ends inside
         self.stuck = False
         self.orgs: dict[str, tuple[str, int]] = {}  # an untitled item's organisation (某某中心张某)
+        self.heard = False  # the clause says what the meeting heard (听取了…)
 
     def read(self, clause: str, base: int, sep_re: re.Pattern, inherited: list[tuple[str, int]] | None,
              next_clause: list[tuple[int, str]] = ()) -> None:
         """inherited: the titles of a list the previous clause ended inside (副县长甲,乙,丙), or a
         heading before a colon; the clause's own titles replace them."""
         lead = _LEAD.match(clause)
+        self.heard = "听取" in lead.group()  # 会议听取了…秘书长某某关于…的说明: a report made here
         if lead.group("heading") and inherited is None:
             inherited = []  # 出席会议的有张某、李某: names without titles take part
         clause, base = clause[lead.end():], base + lead.end()
@@ -392,6 +394,8 @@ class _Clause:
     def _cited(self, rest: str, at: int) -> bool:
         """What follows the name sends an instruction or a letter in (SPEC v1.2: cited, not present),
         read on in the text where a quotation mark cut the clause (某某对“三农”工作作出重要指示)."""
+        if self.heard and rest.startswith("关于"):
+            return False  # 听取了某某关于…的说明: what the meeting heard, not a view cited
         cut = self.text[at + len(rest): at + len(rest) + 1]
         return bool(_CITED.match(rest) or cut and cut in "“”‘’「」" and _CITED.match(self.text[at: at + 40]))
 
