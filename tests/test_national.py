@@ -572,3 +572,15 @@ def test_a_cppcc_standing_committee_session_and_the_report_it_heard():
     assert _people(rec) == {"王沪宁": (["中共中央政治局常委", "全国政协主席"], []),
                             "石泰峰": (["全国政协副主席"], ["chair"]),
                             "孙建平": (["全国政协副主席", "秘书长"], [])}
+
+
+def test_where_a_leader_attends_a_symposium_is_its_venue():
+    rec = _rec("private_enterprise_symposium.txt")
+    m = rec.meeting
+    # 习近平17日上午在北京出席民营企业座谈会并发表重要讲话: venue as written after 在
+    assert (m.name, m.venue, m.time_of_day, m.region.name, m.organizer) == ("民营企业座谈会", "北京", "上午", "中国", None)
+    people = _people(rec)
+    assert people["王沪宁"] == ([], ["chair"]) and people["张海峰"] == ([], ["speaker"])
+    # a branch venue is where some sat, not where the meeting is held (LABELLING)
+    m = _rec("某某县召开防汛工作会议\n6月3日,全省防汛工作会议召开后,县长王某某在县分会场出席并讲话。").meeting
+    assert m.venue is None

@@ -17,7 +17,8 @@ _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?!式)(?:了)?")  # 开幕式 is a ceremony, no verb
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
 # 在京召开: a city's one-character short name is the venue as written (national stories)
-_VENUE = re.compile(rf"在([{CITY_ABBREVIATIONS}]|[{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持|组织)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
+# 某某17日上午在北京出席…座谈会: where a leader attends it is where it is held
+_VENUE = re.compile(rf"在([{CITY_ABBREVIATIONS}]|[{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持|组织)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办|出席)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 # "某某座谈会19日在京召开", "…会议19日至21日在某地召开": the day and the place between a name and its
@@ -417,8 +418,9 @@ def venue(body: str, body_start: int) -> Found | None:
         # a meeting decided or announced for later (会议决定,…全会于7月15日在北京召开) is held elsewhere
         if _DECIDED.search(re.split(r"[。!?\n]", body[: m.start()])[-1]):
             continue
-        # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上) nor a moment (在…的关键节点召开)
-        if not m.group(1).endswith(("会议", "会", *_MOMENTS)) and not m.group(1).startswith(("收听", "此", "本")):
+        # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上) nor a moment (在…的关键节点召开),
+        # nor the branch venue where some attend (LABELLING: 在某某分会场出席 says not where it is held)
+        if not m.group(1).endswith(("会议", "会", "分会场", *_MOMENTS)) and not m.group(1).startswith(("收听", "此", "本")):
             return Found(m.group(1), body_start + m.start(1))
         return None
     return None
