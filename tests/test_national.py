@@ -584,3 +584,11 @@ def test_where_a_leader_attends_a_symposium_is_its_venue():
     # a branch venue is where some sat, not where the meeting is held (LABELLING)
     m = _rec("某某县召开防汛工作会议\n6月3日,全省防汛工作会议召开后,县长王某某在县分会场出席并讲话。").meeting
     assert m.venue is None
+
+
+def test_a_national_bodys_party_group_convenes_its_own_meeting():
+    rec = _rec("party_group.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.time_of_day) == ("全国人大常委会党组会议", "全国人大常委会党组", "中国", "下午")
+    assert rec.upstream_meetings == ["中央政治局第二十次集体学习"]
+    assert _people(rec)["赵乐际"] == (["全国人大常委会委员长", "党组书记"], ["chair", "speaker"])

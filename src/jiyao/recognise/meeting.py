@@ -476,7 +476,8 @@ def national_organizer(name: str | None, body: str, head: str | None = None) -> 
         return None
     m = _NATIONAL_AT_START.match(name)
     if m:
-        return m.group()
+        # a national body's party group is the body that meets (全国人大常委会党组会议 → 全国人大常委会党组)
+        return m.group() + "党组" if name.startswith("党组", m.end()) and not name.startswith("党组织", m.end()) else m.group()
     for text in (body[:300], head or ""):
         for m in _NATIONAL_CONVENES.finditer(text):
             if text.startswith(name, m.end()) or text[m.end():].startswith(_LEADING.sub("", name)):
