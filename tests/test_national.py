@@ -592,3 +592,13 @@ def test_a_national_bodys_party_group_convenes_its_own_meeting():
     assert (m.name, m.organizer, m.region.name, m.time_of_day) == ("全国人大常委会党组会议", "全国人大常委会党组", "中国", "下午")
     assert rec.upstream_meetings == ["中央政治局第二十次集体学习"]
     assert _people(rec)["赵乐际"] == (["全国人大常委会委员长", "党组书记"], ["chair", "speaker"])
+
+
+def test_a_state_council_study_session_is_a_meeting():
+    rec = _rec("state_council_study.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.date, m.time_of_day) == (
+        "国务院第十二次专题学习", "国务院", "中国", "--04-18", "下午")
+    people = _people(rec)
+    # 作讲解: a lecture, attend only (national README); 在主持学习时指出 → chair and speaker
+    assert people["李强"] == (["国务院总理"], ["chair", "speaker"]) and people["刘文华"] == (["某某大学教授"], [])

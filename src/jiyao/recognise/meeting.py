@@ -132,6 +132,8 @@ def _up_to_meeting(part: str, before_verb: bool) -> str:
     before 召开, a 常委会 is the body that convenes, not the meeting."""
     if part.endswith("会") and not (before_verb and part.endswith(_BODIES)):
         return part
+    if re.fullmatch(rf"[{CJK}]{{2,30}}?(?<!年){_ORDINAL}(?:集体|专题)学习", part):
+        return part  # 主持召开国务院第十二次专题学习: a body's study session is a meeting (national README)
     k = part.rfind("会议")
     if k < 0 and not before_verb and (j := part.find("会并")) > 0:
         return part[: j + 1]  # 主持召开某某座谈会并发表重要讲话
