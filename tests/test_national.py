@@ -602,3 +602,15 @@ def test_a_state_council_study_session_is_a_meeting():
     people = _people(rec)
     # 作讲解: a lecture, attend only (national README); 在主持学习时指出 → chair and speaker
     assert people["李强"] == (["国务院总理"], ["chair", "speaker"]) and people["刘文华"] == (["某某大学教授"], [])
+
+
+def test_a_pronoun_led_sentence_speaks_for_the_participant_named_before_it():
+    # 国务院总理李强作政府工作报告。他说,…: a report alone is attendance; what he said makes a speaker
+    rec = _rec("npc_opening.txt")
+    people = _people(rec)
+    assert people["李强"] == (["国务院总理"], ["speaker"])
+    assert people["李鸿忠"] == (["全国人大常委会副委员长"], [])  # 作…的说明, no pronoun after it
+    assert people["赵乐际"] == (["大会执行主席", "主席团常务主席"], ["chair"])
+    m = rec.meeting
+    assert (m.name, m.organizer, m.venue, m.region.name) == (
+        "第十四届全国人民代表大会第三次会议", "第十四届全国人民代表大会", "人民大会堂", "中国")
