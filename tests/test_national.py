@@ -614,3 +614,10 @@ def test_a_pronoun_led_sentence_speaks_for_the_participant_named_before_it():
     m = rec.meeting
     assert (m.name, m.organizer, m.venue, m.region.name) == (
         "第十四届全国人民代表大会第三次会议", "第十四届全国人民代表大会", "人民大会堂", "中国")
+
+
+def test_a_leaders_meeting_of_several_countries_is_no_countrys():
+    rec = _rec("leaders_meeting.txt")
+    m = rec.meeting
+    assert (m.name, m.region, m.date, m.time_of_day) == ("第十次中日韩领导人会议", None, "--05-26", "上午")
+    assert _people(rec)["李强"] == (["国务院总理"], ["speaker"])

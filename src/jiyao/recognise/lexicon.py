@@ -178,9 +178,9 @@ NATIONAL_SCOPE = r"^(?:第[一二三四五六七八九十百\d]{1,5}次)?(?:全�
 # A party's or an association's national congress (中国民主促进会第十三次全国代表大会, 中国共产党第二十次全国
 # 代表大会): the country's meeting, convened by the body its name starts with.
 NATIONAL_CONGRESS = r"第[一二三四五六七八九十百\d]{1,4}次全国代表大会"
-# An international body's or summit's meeting is no country's (national README: region null), though
-# a national leader attends it.
-INTERNATIONAL = r"联合国|安理会|国集团|峰会|上海合作组织|金砖|东盟|亚太经合|欧盟|非盟|世界卫生组织|世界贸易组织"
+# An international body's or summit's meeting (a leaders' meeting: 第九次中日韩领导人会议) is no country's
+# (national README: region null), though a national leader attends it.
+INTERNATIONAL = r"联合国|安理会|国集团|峰会|领导人会议|上海合作组织|金砖|东盟|亚太经合|欧盟|非盟|世界卫生组织|世界贸易组织"
 # A bilateral mechanism China holds with another country, co-chaired by both sides (中俄投资合作委员会第十一次
 # 会议, 中欧高级别经贸对话, 中新双边合作联合委员会): no country's meeting either (national README: region
 # null). 中 and the other country's one-character short name start its name, a word of a mechanism
