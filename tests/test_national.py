@@ -621,3 +621,14 @@ def test_a_leaders_meeting_of_several_countries_is_no_countrys():
     m = rec.meeting
     assert (m.name, m.region, m.date, m.time_of_day) == ("第十次中日韩领导人会议", None, "--05-26", "上午")
     assert _people(rec)["李强"] == (["国务院总理"], ["speaker"])
+
+
+def test_a_body_meeting_all_day_and_a_committee_of_a_national_body():
+    # 中共中央政治局常务委员会1月8日全天召开会议: 全天 between the body and its verb
+    m = _rec("standing_committee_allday.txt").meeting
+    assert (m.name, m.organizer, m.date, m.region.name) == (
+        "中共中央政治局常务委员会会议", "中共中央政治局常务委员会", "--01-08", "中国")
+    # a committee of the congress meets: the longest body the name starts with (national README)
+    m = _rec("央视网消息(新闻联播):3月7日上午,第十四届全国人民代表大会财政经济委员会召开全体会议,审查计划报告。").meeting
+    assert (m.name, m.organizer, m.time_of_day) == (
+        "第十四届全国人民代表大会财政经济委员会全体会议", "第十四届全国人民代表大会财政经济委员会", "上午")

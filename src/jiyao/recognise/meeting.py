@@ -346,7 +346,7 @@ def _attended(body: str, body_start: int) -> Found | None:
 # National stories (evals/national/README.md): 中共中央政治局4月28日召开会议 → 中共中央政治局会议
 # (SPEC v1.1's body + 会议); 中共中央政治局…进行第三十八次集体学习 → the study session named by its
 # body, as headlines write it (习近平在中共中央政治局第三十八次集体学习时强调).
-_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上午|下午|晚上|晚间|晚)?"
+_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上午|下午|晚上|晚间|晚|全天)?"
 _NATIONAL_HELD = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}){_DAY}(?:在[^,。;]{{1,20}}?)?{CONVENE}了?({_MEETING_WORD})(?=[,。;\s]|$)")
 _STUDY_BODY = f"(?:{NATIONAL_BODY})"
 # A session's presidium meets: 十四届全国人大三次会议主席团4日晚在人民大会堂举行第一次会议
@@ -471,6 +471,9 @@ _NATIONAL_AT_START = re.compile(NATIONAL_BODY)
 _NATIONAL_CONVENES = re.compile(rf"(?:^|[,。:\n])\s*{_DAY}({NATIONAL_BODY}){_DAY}(?:在[^,。;\n]{{1,20}}?)?{CONVENE}了?")
 
 
+_PART_OF_BODY = re.compile(rf"[{CJK}]{{0,12}}?(?:委员会|党组(?!织))(?=(?:{_ORDINAL})?(?:全体|扩大)?会议$)")
+
+
 def national_organizer(name: str | None, body: str, head: str | None = None) -> str | None:
     """The national body a meeting's name starts with (国务院常务会议 → 国务院, 十三届全国政协第十四次
     双周协商座谈会 → 十三届全国政协), or the one that convenes it (国务院…召开全国…会议)."""
@@ -478,8 +481,10 @@ def national_organizer(name: str | None, body: str, head: str | None = None) -> 
         return None
     m = _NATIONAL_AT_START.match(name)
     if m:
-        # a national body's party group is the body that meets (全国人大常委会党组会议 → 全国人大常委会党组)
-        return m.group() + "党组" if name.startswith("党组", m.end()) and not name.startswith("党组织", m.end()) else m.group()
+        # a national body's party group or committee is the body that meets (全国人大常委会党组会议 →
+        # 全国人大常委会党组, 第十四届全国人民代表大会财政经济委员会全体会议 → …财政经济委员会)
+        part = _PART_OF_BODY.match(name, m.end())
+        return m.group() + part.group() if part else m.group()
     for text in (body[:300], head or ""):
         for m in _NATIONAL_CONVENES.finditer(text):
             if text.startswith(name, m.end()) or text[m.end():].startswith(_LEADING.sub("", name)):
