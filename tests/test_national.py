@@ -632,3 +632,13 @@ def test_a_body_meeting_all_day_and_a_committee_of_a_national_body():
     m = _rec("央视网消息(新闻联播):3月7日上午,第十四届全国人民代表大会财政经济委员会召开全体会议,审查计划报告。").meeting
     assert (m.name, m.organizer, m.time_of_day) == (
         "第十四届全国人民代表大会财政经济委员会全体会议", "第十四届全国人民代表大会财政经济委员会", "上午")
+
+
+def test_a_forum_abroad_a_leader_addresses_keeps_its_short_title_and_is_no_countrys():
+    rec = _rec("forum_abroad.txt")
+    # 某某出席…并致辞 is the title, no photo caption (某某讲话)
+    assert rec.headline == "赵乐际出席第十届东方经济论坛全会并致辞"
+    m = rec.meeting
+    # 当地时间…: held abroad, the Chinese leader at it makes it no meeting of China's
+    assert (m.name, m.venue, m.region) == ("第十届东方经济论坛全会", "俄罗斯符拉迪沃斯托克", None)
+    assert _people(rec)["赵乐际"] == (["中国全国人大常委会委员长"], ["speaker"])

@@ -166,6 +166,11 @@ def commentary(head: str | None) -> bool:
     return bool(head and _NOT_A_REPORT.search(head))
 
 
+def abroad(body: str) -> bool:
+    """The story's first sentence dates its event in local time (当地时间9月7日): it is held abroad."""
+    return "当地时间" in re.split(r"[。!?]", body.strip(), maxsplit=1)[0]
+
+
 def talks_only(body: str, name: str | None) -> bool:
     """The story's first sentence reports talks, a courtesy call or a phone call, and no meeting
     named there: what follows (what was said, a summit mentioned) is no meeting of its own."""
