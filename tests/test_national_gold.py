@@ -138,3 +138,14 @@ def test_people_are_unique_and_roles_sorted(which, sid):
         assert len(p["titles"]) == len(set(p["titles"])), p
     assert len(g["slogans"]) == len(set(g["slogans"]))
     assert len(g["upstream_meetings"]) == len(set(g["upstream_meetings"]))
+
+
+def test_the_sets_share_no_story_and_dev2_is_recent():
+    # tools/select_national.py --set dev2 excludes every story of the other sets and draws 2022 on
+    seen: dict[str, str] = {}
+    for which in SETS:
+        for sid in _ids(which):
+            assert sid not in seen, f"{sid} is in {seen[sid]} and {which}"
+            seen[sid] = which
+    dates = [line.split("\t")[2] for line in (NATIONAL / "dev2" / "ids.txt").read_text("utf-8").splitlines() if line.strip()]
+    assert len(dates) == 25 and min(dates) >= "2022"
