@@ -406,3 +406,239 @@ def test_national_bodies_people_at_a_national_symposium_are_not_cited_leaders():
 def test_quoted_terms_count_in_the_headline_but_not_in_the_meta_line_under_it():
     rec = _rec("source_line_quote.txt")
     assert rec.slogans == ["邻里议事会", "小事不出社区"]
+
+
+# --- stories that report no meeting (dev2) -------------------------------------------------------
+
+def test_no_meeting_reported_relays_none_either():
+    # national README: like people, upstream meetings are empty when the story reports no meeting
+    rec = _rec("reactions_relay.txt")
+    assert rec.meeting is None and rec.people == [] and rec.upstream_meetings == []
+    assert rec.slogans == ["稳中求进"]  # quoted terms are the story's all the same
+
+
+def test_a_journal_article_printing_a_speech_reports_no_meeting():
+    # the study session is named only inside the article's title (《…集体学习时的讲话》)
+    rec = _rec("journal_article.txt")
+    assert rec.meeting is None and rec.people == [] and rec.upstream_meetings == []
+    assert rec.slogans == ["高质量发展"]
+
+
+def test_an_arrival_for_a_visit_and_a_summit_reports_no_meeting():
+    rec = _rec("arrival.txt")
+    assert rec.meeting is None and rec.people == [] and rec.upstream_meetings == []
+    assert rec.slogans == ["上海精神"]
+
+
+def test_a_leader_whose_instruction_is_about_a_quoted_term_is_not_a_participant():
+    # 习近平对“三农”工作作出重要指示: the quotation mark cuts the clause before 作出重要指示; his 指出
+    # and 强调 that follow are the instruction's words, read out at the meeting
+    people = _people(_rec("instruction_quoted.txt"))
+    assert people == {"刘国中": (["中共中央政治局委员", "国务院副总理"], ["speaker"]),
+                      "吴政隆": (["国务委员兼国务院秘书长"], ["chair"])}
+
+
+def test_a_body_and_its_numbered_sitting_split_by_day_place_and_verb_are_one_name():
+    # issue 18 (县十五届人大常委会召开第36次会议) with the broadcast's day and place between: the name is
+    # composed and grounded on the phrase (no headline gives it whole here)
+    rec = _rec("央视网消息(新闻联播):十四届全国人大常委会12日上午在北京人民大会堂举行第四十二次委员长会议。"
+               "赵乐际委员长主持会议。会议听取了全国人大常委会秘书长郑明远作的汇报。")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.venue, m.time_of_day, m.region.name) == (
+        "十四届全国人大常委会第四十二次委员长会议", "十四届全国人大常委会", "北京人民大会堂", "上午", "中国")
+    assert "/meeting/name" in rec.evidence
+
+
+def test_a_report_whose_subject_runs_over_a_list_still_makes_its_maker_a_participant():
+    # 作的关于…草案、…草案审议情况的汇报: the 、 cuts the segment before 汇报; 作的关于 makes the report
+    rec = _rec("央视网消息(新闻联播):十四届全国人大常委会第五十次委员长会议10日在北京人民大会堂举行。赵乐际委员长主持会议。"
+               "会议听取了十四届全国人大常委会秘书长郑明远作的关于十五届全国人大一次会议主席团和秘书长名单草案、议程草案"
+               "审议情况的汇报。")
+    assert _people(rec) == {"赵乐际": (["委员长"], ["chair"]), "郑明远": (["十四届全国人大常委会秘书长"], [])}
+
+
+def test_a_central_commission_and_a_central_department_are_national_bodies():
+    rec = _rec("central_commission.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.date, m.time_of_day) == (
+        "二十届中央财经委员会第六次会议", "二十届中央财经委员会", "中国", "--07-01", "下午")
+    assert _people(rec)["习近平"] == (["中共中央总书记", "国家主席", "中央军委主席", "中央财经委员会主任"], ["chair", "speaker"])
+    # a department of the central committee convening a symposium in the capital (a name the body gives)
+    m = _rec("央视网消息(新闻联播):中共中央统战部9日在京召开专题协商座谈会,就某某课题进行协商。"
+             "中共中央书记处书记、中央统战部部长石泰峰主持会议。").meeting
+    assert (m.name, m.organizer, m.region.name, m.venue) == ("专题协商座谈会", "中共中央统战部", "中国", "京")
+    # a leading 中央 of a conference's name is its scope, still no body (national README)
+    m = _rec("央视网消息(新闻联播):中央经济工作会议11日至12日在北京举行。").meeting
+    assert (m.name, m.organizer) == ("中央经济工作会议", None)
+
+
+def test_a_partys_national_congress_is_the_countrys_and_convened_by_the_party():
+    rec = _rec("party_congress.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.venue) == (
+        "中国农工民主党第十八次全国代表大会", "中国农工民主党", "中国", "北京")
+    assert rec.people == []  # named only as elected (某某当选主席): no participant
+
+
+def test_a_politburo_member_at_a_symposium_in_beijing_makes_it_the_countrys():
+    rec = _rec("commemoration.txt")
+    m = rec.meeting
+    assert (m.name, m.venue, m.organizer, m.region.name) == ("纪念某某同志诞辰120周年座谈会", "北京", None, "中国")
+    assert _people(rec) == {"李书磊": (["中共中央政治局委员", "中宣部部长"], [])}
+
+
+def test_a_lecture_meeting_named_for_the_spirit_it_studies():
+    rec = _rec("lecture_meeting.txt")
+    m = rec.meeting
+    # the headline names it (在京举行: a city's one-character short name before the verb); the name
+    # starts with 学习贯彻 and goes on past 精神 to a name of its own
+    assert (m.name, m.date, m.time_of_day, m.venue, m.region.name) == (
+        "学习贯彻党的二十届四中全会精神中央宣讲团首场报告会", "--11-03", "上午", "京", "中国")
+    # the spirit it is named for is relayed, though the words are inside its own name
+    assert rec.upstream_meetings == ["党的二十届四中全会"]
+    # 作宣讲报告: a report, no speaker; 赵某的报告…重要讲话: a possessor, no predicate of his
+    assert _people(rec) == {"赵明远": (["中央宣讲团成员", "国务院研究室主任"], [])}
+    assert rec.slogans == ["十五五"]
+
+
+def test_a_speech_at_a_study_courses_opening_relays_the_ceremony_not_the_courses_topic():
+    from jiyao.recognise.mentions import upstream_meetings
+    got = upstream_meetings("赵乐际强调,要深入学习贯彻习近平总书记在省部级主要领导干部学习贯彻党的二十届四中全会精神"
+                            "专题研讨班开班式上的重要讲话精神,做好立法工作。", 0, None)
+    assert [f.value for f in got] == ["省部级主要领导干部学习贯彻党的二十届四中全会精神专题研讨班开班式"]
+
+
+def test_a_quoted_welcome_banner_is_a_sentence_no_slogan():
+    from jiyao.recognise.mentions import slogans
+    text = ("屏幕上显示“热烈欢迎中华人民共和国主席习近平阁下对某某共和国进行国事访问”字样。"
+            "各地要做到“戴口罩、测体温、控距离、防扎堆、限流量”,弘扬“上海精神”。")
+    assert [f.value for f in slogans(text)] == ["戴口罩、测体温、控距离、防扎堆、限流量", "上海精神"]
+
+
+def test_a_bilateral_mechanism_co_chaired_with_a_foreign_side_is_no_countrys_meeting():
+    # national README: a meeting, not talks; region null; the Chinese co-chair is there, no leader
+    # cited from a higher body
+    rec = _rec("bilateral.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region, m.date) == ("中俄投资合作委员会第十一次会议", "中俄投资合作委员会", None, "--11-05")
+    assert _people(rec)["丁薛祥"] == (["中共中央政治局常委", "国务院副总理"], ["chair", "speaker"])
+    from jiyao.recognise.region import between_countries
+    assert between_countries("中新双边合作联合委员会第二十次会议") and not between_countries("中老年人健康工作座谈会")
+
+
+def test_a_quoted_event_name_is_no_slogan_wherever_its_words_are_reused():
+    # national README: 2024年“读懂中国”国际会议 is an event's name, and so are the same words reused (here
+    # in the body, the event named in the headline only)
+    rec = _rec("event_guests.txt")
+    assert rec.meeting is None and rec.slogans == ["高水平对外开放"]
+    # a quoted topic before a meeting's own kind is a formulation all the same
+    rec = _rec("央视网消息(新闻联播):中共中央统战部5日在京召开“推进新型工业化”调研协商座谈会。")
+    assert rec.slogans == ["推进新型工业化"]
+
+
+def test_congresses_under_one_partys_name_are_one_each_and_grounded_on_the_list():
+    # 中共十九大和二十大: the party's name applies to both; 中共二十大 is written nowhere as such, so it is
+    # grounded on the list's span, as a level list's meetings are (省、市经济工作会议)
+    rec = _rec("李强主持召开国务院常务会议\n央视网消息(新闻联播):国务院总理李强5月9日主持召开国务院常务会议。"
+               "会议强调,要全面贯彻中共十九大和二十大精神。会议要求,各地区各部门要深入学习党的十八大、十九大和二十大精神。")
+    assert rec.upstream_meetings == ["中共十九大", "中共二十大", "党的十八大", "党的十九大", "党的二十大"]
+    assert rec.diagnostics.dropped_ungrounded == []
+
+
+def test_scrutineers_and_those_a_participant_shakes_hands_with_are_present():
+    people = _people(_rec("election_sitting.txt"))
+    # 甲、乙为总监票人: named by the meeting, no title (titles come only from before the name)
+    assert people["周文涛"] == ([], []) and people["吴海燕"] == ([], [])
+    # …同某某握手: present, titled as written before the name; 韩正又同…: 又 is no part of a name
+    assert people["赵乐际"] == (["十四届全国人大常委会委员长"], [])
+    assert people["王岐山"] == ([], []) and "韩正" in people and "韩正又" not in people
+    assert people["李干杰"] == (["大会执行主席", "主席团常务主席"], ["chair"])
+
+
+def test_a_session_closing_after_its_agenda_is_named_by_the_body_not_the_headlines_short_form():
+    # 某某会议在圆满完成各项议程后,10日下午在人民大会堂闭幕: the name and its verb in two clauses
+    m = _rec("cppcc_closing.txt").meeting
+    assert (m.name, m.organizer, m.venue, m.time_of_day, m.region.name) == (
+        "中国人民政治协商会议第十四届全国委员会第三次会议", "中国人民政治协商会议第十四届全国委员会", "人民大会堂", "下午", "中国")
+
+
+def test_a_cppcc_standing_committee_session_and_the_report_it_heard():
+    rec = _rec("cppcc_standing.txt")
+    m = rec.meeting
+    # the longest body the name starts with (national README): the standing committee of its term
+    assert (m.name, m.organizer, m.venue, m.region.name) == (
+        "全国政协十四届常委会第十二次会议", "全国政协十四届常委会", "京", "中国")
+    # 听取了…秘书长某某关于…的说明: a report the meeting heard, not a view cited (某某关于…的重要论述)
+    assert _people(rec) == {"王沪宁": (["中共中央政治局常委", "全国政协主席"], []),
+                            "石泰峰": (["全国政协副主席"], ["chair"]),
+                            "孙建平": (["全国政协副主席", "秘书长"], [])}
+
+
+def test_where_a_leader_attends_a_symposium_is_its_venue():
+    rec = _rec("private_enterprise_symposium.txt")
+    m = rec.meeting
+    # 习近平17日上午在北京出席民营企业座谈会并发表重要讲话: venue as written after 在
+    assert (m.name, m.venue, m.time_of_day, m.region.name, m.organizer) == ("民营企业座谈会", "北京", "上午", "中国", None)
+    people = _people(rec)
+    assert people["王沪宁"] == ([], ["chair"]) and people["张海峰"] == ([], ["speaker"])
+    # a branch venue is where some sat, not where the meeting is held (LABELLING)
+    m = _rec("某某县召开防汛工作会议\n6月3日,全省防汛工作会议召开后,县长王某某在县分会场出席并讲话。").meeting
+    assert m.venue is None
+
+
+def test_a_national_bodys_party_group_convenes_its_own_meeting():
+    rec = _rec("party_group.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.time_of_day) == ("全国人大常委会党组会议", "全国人大常委会党组", "中国", "下午")
+    assert rec.upstream_meetings == ["中央政治局第二十次集体学习"]
+    assert _people(rec)["赵乐际"] == (["全国人大常委会委员长", "党组书记"], ["chair", "speaker"])
+
+
+def test_a_state_council_study_session_is_a_meeting():
+    rec = _rec("state_council_study.txt")
+    m = rec.meeting
+    assert (m.name, m.organizer, m.region.name, m.date, m.time_of_day) == (
+        "国务院第十二次专题学习", "国务院", "中国", "--04-18", "下午")
+    people = _people(rec)
+    # 作讲解: a lecture, attend only (national README); 在主持学习时指出 → chair and speaker
+    assert people["李强"] == (["国务院总理"], ["chair", "speaker"]) and people["刘文华"] == (["某某大学教授"], [])
+
+
+def test_a_pronoun_led_sentence_speaks_for_the_participant_named_before_it():
+    # 国务院总理李强作政府工作报告。他说,…: a report alone is attendance; what he said makes a speaker
+    rec = _rec("npc_opening.txt")
+    people = _people(rec)
+    assert people["李强"] == (["国务院总理"], ["speaker"])
+    assert people["李鸿忠"] == (["全国人大常委会副委员长"], [])  # 作…的说明, no pronoun after it
+    assert people["赵乐际"] == (["大会执行主席", "主席团常务主席"], ["chair"])
+    m = rec.meeting
+    assert (m.name, m.organizer, m.venue, m.region.name) == (
+        "第十四届全国人民代表大会第三次会议", "第十四届全国人民代表大会", "人民大会堂", "中国")
+
+
+def test_a_leaders_meeting_of_several_countries_is_no_countrys():
+    rec = _rec("leaders_meeting.txt")
+    m = rec.meeting
+    assert (m.name, m.region, m.date, m.time_of_day) == ("第十次中日韩领导人会议", None, "--05-26", "上午")
+    assert _people(rec)["李强"] == (["国务院总理"], ["speaker"])
+
+
+def test_a_body_meeting_all_day_and_a_committee_of_a_national_body():
+    # 中共中央政治局常务委员会1月8日全天召开会议: 全天 between the body and its verb
+    m = _rec("standing_committee_allday.txt").meeting
+    assert (m.name, m.organizer, m.date, m.region.name) == (
+        "中共中央政治局常务委员会会议", "中共中央政治局常务委员会", "--01-08", "中国")
+    # a committee of the congress meets: the longest body the name starts with (national README)
+    m = _rec("央视网消息(新闻联播):3月7日上午,第十四届全国人民代表大会财政经济委员会召开全体会议,审查计划报告。").meeting
+    assert (m.name, m.organizer, m.time_of_day) == (
+        "第十四届全国人民代表大会财政经济委员会全体会议", "第十四届全国人民代表大会财政经济委员会", "上午")
+
+
+def test_a_forum_abroad_a_leader_addresses_keeps_its_short_title_and_is_no_countrys():
+    rec = _rec("forum_abroad.txt")
+    # 某某出席…并致辞 is the title, no photo caption (某某讲话)
+    assert rec.headline == "赵乐际出席第十届东方经济论坛全会并致辞"
+    m = rec.meeting
+    # 当地时间…: held abroad, the Chinese leader at it makes it no meeting of China's
+    assert (m.name, m.venue, m.region) == ("第十届东方经济论坛全会", "俄罗斯符拉迪沃斯托克", None)
+    assert _people(rec)["赵乐际"] == (["中国全国人大常委会委员长"], ["speaker"])

@@ -14,7 +14,7 @@ from .checks import checked_admin_code, full_region_name, person_names, region_m
 from .dates import date_span
 from ..read.document import Document
 from ..recognise.meeting import COMPOSED_NAME
-from ..recognise.mentions import LEVEL_LISTS, expand_levels
+from ..recognise.mentions import LEVEL_LISTS, SHARED_CONGRESS_LISTS, expand_levels, expand_shared_congress
 from ..schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, found_key
 from ..text import QUOTE_PAIRS, keyed, normalise_value, value_key
 
@@ -78,6 +78,14 @@ class Locator:
             m = COMPOSED_NAME.match(name)
             hit = re.search(re.escape(m.group(1)) + r"[^,。;!?\n]{0,80}?(?:召开|举行|进行)了?\s*" + re.escape(m.group(2)), text)
             span = list(self.doc.span(hit.start(), hit.end())) if hit else None
+        if span is None:
+            # a body, its day and place, the verb, then its numbered sitting (十三届全国人大常委会4日上午在
+            # 北京人民大会堂举行第一百三十六次委员长会议): the span of the phrase
+            for k in (k for k in range(2, len(name) - 2) if name[k] == "第"):
+                hit = re.search(re.escape(name[:k]) + r"[^,。;!?\n]{0,40}?(?:召开|举行)了?\s*" + re.escape(name[k:]),
+                                self.doc.norm.text)
+                if hit:
+                    return list(self.doc.span(hit.start(), hit.end()))
         return span
 
     def level_list_span(self, value: str) -> list[int] | None:
@@ -88,6 +96,14 @@ class Locator:
             for end in range(m.end() + 1, min(len(text), m.end() + 60) + 1):
                 if value in expand_levels(text[m.start(): end]):
                     return list(self.doc.span(m.start(), end))
+        return None
+
+    def shared_congress_span(self, value: str) -> list[int] | None:
+        """Original span of a congress named through a shared list (中共二十大 in 中共十九大和二十大):
+        the span of the whole list."""
+        for m in SHARED_CONGRESS_LISTS.finditer(self.doc.norm.text):
+            if value in expand_shared_congress(m.group()):
+                return list(self.doc.span(m.start(), m.end()))
         return None
 
     def __call__(self, value: str) -> bool:
@@ -229,7 +245,7 @@ def _keepers(loc: Locator, res: GroundResult, at: dict[str, int]):
             return True
         span = loc.original_span(value, near)
         if span is None and pointer.startswith("/upstream_meetings/"):
-            span = loc.level_list_span(value)
+            span = loc.level_list_span(value) or loc.shared_congress_span(value)
         if span is None:
             res.dropped.append(pointer)
             return False

@@ -163,7 +163,8 @@ def kind(line: str) -> str:
         return "teaser"
     if n <= 24 and _has(s, RELATED_WORDS):
         return "related"
-    if n <= 30 and not sentence and _CAPTION.match(s) and not re.search("召开|举行|会议", s):
+    # …出席…并致辞 is a title (某某出席第七届某某论坛全会并致辞), no caption
+    if n <= 30 and not sentence and _CAPTION.match(s) and not re.search("召开|举行|会议|出席", s):
         return "caption"
     crumbs = [p for p in _CRUMB_SEP.split(s) if p]
     if len(crumbs) >= 2 and all(len(p) <= 12 for p in crumbs) and ("首页" in s or "正文" in s or len(crumbs) >= 3):

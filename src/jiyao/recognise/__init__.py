@@ -10,7 +10,7 @@ from ..schema import ExtractedReport, Meeting, Person, Region, found_key
 from . import meeting as mt
 from . import people as pp
 from . import region as rg
-from .mentions import slogans, upstream_meetings
+from .mentions import event_names, slogans, upstream_meetings
 from .source import source
 
 
@@ -35,37 +35,40 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     # a leader cited through a speech at another named meeting is not at this one (SPEC v1.2)
     cited = pp.cited_at(reported, people, name.value if name else None)
     # a national body's meeting, or one of national scope (a national leader takes part), has no
-    # higher body whose leaders could only be cited: its 国务院/全国 people are there
+    # higher body whose leaders could only be cited: its 国务院/全国 people are there; nor has a meeting
+    # between countries
     name_text = name.value if name else None
     national = rg.national_body(name_text, mt.organizer(name_text, body, head.value if head else None)) \
-        or rg.national_scope(name_text, [t for p in people for t in p.titles])
+        or rg.national_scope(name_text, [t for p in people for t in p.titles]) or rg.between_countries(name_text)
     higher = set() if national else pp.cited_higher(reported, people, name_text)
     people = [p for p in people if p.name not in cited and p.name not in higher]
     report = ExtractedReport(headline=head.value if head else None, source=src)
-    # Quoted terms and relayed meetings are the article's, with or without a meeting of its own.
+    # Quoted terms are the article's, with or without a meeting of its own; relayed meetings are
+    # relayed at one (national README: no meeting, no upstream meetings either).
     upstream = upstream_meetings(body, body_start, name.value if name else None)
     for meeting in dict.fromkeys(cited.values()):  # the meeting a cited leader spoke at is relayed
         if meeting not in (f.value for f in upstream) and (at := body.find(meeting)) >= 0:
             upstream.append(mt.Found(meeting, body_start + at))
-    report.upstream_meetings = [f.value for f in upstream]
     # the headline's quoted terms count, a term's first appearance may be there (national README);
     # not the lines between it and the body (a subscribe line's “某某发布”), nor later briefs
-    in_head = [mt.Found(f.value, head.start + f.start) for f in slogans(head.value)] \
+    events = event_names(body) | (event_names(head.value) if head else set())
+    in_head = [mt.Found(f.value, head.start + f.start) for f in slogans(head.value, events)] \
         if head and head.start < body_start and text.startswith(head.value, head.start) else []
-    in_body = [mt.Found(f.value, body_start + f.start) for f in slogans(body)]
+    in_body = [mt.Found(f.value, body_start + f.start) for f in slogans(body, events)]
     first: dict[str, mt.Found] = {}
     for f in in_head + in_body:  # in order of first appearance, de-duplicated
         first.setdefault(f.value, f)
     quoted = list(first.values())
     report.slogans = [f.value for f in quoted]
     # where each value was found travels with the report to grounding (schema.found_key)
-    report._found_at.update({found_key("upstream_meetings", f.value): f.start for f in upstream})
     report._found_at.update({found_key("slogans", f.value): f.start for f in quoted})
     if head:
         report._found_at[found_key("headline")] = head.start
     if name is None and not (people and mt.reports_a_meeting(body)) or mt.talks_only(body, name.value if name else None) \
             or mt.commentary(head.value if head else None):
-        return report  # no meeting reported: nothing about one is invented
+        return report  # no meeting reported: nothing about one is invented, nothing relayed at one
+    report.upstream_meetings = [f.value for f in upstream]
+    report._found_at.update({found_key("upstream_meetings", f.value): f.start for f in upstream})
     near = name.start - body_start if name and name.start >= body_start else None
     date, tod, _ = mt.meeting_date(body, body_start, src.published_date, near)
     vn = mt.venue(body, body_start)
@@ -79,7 +82,9 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
         div = rg.CHINA
     else:
         div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
-        if div is None and rg.national_scope(name_text, [t for p in people for t in p.titles], vn.value if vn else None):
+        # a meeting abroad (当地时间9月7日…在某国某地举行) is not the country's for a national leader at it
+        if div is None and rg.national_scope(name_text, [t for p in people for t in p.titles], vn.value if vn else None) \
+                and not mt.abroad(body):
             div = rg.CHINA
     report.meeting = Meeting(
         name=name_text, date=date, time_of_day=tod, format=mt.meeting_format(_mask(text, upstream)),

@@ -129,18 +129,20 @@ PEOPLE_TITLE_ENDINGS = ("委员长", "副委员长", "常务主席", "召集人"
 # After a name, a time word may come before the verb (院长某某今天在…作报告, 县长某某昨日出席…).
 TIME_FOLLOWERS = ("今天", "今日", "昨天", "昨日", "当天", "日前", "近日")
 # Followers of a name beyond NAME_FOLLOWERS: 县长吴某应邀出席, 张某莅临, 李某还强调.
-PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 再次 首先 随后 一同 共同 列席 参会 "
+PEOPLE_FOLLOWERS = tuple(sorted("应邀 受邀 莅临 到会 亲临 陪同 就座 致辞 主讲 领学 还 又 为总监票人 关于 再次 首先 随后 一同 共同 列席 参会 "
                                 "来到 前往 深入 看望 调研 检查 督导 察看 走访 结合 围绕 所作 先生 女士 起身 起立 宣誓".split() + list(TIME_FOLLOWERS),
                                 key=len, reverse=True))
 # Broadcast style puts the day between a name and its verb (国务院总理某某16日主持召开, 某某今天出席).
 DAY_AFTER_NAME = r"(?:(?:\d{1,2}月)?\d{1,2}[日号](?:至\d{1,2}[日号])?|今天|今日|昨天|昨日|当天)(?:上午|下午|晚上|晚间)?"
 # A predicate of taking part in this meeting, right after a name or a name list (cited leaders are
 # followed by 重要讲话/强调/指出 and the like, never by these): 张某、李某出席 / 等县领导出席 /
-# 在分会场参加会议 / 同志主持 / 应邀出席.
-PARTAKE = ("(?:同志|先生|女士)?(?:一行)?(?:" + DAY_AFTER_NAME + ")?(?:应邀|受邀|也|还|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
-           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言|发了言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导))")
+# 在分会场参加会议 / 同志主持 / 应邀出席; and at a session's election (national README): 甲、乙为总监票人,
+# 甲、乙分别同某某握手.
+PARTAKE = ("(?:同志|先生|女士)?(?:一行)?(?:" + DAY_AFTER_NAME + ")?(?:应邀|受邀|也|还|又|分别|一同|共同)?(?:在(?:会上|会议上|主会场|[^,。;]{0,16}?分会场|主席台[^,。;]{0,4}?)|于[^,。;]{0,10}?)?"
+           "(?:出席|主持|参加|列席|参会|就座|到会|莅临|(?:讲话|致辞|发言|发了言)(?!精神|稿)|领学|作[^,。;]{0,12}?(?:报告|讲话|部署|安排|发言|说明|辅导)"
+           "|为总?监票人|同[^,。;]{1,30}?握手)")
 # Every clause holding a participant has one of these words or a title word (a cheap first look).
-PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|发了言|报告|部署|安排|说明|领学|辅导"
+PARTAKE_WORDS = "出席|主持|参加|列席|参会|就座|到会|莅临|讲话|致辞|发言|发了言|报告|部署|安排|说明|领学|辅导|监票人|握手"
 # An organisation written before a participant's name is their title (national README: 某某研究中心
 # 张某、某某集团李某等发言): it ends so.
 ORG_SUFFIXES = tuple(sorted("""公司 集团 中心 大学 学院 研究院 研究所 科学院 工程院 银行 协会 商会 学会 工商联 联合会 医院 出版社
@@ -160,20 +162,35 @@ NATIONAL_BODIES = tuple(sorted("""
 国家监委 全国工商联 全国总工会 全国妇联
 """.split(), key=len, reverse=True))
 _TERM_BEFORE = "(?:第?[一二三四五六七八九十]{1,3}届)?"
+# A central commission, leading group or department of the party (二十届中央国家安全委员会, 中央全面深化改革
+# 委员会, 中共中央统战部, 中央军委政治工作部): before the list, so that the longest body is read, never
+# across a meeting's name (中央经济工作会议部署 is no department).
+_CENTRAL_ORGAN = rf"{_TERM_BEFORE}(?:中共)?中央(?:(?!会议)[{CJK}]){{2,8}}?(?:部|委员会|领导小组)"
 # (中国人民政治协商会议|政协)第十三届全国委员会 and 第十四届全国人民代表大会 hold 会议/大会 inside the body's
 # name; a democratic party's central committee (某某同盟第十届中央委员会) is a national body too.
 NATIONAL_BODY = (rf"(?:(?:中国人民政治协商会议|政协)第[一二三四五六七八九十]{{1,3}}届全国委员会(?:常务委员会)?"
-                 rf"|{_TERM_BEFORE}(?:{'|'.join(NATIONAL_BODIES)})"
+                 rf"|全国(?:政协|人大)第?[一二三四五六七八九十]{{1,3}}届(?:常委会|常务委员会)"  # 全国政协十四届常委会
+                 rf"|{_CENTRAL_ORGAN}|{_TERM_BEFORE}(?:{'|'.join(NATIONAL_BODIES)})"
                  rf"|[{CJK}]{{2,12}}?第[一二三四五六七八九十]{{1,3}}届中央(?:常务)?委员会)")
 # A meeting whose name starts so is the country's when no place says otherwise (中央经济工作会议,
 # 第八次全国对口支援新疆工作会议): 中央/全国 give the scope, not a body (no organizer).
 NATIONAL_SCOPE = r"^(?:第[一二三四五六七八九十百\d]{1,5}次)?(?:全国|中央)"
-# An international body's or summit's meeting is no country's (national README: region null), though
-# a national leader attends it.
-INTERNATIONAL = r"联合国|安理会|国集团|峰会|上海合作组织|金砖|东盟|亚太经合|欧盟|非盟|世界卫生组织|世界贸易组织"
+# A party's or an association's national congress (中国民主促进会第十三次全国代表大会, 中国共产党第二十次全国
+# 代表大会): the country's meeting, convened by the body its name starts with.
+NATIONAL_CONGRESS = r"第[一二三四五六七八九十百\d]{1,4}次全国代表大会"
+# An international body's or summit's meeting (a leaders' meeting: 第九次中日韩领导人会议) is no country's
+# (national README: region null), though a national leader attends it.
+INTERNATIONAL = r"联合国|安理会|国集团|峰会|领导人会议|上海合作组织|金砖|东盟|亚太经合|欧盟|非盟|世界卫生组织|世界贸易组织"
+# A bilateral mechanism China holds with another country, co-chaired by both sides (中俄投资合作委员会第十一次
+# 会议, 中欧高级别经贸对话, 中新双边合作联合委员会): no country's meeting either (national README: region
+# null). 中 and the other country's one-character short name start its name, a word of a mechanism
+# follows (中老年…座谈会, 中日友好医院… are no such thing).
+BILATERAL = (r"^中(?:国(?:和|同|与|—|-))?[俄美欧日韩德法英意印巴哈乌吉塔越老柬泰缅蒙尼埃沙伊新澳加墨智秘古非阿]"
+             rf"[{CJK}]*?(?:委员会|对话|磋商|会晤|机制|合作)")
 # Titles only national leaders hold: a meeting they chair or address with no place of its own named
 # is the country's (a chairman's talk with deputies).
-NATIONAL_TITLES = ("中共中央总书记", "国家主席", "中共中央政治局常委", "中央政治局常委", "国务院总理", "国务院副总理", "国务委员",
+NATIONAL_TITLES = ("中共中央总书记", "国家主席", "中共中央政治局常委", "中央政治局常委", "中共中央政治局委员", "中央政治局委员",
+                   "国务院总理", "国务院副总理", "国务委员",
                    "全国人大常委会委员长", "全国人大常委会副委员长", "全国政协主席", "全国政协副主席", "中央书记处书记",
                    "中央军委主席", "国家副主席")
 # Single-character short names of cities a national story meets in (在京召开 → venue 京).

@@ -5,7 +5,7 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, NATIONAL_BODY, ORGANIZER_END, RELAY_RE, SELF_REF,
+from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, NATIONAL_BODY, NATIONAL_CONGRESS, ORGANIZER_END, RELAY_RE, SELF_REF,
                       SELF_REF_LEVELS, UNNAMED_MEETINGS)
 
 from ..read import furniture
@@ -17,7 +17,8 @@ _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?!式)(?:了)?")  # 开幕式 is a ceremony, no verb
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
 # 在京召开: a city's one-character short name is the venue as written (national stories)
-_VENUE = re.compile(rf"在([{CITY_ABBREVIATIONS}]|[{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持|组织)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办)")
+# 某某17日上午在北京出席…座谈会: where a leader attends it is where it is held
+_VENUE = re.compile(rf"在([{CITY_ABBREVIATIONS}]|[{CJK}\d\-A-Za-z]{{2,30}}?)(?:主持|组织)?(?:隆重|胜利|顺利|正式|如期)?(?:{CONVENE}|举办|出席)")
 # "X会议在Y召开": the venue phrase before the verb is not part of the name (Y may hold 会议室/会议中心).
 _VENUE_TAIL = re.compile(rf"在[{CJK}\d\-A-Za-z]{{2,30}}$")
 # "某某座谈会19日在京召开", "…会议19日至21日在某地召开": the day and the place between a name and its
@@ -116,8 +117,14 @@ def _clean_name(raw: str) -> str:
     return name
 
 
+# 学习贯彻党的二十届三中全会精神中央宣讲团首场报告会: a meeting named for the spirit it studies goes on past
+# 精神 to a name of its own; 传达学习某某会议 (a relay verb and what it relays) is no meeting's name.
+_STUDIES_SPIRIT = re.compile(rf"^{RELAY_RE.pattern}[^,。;]+?精神[{CJK}]{{2,}}$")
+
+
 def _ok_name(name: str) -> bool:
-    return len(name) >= 4 and name not in UNNAMED_MEETINGS and not _RELAY.match(name) and "收看" not in name
+    return len(name) >= 4 and name not in UNNAMED_MEETINGS and not (_RELAY.match(name) and not _STUDIES_SPIRIT.match(name)) \
+        and "收看" not in name
 
 
 def _up_to_meeting(part: str, before_verb: bool) -> str:
@@ -125,6 +132,8 @@ def _up_to_meeting(part: str, before_verb: bool) -> str:
     before 召开, a 常委会 is the body that convenes, not the meeting."""
     if part.endswith("会") and not (before_verb and part.endswith(_BODIES)):
         return part
+    if re.fullmatch(rf"[{CJK}]{{2,30}}?(?<!年){_ORDINAL}(?:集体|专题)学习", part):
+        return part  # 主持召开国务院第十二次专题学习: a body's study session is a meeting (national README)
     k = part.rfind("会议")
     if k < 0 and not before_verb and (j := part.find("会并")) > 0:
         return part[: j + 1]  # 主持召开某某座谈会并发表重要讲话
@@ -146,12 +155,20 @@ _TALKS = re.compile(r"会见|会谈|会晤|通电话|视频通话|通话|接见"
 
 
 # A story about a meeting that reports none itself (national README): reactions, a commentary, an
-# interview, a press Q&A, a round-up (…重要讲话在各地引发热烈反响, 某某评论员文章, …答记者问).
-_NOT_A_REPORT = re.compile(r"反响|评论员|答记者问|记者问|综述|述评|署名文章|社论|访谈")
+# interview, a press Q&A, a round-up (…重要讲话在各地引发热烈反响, 某某评论员文章, …答记者问), an
+# article published in a journal (《求是》杂志发表…重要文章《在…集体学习时的讲话》), an arrival for a
+# visit or a summit still to be held (某某抵达某地…进行国事访问并出席…会议).
+_NOT_A_REPORT = re.compile(r"反响|评论员|答记者问|记者问|综述|述评|署名文章|社论|访谈|杂志发表|发表[^\s]{0,12}?文章"
+                           r"|抵达[^\s]{0,20}?(?:访问|出席)")
 
 
 def commentary(head: str | None) -> bool:
     return bool(head and _NOT_A_REPORT.search(head))
+
+
+def abroad(body: str) -> bool:
+    """The story's first sentence dates its event in local time (当地时间9月7日): it is held abroad."""
+    return "当地时间" in re.split(r"[。!?]", body.strip(), maxsplit=1)[0]
 
 
 def talks_only(body: str, name: str | None) -> bool:
@@ -199,7 +216,14 @@ def _first_held(body: str, body_start: int) -> Found | None:
             name = _clean_name(clause)
             if _ok_name(name):
                 return Found(name, body_start + m.start() + clause.find(name))
+        elif (done := _AGENDA_DONE.match(clause)) and re.match(rf",[^,。;]{{0,30}}?{CONVENE}", body[m.end():]):
+            name = _clean_name(done.group(1))  # 某某会议在圆满完成各项议程后,11日下午在人民大会堂闭幕
+            if _ok_name(name):
+                return Found(name, body_start + m.start() + clause.find(name))
     return None
+
+
+_AGENDA_DONE = re.compile(r"^\s*(.+?会议)在[^,。;]{2,20}?后$")
 
 
 # "…会议结束后,我市随即召开全市防汛工作会议": the article's own, separately named meeting after
@@ -239,8 +263,10 @@ def held_before(body: str, own_name: str | None) -> list[Found]:
 # 政协某市第十届委员会第三次会议预备会议召开. The full form is the name as the text gives it.
 _BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议|党组(?:\(扩大\))?会议|(?:主任|主席|秘书长)(?:\(扩大\))?会议)")
 # The body that convenes it, right before the verb in the same clause (县十五届人大常委会召开第36次会议,
-# 十七届县人民政府召开第五次全体会议): the name as the text gives it is the two together.
-_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府))(?:在[^,。;]{{2,20}}?)?{CONVENE}了?$")
+# 十七届县人民政府召开第五次全体会议), its day and place perhaps between (十三届全国人大常委会4日上午在
+# 北京人民大会堂举行第一百三十六次委员长会议): the name as the text gives it is the two together.
+_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府))"
+                          rf"(?:(?:\d{{1,2}}月)?\d{{1,2}}[日号])?(?:上午|下午|晚上|晚间)?(?:在[^,。;]{{2,20}}?)?{CONVENE}了?$")
 _RUN_BEFORE = re.compile(rf"[{CJK}\d]{{1,40}}$")
 _AFTER_VERB = re.compile(r"^.*(?:召开|举行|主持|出席|参加)了?")
 
@@ -286,7 +312,8 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
         # 我市召开X会议 / X会议(胜利)召开 (a page dump's title no longer sits in the body)
         # a headline of several parts (中共中央政治局召开会议 分析研究… 某某主持会议): a name is inside one
         for rx, before in ((rf"{CONVENE}([^\s]+?会议?)(?:$|\s)", False),
-                           (rf"^(?:[^\s]{{0,24}}?(?:主持|出席))?(.+?会议?)(?:在[^\s]{{2,20}}?)?(?:胜利|隆重)?{CONVENE}(?!式)", True)):
+                           (rf"^(?:[^\s]{{0,24}}?(?:主持|出席))?(.+?会议?)(?:在(?:[{CITY_ABBREVIATIONS}]|[^\s]{{2,20}}?))?"
+                            rf"(?:胜利|隆重)?{CONVENE}(?!式)", True)):  # 某某报告会在京举行
             m = re.search(rx, head.value)
             if m and _FUTURE.search(head.value[: m.end()]):
                 continue  # 本台明天将直播…闭幕会: a trailer reports no meeting
@@ -305,9 +332,10 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
     return _session_acts(body, body_start) or _attended(body, body_start)
 
 
-# SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话);
-# read only when no meeting is held in so many words, in the first sentence.
-_ATTENDED = re.compile(rf"出席了?([{CJK}\d“”\"《》、]{{4,40}}?(?:座谈会|研讨会|大会|论坛|峰会|会议))(?=并|[,。;]|$)")
+# SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话), and
+# one two sides co-chair (某某同某国副总理某某共同主持…委员会第十一次会议); read only when no meeting is
+# held in so many words, in the first sentence.
+_ATTENDED = re.compile(rf"(?:出席|共同主持)了?([{CJK}\d“”\"《》、]{{4,40}}?(?:座谈会|研讨会|大会|论坛|峰会|会议))(?=并|[,。;]|$)")
 
 
 def _attended(body: str, body_start: int) -> Found | None:
@@ -323,7 +351,7 @@ def _attended(body: str, body_start: int) -> Found | None:
 # National stories (evals/national/README.md): 中共中央政治局4月28日召开会议 → 中共中央政治局会议
 # (SPEC v1.1's body + 会议); 中共中央政治局…进行第三十八次集体学习 → the study session named by its
 # body, as headlines write it (习近平在中共中央政治局第三十八次集体学习时强调).
-_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上午|下午|晚上|晚间|晚)?"
+_DAY = r"(?:(?:\d{1,2}月)?\d{1,2}[日号]|今天|今日|昨天|昨日)?(?:上午|下午|晚上|晚间|晚|全天)?"
 _NATIONAL_HELD = re.compile(rf"(?:^|[,。:\s])({NATIONAL_BODY}){_DAY}(?:在[^,。;]{{1,20}}?)?{CONVENE}了?({_MEETING_WORD})(?=[,。;\s]|$)")
 _STUDY_BODY = f"(?:{NATIONAL_BODY})"
 # A session's presidium meets: 十四届全国人大三次会议主席团4日晚在人民大会堂举行第一次会议
@@ -397,8 +425,9 @@ def venue(body: str, body_start: int) -> Found | None:
         # a meeting decided or announced for later (会议决定,…全会于7月15日在北京召开) is held elsewhere
         if _DECIDED.search(re.split(r"[。!?\n]", body[: m.start()])[-1]):
             continue
-        # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上) nor a moment (在…的关键节点召开)
-        if not m.group(1).endswith(("会议", "会", *_MOMENTS)) and not m.group(1).startswith(("收听", "此", "本")):
+        # a venue may be a 会议室 or 会议中心, never a meeting (在…会议上) nor a moment (在…的关键节点召开),
+        # nor the branch venue where some attend (LABELLING: 在某某分会场出席 says not where it is held)
+        if not m.group(1).endswith(("会议", "会", "分会场", *_MOMENTS)) and not m.group(1).startswith(("收听", "此", "本")):
             return Found(m.group(1), body_start + m.start(1))
         return None
     return None
@@ -413,6 +442,7 @@ _TERM_LED = re.compile(r"^第|^[一二三四五六七八九十\d]{1,3}届(?![省
 _SESSION = re.compile(r"[一二三四五六七八九十\d]+届[一二三四五六七八九十\d]+次")
 # A body named with its term that holds numbered meetings (太平街道第三届民主议政会第二次会议).
 _NUMBERED_BODY = re.compile(rf"^([{CJK}]{{2,30}}?会)第[一二三四五六七八九十百\d]+次(?:全体)?会议$")
+_CONGRESS_OF = re.compile(rf"^([{CJK}]{{2,20}}?){NATIONAL_CONGRESS}$")  # 中国民主促进会第十三次全国代表大会
 
 
 def _leading_body(name: str) -> str | None:
@@ -432,7 +462,7 @@ def _leading_body(name: str) -> str | None:
                 or not re.fullmatch(f"[{CJK}]+", body) or _TERM_LED.match(body):
             break
         best = body
-    if best is None and (m := _NUMBERED_BODY.match(name)) and not _TERM_LED.match(m.group(1)):
+    if best is None and (m := _NUMBERED_BODY.match(name) or _CONGRESS_OF.match(name)) and not _TERM_LED.match(m.group(1)):
         best = m.group(1)
     return best
 
@@ -446,6 +476,9 @@ _NATIONAL_AT_START = re.compile(NATIONAL_BODY)
 _NATIONAL_CONVENES = re.compile(rf"(?:^|[,。:\n])\s*{_DAY}({NATIONAL_BODY}){_DAY}(?:在[^,。;\n]{{1,20}}?)?{CONVENE}了?")
 
 
+_PART_OF_BODY = re.compile(rf"[{CJK}]{{0,12}}?(?:委员会|党组(?!织))(?=(?:{_ORDINAL})?(?:全体|扩大)?会议$)")
+
+
 def national_organizer(name: str | None, body: str, head: str | None = None) -> str | None:
     """The national body a meeting's name starts with (国务院常务会议 → 国务院, 十三届全国政协第十四次
     双周协商座谈会 → 十三届全国政协), or the one that convenes it (国务院…召开全国…会议)."""
@@ -453,7 +486,10 @@ def national_organizer(name: str | None, body: str, head: str | None = None) -> 
         return None
     m = _NATIONAL_AT_START.match(name)
     if m:
-        return m.group()
+        # a national body's party group or committee is the body that meets (全国人大常委会党组会议 →
+        # 全国人大常委会党组, 第十四届全国人民代表大会财政经济委员会全体会议 → …财政经济委员会)
+        part = _PART_OF_BODY.match(name, m.end())
+        return m.group() + part.group() if part else m.group()
     for text in (body[:300], head or ""):
         for m in _NATIONAL_CONVENES.finditer(text):
             if text.startswith(name, m.end()) or text[m.end():].startswith(_LEADING.sub("", name)):

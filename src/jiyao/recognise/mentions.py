@@ -20,8 +20,11 @@ _OBJECT = re.compile(rf"(?:对|把|将)((?:{CONGRESS}|{_ITEM})(?:{_JOIN}{_ITEM})
 # A speech at a named meeting is relayed with the meeting's name: 学习…在中央经济工作会议上的重要讲话精神.
 # Relayed when a verb does it or when the speech's 精神 is what the text takes up.
 # A study session of a higher body is named like a meeting: 在中央政治局第十五次集体学习时的重要讲话.
+# A course's opening or closing ceremony is where its speech was given, the ceremony the event relayed
+# (在省部级主要领导干部学习贯彻…精神专题研讨班开班式上的重要讲话精神).
 _SPEECH = re.compile(rf"在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
                      r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话(?=精神)"
+                     rf"|在([^,。;:!?“”在]{{4,60}}?(?:研讨班|培训班|读书班)(?:开班式|结业式))上(?:的|所作的|发表的)(?:重要)?讲话(?=精神)"
                      rf"|在([^,。;:!?“”在]{{2,30}}?第[一二三四五六七八九十百\d]{{1,4}}次集体学习)时(?:的|所作的|发表的)(?:重要)?讲话"
                      rf"|{_TRIGGER}[^。;]*?在((?:{CONGRESS}|[^,。;:!?“”在]{{4,60}}?{MEETING_END}))"
                      r"(?:开幕式|闭幕式|开班式)?上(?:的|所作的|发表的)(?:重要)?讲话")
@@ -44,6 +47,7 @@ _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示|思想){_JOIN}")
 _GENERIC = re.compile("^(?:" + "|".join(w for w in DEICTIC + UNNAMED_MEETINGS if len(w) > 1) + ")|" + "|".join(
     ("有关会议", "相关会议", "各项会议", "系列会议", "收看", *CONVENE_VERBS, *ATTEND_VERBS)))
 _DATE_LEAD = re.compile(rf"^(?:{DATE_RE.pattern})")
+_SPEECH_PLACE = re.compile(r"[^,。;:!?在]{0,40}?上(?:的|所作的|发表的)(?:重要)?讲话")
 
 
 def _items(group: str, base: int) -> list[tuple[str, int]]:
@@ -124,13 +128,31 @@ def _continued(body: str) -> list[tuple[str, int]]:
     return out
 
 
-# 中共十八大和十九大精神: the party's name written once applies to both congresses (like 省、市…会议).
-_CONGRESS_SHARED = re.compile(rf"((?:党的|中共))[一二三四五六七八九十]+大{_JOIN}([一二三四五六七八九十]+大)(?=精神|{_JOIN})")
+# 中共十八大和十九大精神, 党的十八大、十九大和二十大: the party's name written once applies to every congress
+# of the list (like 省、市…会议); grounding finds each on the list's span.
+_NTH = "[一二三四五六七八九十]+大"
+SHARED_CONGRESS_LISTS = re.compile(rf"(?:党的|中共){_NTH}(?:{_JOIN}{_NTH})+")
+
+
+def expand_shared_congress(value: str) -> list[str]:
+    """中共十八大和十九大 → 中共十八大, 中共十九大 (a list of congresses under one party's name)."""
+    m = SHARED_CONGRESS_LISTS.fullmatch(value)
+    if not m:
+        return [value]
+    party = value[:2]
+    return [party + n if not n.startswith(party) else n for n in re.split(_JOIN, value)]
 
 
 def _shared_congress(body: str, raw: str, pos: int) -> list[tuple[str, int]]:
-    m = _CONGRESS_SHARED.match(body, pos)
-    return [(m.group(1) + m.group(2), m.start(2))] if m and raw == body[pos: m.start(2) - 1] else []
+    """The congresses after the first of a shared list (the first is read as written)."""
+    m = SHARED_CONGRESS_LISTS.match(body, pos)
+    if not m or not re.match(rf"(?:精神|{_JOIN})", body[m.end(): m.end() + 2]) or not m.group().startswith(raw):
+        return []
+    out, at = [], pos
+    for name, part in zip(expand_shared_congress(m.group())[1:], re.split(_JOIN, m.group())[1:]):
+        at = body.index(part, at + 1)
+        out.append((name, at))
+    return out
 
 
 def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
@@ -138,7 +160,7 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
     found = [(raw, pos) for rx in (_UPSTREAM, _OBJECT) for m in rx.finditer(body)
              for raw, pos in _items(m.group(1), m.start(1))]
     found += [more for raw, pos in found for more in _shared_congress(body, raw, pos)]
-    found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2, 3) if m.group(g)]
+    found += [(m.group(g), m.start(g)) for m in _SPEECH.finditer(body) for g in (1, 2, 3, 4) if m.group(g)]
     found += [(f.value, f.start) for f in held_before(body, own_name)]
     found += _continued(body)
     # a trigger word inside the article's own meeting name (…暨理论学习中心组学习会议) relays nothing
@@ -147,7 +169,12 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
         item, k = _clean_item(raw)
         if len(item) < 5 and not item.startswith("党的") or _GENERIC.search(item) or item == own_name:
             continue
-        if any(s <= pos + k < e for s, e in own):
+        # 某某在…研讨班开班式上的讲话 holds a relay verb of its own (…学习贯彻党的二十届三中全会精神专题研讨班):
+        # what it seems to relay is the course's topic, the speech's place the relayed thing
+        if "在" in item and _SPEECH_PLACE.match(body, pos + k + len(item)):
+            continue
+        # …but the spirit a meeting is named for is relayed (学习贯彻党的二十届三中全会精神…报告会)
+        if any(s <= pos + k < e for s, e in own) and not body.startswith("精神", pos + k + len(item)):
             continue
         if not any(_same(item, f.value) for f in out):
             out.append(Found(item, body_start + pos + k))
@@ -164,13 +191,31 @@ _EVENT = re.compile(r"^[^,、]{1,3}会$")
 _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
 
 
-def slogans(text: str) -> list[Found]:
+# A formulation runs long only in parts (少出门、少流动,不聚餐、不聚集…); an unbroken quoted run longer than
+# this is a sentence (a welcome banner, an utterance: national README), no slogan.
+_UNBROKEN_MAX = 24
+
+
+# A quoted name of an event (2024年“读懂中国”国际会议): no formulation, wherever its words are reused
+# (national README); a quoted topic before a meeting's own kind (“…”调研协商座谈会) still is one.
+_EVENT_AFTER = re.compile(r"(?:国际)?(?:会议|论坛|峰会|博览会|大会|年会)")
+
+
+def event_names(text: str) -> set[str]:
+    return {m.group(i).strip() for m in _QUOTE.finditer(text) for i in range(1, 6)
+            if m.group(i) is not None and _EVENT_AFTER.match(text, m.end())}
+
+
+def slogans(text: str, events: set[str] | None = None) -> list[Found]:
+    """Quoted formulations in text, in order; `events`: quoted event names known in the whole
+    article (default: those of text)."""
     out: list[Found] = []
+    events = event_names(text) if events is None else events
     for m in _QUOTE.finditer(text):
         idx = next(i for i in range(1, 6) if m.group(i) is not None)
         term, start = m.group(idx).strip(), m.start(idx)
         if len(term) < 2 or len(term) > 40 or re.search(r"[。!?]", term) or _HOLIDAY.match(term) or DATE_RE.fullmatch(term) \
-                or _EVENT.match(term):
+                or _EVENT.match(term) or term in events or len(term) > _UNBROKEN_MAX and not re.search("[、,]", term):
             continue
         if term.endswith("牌") or _APP_AFTER.match(text[m.end():]) or region.lookup(term) or re.match(r"^[A-Za-z]", term):
             continue  # brands, apps, places

@@ -27,7 +27,7 @@ _NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对
 # tagged nr and stay names). Frequencies are jieba's dictionary counts.
 _WORD_TAGS = ("v", "vn", "d", "ad", "a", "an", "c", "p", "r", "m", "t", "q", "f", "u", "nz")
 _COMMON, _COMMON_NOUN = 500, 3000
-_SHORT_BREAK = set("和与及在就等对到也率于主带同作做以")
+_SHORT_BREAK = set("和与及在就等对到也又率于主带同作做以")
 
 
 @lru_cache(maxsize=65536)

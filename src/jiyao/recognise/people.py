@@ -102,7 +102,8 @@ _COUNTED = re.compile(r"(?:\d+|[一二三四五六七八九十百]+|多|数|几)
 # 作/做 after a name is a predicate when it makes a report, a speech, an arrangement…
 _ZUO = re.compile(r"[作做](?:了|出)?(?:《[^》]{0,120}》|[^,。;《]){0,30}?(?:报告|讲话|部署|安排|发言|说明|辅导|汇报|总结|动员|指示|批示|表态|交流|介绍"
                   r"|解读|点评|小结|培训|宣讲|述职|讲解|讲座|要求|强调|批示)"
-                  r"|[作做](?:了|出)?[^,。;《]{0,30}?《[^》]*$")  # …作了关于《…(某国)…: a bracket cut the clause
+                  r"|[作做](?:了|出)?[^,。;《]{0,30}?《[^》]*$"  # …作了关于《…(某国)…: a bracket cut the clause
+                  r"|[作做]了?的?关于")  # 某某作的关于…草案、议程草案…的汇报: a report, however long its subject
 _TITLE_ONLY = re.compile(f"(?:{_TITLE_WORD})$")
 _SESSION_OFFICE = re.compile(SESSION_OFFICE)
 
@@ -291,7 +292,7 @@ def _read(text: str, names: Names) -> tuple[dict[str, PersonFound], list[tuple[i
             if inherited is None and not _MAY_HOLD_PEOPLE.search(cm.group()):
                 heading = None
                 continue  # nine clauses in ten: no title, no verb of taking part
-            parse = _Clause(names, found, merge=reading == 0)
+            parse = _Clause(names, found, merge=reading == 0, text=text)
             guesses = names.guesses
             # the next clause after a comma may go on with the list (副县长甲,乙,丙)
             nxt = _NEXT_ITEM.match(text, cm.end() + 1) if sep == "," else None
@@ -301,6 +302,7 @@ def _read(text: str, names: Names) -> tuple[dict[str, PersonFound], list[tuple[i
             carry = parse.open_list if sep == "," else None
             heading = _colon_heading(cm.group(), cm.start()) if sep == ":" else None
     _bracketed_titles(text, names, found)
+    _handshakes(text, names, found)
     return found, unsure
 
 
@@ -320,17 +322,19 @@ def _colon_heading(clause: str, start: int) -> list[tuple[str, int]] | None:
 class _Clause:
     """One clause: TITLE、TITLE NAME、NAME… or NAME、NAME…(等TITLE)出席."""
 
-    def __init__(self, names: Names, found: dict[str, PersonFound], merge: bool) -> None:
-        self.names, self.found, self.merge = names, found, merge
+    def __init__(self, names: Names, found: dict[str, PersonFound], merge: bool, text: str = "") -> None:
+        self.names, self.found, self.merge, self.text = names, found, merge, text
         self.open_list: list[tuple[str, int]] | None = None  # titles of a list the clause ends inside
         self.stuck = False
         self.orgs: dict[str, tuple[str, int]] = {}  # an untitled item's organisation (某某中心张某)
+        self.heard = False  # the clause says what the meeting heard (听取了…)
 
     def read(self, clause: str, base: int, sep_re: re.Pattern, inherited: list[tuple[str, int]] | None,
              next_clause: list[tuple[int, str]] = ()) -> None:
         """inherited: the titles of a list the previous clause ended inside (副县长甲,乙,丙), or a
         heading before a colon; the clause's own titles replace them."""
         lead = _LEAD.match(clause)
+        self.heard = "听取" in lead.group()  # 会议听取了…秘书长某某关于…的说明: a report made here
         if lead.group("heading") and inherited is None:
             inherited = []  # 出席会议的有张某、李某: names without titles take part
         clause, base = clause[lead.end():], base + lead.end()
@@ -349,7 +353,7 @@ class _Clause:
                 title, name, rest = tn
                 qual = title.rfind("的") + 1  # 新当选的国家副主席: what comes before 的 qualifies, it is no title
                 shared, pending = pending + [(title[qual:], seg_start + qual)], []
-                if not _CITED.match(rest):
+                if not self._cited(rest, seg_start + len(title) + len(name)):
                     self._add(name, shared, seg_start + len(title))
                 if rest:
                     rest, shared = self._and_more(rest, seg_start + len(title) + len(name), shared)
@@ -386,6 +390,14 @@ class _Clause:
             self.stuck = shared is not None or bool(bare or pending) or bool(_TITLE_UNREAD_VERB.search(seg)) \
                 or (i == 0 and len(segs) > 1 and bool(_UNREAD_LIST_HEAD.fullmatch(seg)) and bool(_PARTAKE.search(segs[-1][1])))
             return
+
+    def _cited(self, rest: str, at: int) -> bool:
+        """What follows the name sends an instruction or a letter in (SPEC v1.2: cited, not present),
+        read on in the text where a quotation mark cut the clause (某某对“三农”工作作出重要指示)."""
+        if self.heard and rest.startswith("关于"):
+            return False  # 听取了某某关于…的说明: what the meeting heard, not a view cited
+        cut = self.text[at + len(rest): at + len(rest) + 1]
+        return bool(_CITED.match(rest) or cut and cut in "“”‘’「」" and _CITED.match(self.text[at: at + 40]))
 
     def _and_more(self, rest: str, start: int, shared: list[tuple[str, int]] | None) -> tuple[str, list | None]:
         """A list that goes on after 和/与 with one more name: 副书记甲、乙和丙出席 (丙 under the list's
@@ -483,6 +495,21 @@ def _split_at_he(offset: int, seg: str) -> list[tuple[int, str]]:
             if i - n >= 2 and is_name(seg[i - n: i]) and _TITLE_END.search(seg[:i - n]) and i + 1 < len(seg):
                 return [(offset, seg[:i]), *_split_at_he(offset + i + 1, seg[i + 1:])]
     return [(offset, seg)]
+
+
+# …分别同某某握手, 某某又同十三届全国人大常委会委员长某某握手: whom a participant shakes hands with at
+# the meeting is there too (national README), titled as written before the name.
+_HANDSHAKE = re.compile(r"同([^,。;:!?同]{2,30}?)(?:同志)?握手")
+
+
+def _handshakes(text: str, names: Names, found: dict[str, PersonFound]) -> None:
+    for m in _HANDSHAKE.finditer(text):
+        seg, at = m.group(1), m.start(1)
+        tn = split_title_name(seg, names, at)
+        if tn and not tn[2]:
+            _Clause(names, found, merge=True, text=text)._add(tn[1], [(tn[0], at)], at + len(tn[0]))
+        elif names.ok(seg):
+            _Clause(names, found, merge=True, text=text)._add(seg, [], at)
 
 
 def _bracketed_titles(text: str, names: Names, found: dict[str, PersonFound]) -> None:

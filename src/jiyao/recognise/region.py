@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from .lexicon import (CJK, CONVENE, DIVISION_SUFFIXES, INTERNATIONAL, NATIONAL_BODIES, NATIONAL_BODY, NATIONAL_SCOPE, NATIONAL_TITLES, ORGANIZER_END,
+from .lexicon import (BILATERAL, CJK, CONVENE, DIVISION_SUFFIXES, INTERNATIONAL, NATIONAL_BODIES, NATIONAL_BODY, NATIONAL_CONGRESS, NATIONAL_SCOPE,
+                      NATIONAL_TITLES, ORGANIZER_END,
                       OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES)
 
 # Minority names inside autonomous divisions: 黔东南苗族侗族自治州 is written 黔东南州 or 黔东南.
@@ -384,12 +385,19 @@ def national_body(name: str | None, organizer: str | None) -> bool:
     return any(s and _NATIONAL_BODY_AT.match(s) for s in (organizer, name))
 
 
+def between_countries(name: str | None) -> bool:
+    """An international body's or summit's meeting, or a bilateral mechanism's (national README:
+    region null; no leader at it is cited from a higher body)."""
+    return bool(name and (_INTERNATIONAL.search(name) or re.match(BILATERAL, name)))
+
+
 def national_scope(name: str | None, titles: list[str], venue: str | None = None) -> bool:
     """No place of its own named, the meeting is still the country's when its name gives a national
     scope (中央经济工作会议, 第八次全国…工作会议), a national leader takes part in it (a chairman's
-    talk with deputies, 全国人大常委会委员长某某…座谈), or it is held 在京 (the national stories' idiom
+    talk with deputies, 全国人大常委会委员长某某…座谈), it is a party's national congress, or it is held 在京 (the national stories' idiom
     for the capital; Beijing's own meetings name 北京市)."""
-    if name and _INTERNATIONAL.search(name):
-        return False  # 二十国集团领导人峰会: an international meeting a leader attends
-    return bool(name and _NATIONAL_SCOPE_RE.match(name)) or any(t.endswith(NATIONAL_TITLES) for t in titles) \
+    if between_countries(name):
+        return False  # 二十国集团领导人峰会, 中俄投资合作委员会会议: a leader attends, no country holds it
+    return bool(name and (_NATIONAL_SCOPE_RE.match(name) or re.search(NATIONAL_CONGRESS, name))) \
+        or any(t.endswith(NATIONAL_TITLES) for t in titles) \
         or venue == "京"

@@ -28,12 +28,28 @@ def assign_roles(text: str, people: list) -> None:
         after = text[m.end(): m.end() + 400]  # a predicate is in the same sentence
         if after.startswith(_CITING):
             continue  # 某某总书记多次发表重要讲话: the leader cited, not speaking at this meeting
+        if after.startswith("的"):
+            continue  # 某某的报告紧紧围绕…重要讲话: a possessor, whose 报告 does nothing here
         after = after[coord.match(after).end():]
         pred = _predicate(after, name_re)
         if CHAIR_RE.search(pred):
             by_name[m.group()].roles.add("chair")
         if SPEAKER_RE.search(pred):
             by_name[m.group()].roles.add("speaker")
+    _pronoun_speakers(text, name_re, by_name)
+
+
+# 国务院总理某某作政府工作报告。他说,…: a sentence led by a pronoun speaks for the participant last named
+# before it (in the sentence before).
+_PRONOUN_SAYS = re.compile(r"(?:^|[。!?\n])\s*[他她](?:在[^,。]{0,12}?中)?(?:还|也|进一步)?(?:强调|指出|表示|说|要求)")
+
+
+def _pronoun_speakers(text: str, name_re: re.Pattern, by_name: dict) -> None:
+    for m in _PRONOUN_SAYS.finditer(text):
+        before = text[: m.start() + 1]
+        last = list(name_re.finditer(before, max(before.rfind("。", 0, len(before) - 1), before.rfind("\n", 0, len(before) - 1)) + 1))
+        if last:
+            by_name[last[-1].group()].roles.add("speaker")
 
 
 def _predicate(after: str, name_re: re.Pattern) -> str:
