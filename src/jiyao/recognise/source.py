@@ -49,8 +49,9 @@ _SOURCE_LINE = re.compile(rf"来源[::]\s*({_OUTLET})(?=[\s)）|]|$)"
                           # a county app's stamp under the title: 某某融媒 2023/3/16 9:41:27 (a digital
                           # paper's masthead with its issue date names no outlet: 本报讯 is unnamed)
                           rf"|(?:^|\n)[ \t]*([{CJK}]{{2,12}}?(?:融媒|发布))[ \t]+\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}")
-# A date on the page: 2022-5-18, 2022/05/18, 2022.5.18, 2022年05月18日.
-_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)"
+# A date on the page: 2022-5-18, 2022/05/18, 2022.5.18, 2022年05月18日; a two-digit day may run into
+# its time with no space (R4-17: 发布日期: 2024-12-2716:40:11).
+_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?:(?!\d)|(?<=\d\d)(?=\d{1,2}:\d{2}))"
 # A labelled page date: 发布日期/发布时间/发表于 (forums)/上载日期 (disclosure pages)…, the label's
 # characters perhaps padded apart (上 载 日 期) and the colon perhaps missing. Not a document's own
 # 发文日期/成文日期 (the disclosure page's upload date is the page's, README labelling decisions).
