@@ -147,6 +147,15 @@ ORG_SUFFIXES = tuple(sorted("""公司 集团 中心 大学 学院 研究院 研�
 报社 基金会 实验室 事务所 研究会 促进会""".split(), key=len, reverse=True))
 # Dots inside minority names (阿依古丽·买买提), as pages type them.
 NAME_DOTS = "·•・‧"
+# Tibetan names have no surname: they are made of these common parts (格桑次旦, 索南才让, 旦增尼玛,
+# 拉毛措), a short part perhaps ending them (PATTERNS R4-10: pages from Tibet, Qinghai, Gansu, Sichuan).
+TIBETAN_NAME_PARTS = frozenset("""
+扎西 次仁 旦增 丹增 尼玛 央金 卓嘎 卓玛 罗布 格桑 达瓦 拉姆 多吉 平措 德吉 索朗 普布 边巴 次旦 洛桑 顿珠 巴桑 白玛
+央宗 曲珍 拉巴 仁青 益西 群培 强巴 嘎玛 阿旺 欧珠 米玛 琼达 玉珍 加措 嘉措 才让 索南 拉毛 多杰 更登 公保 贡保 完玛
+旦正 华旦 扎巴 桑杰 仁增 措姆 德庆 次珍 旺堆 旺姆 拉珍 琼珠 贡布 土登 顿旦 普琼 巴珠 泽仁 泽郎 降央 根秋 尕藏 才旦
+周措 吉美 桑珠 朗杰 拉杰 贡嘎 仁措 卓措 达娃 巴桑 曲措 德央 央拉 次德 群宗 索珍 扎巴 旺久 坚参 单增 罗桑 卓杰
+""".split())
+TIBETAN_NAME_ENDS = "措吉姆珍嘎杰布"
 # Words that start with a surname character but name a group, not a person.
 GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民 代表 委员 成员 "
                         "党总支 党支部 党工委 党小组 党中央 班子".split())

@@ -11,6 +11,7 @@ import re
 from ..schema import Source
 from .lexicon import (BYLINE_BULLETS, CJK, CREDIT_SLASHED, CREDIT_WORDS, NOT_OUTLETS, OUTLET_BRANDS, OUTLET_PREFIX_APP,
                       OUTLET_SUFFIX, PAGE_META_RE)
+from .names import is_credited_name
 from .people import is_name
 from .region import lookup
 
@@ -84,7 +85,7 @@ def _names(seg: str) -> list[str]:
         if t.endswith("报道") and len(t) >= 4:  # 吕守军报道; 平山报道 reports from a place
             t = t[:-2] if not lookup(t[:-2]) else ""
         # a surname-led name (报道 after 记者王五 is not one); 阿依古丽·买买提 style names pass
-        if _NAME.match(t) and (is_name(t) or "·" in t):
+        if _NAME.match(t) and (is_credited_name(t) or "·" in t):
             out.append(t)
         else:  # two names glued (邓小川罗明华), or a unit glued before the name (图文:东安路街道武馨)
             out += _glued(t) or [n for n in [_unit_glued(t)] if n]
@@ -134,7 +135,7 @@ def credits(text: str) -> dict[str, list[str]]:
     return out
 
 
-_UNIT = r"(?:局|办|委|部|中心|镇|乡|街道|政府|办公室|所|站|队|工委|人大|社区)"
+_UNIT = r"(?:办公室|局|办|委|部|中心|镇|乡|街道|政府|所|站|队|工委|人大|社区)"  # 办公室 before 办: 教科局办公室 is no 办 + 公室
 _NAMES = rf"[{CJK}·\s、,]{{2,30}}"
 # The article's last line may be its byline with no credit word: (王海), (朱小旭 李得春), (杨浩、林云帆),
 # (商德艳/文), 张三 李四 报道.
@@ -154,7 +155,15 @@ _TAIL_LINES = 4  # a sign-off stands among the article's last lines
 def _after_unit(seg: str) -> str:
     """The names of a byline after the writer's unit: the shortest unit after which only names are
     left (平山县板桥镇人民政府 某某 → 某某; no unit where all of it is names)."""
-    for end in [0] + [m.end() for m in _UNIT_END.finditer(seg) if m.start() >= 2]:
+    ends = [m.end() for m in _UNIT_END.finditer(seg) if m.start() >= 2]
+    # a first word ending in a unit word is the unit where names follow it ((许镇镇 李文娟): 许镇镇
+    # reads as a name to the surname rules, but a town writes the byline)
+    first = re.match(r"\s*(\S+)\s", seg)
+    if first and len(first.group(1)) >= 3 and first.end(1) in ends:
+        ends.remove(first.end(1)); ends.insert(0, first.end(1))
+    else:
+        ends.insert(0, 0)
+    for end in ends:
         rest = seg[end:].strip()
         if rest and len("".join(_names(rest))) == len(re.sub(r"[\s、,]", "", rest)):
             return rest
@@ -169,7 +178,7 @@ def _bare(line: str) -> str:
 def _byline(text: str) -> list[str]:
     lines = [b for ln in text.strip().split("\n") if (b := _bare(ln))]
     m = _BYLINE.search(lines[-1]) if lines else None
-    segs = [m.group(1) or m.group(2)] if m else []
+    segs = [_after_unit(m.group(1) or m.group(2))] if m else []
     segs += [_after_unit(b.group(1) or b.group(2)) for ln in lines if (b := _BYLINE_LINE.match(ln))]
     segs += [u.group(2) for ln in lines[-_TAIL_LINES:] if (u := _UNIT_SIGN_OFF.match(ln)) and not is_name(u.group(1))]
     out: list[str] = []
