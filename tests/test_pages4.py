@@ -56,3 +56,39 @@ _BODY = "3月25日,县委常委会召开会议。县委书记邹和平主持会�
 def test_credit_shapes_of_round_four(text, reporters, photographers, editors):
     s = _rec(text).source
     assert (s.reporters, s.photographers, s.editors) == (reporters, photographers, editors)
+
+
+# --- page furniture, headline and outlet ---------------------------------------------------------
+
+def test_a_share_button_under_the_title_is_no_part_of_it():
+    r = _rec("院党委理论学习中心组举行专题学习会\n\n分享\n\n发布时间:2018-04-20\n\n"
+             "本网讯 4月18日下午,院党委理论学习中心组举行第四次专题学习会。党委书记严卫东主持会议。")
+    assert r.headline == "院党委理论学习中心组举行专题学习会"
+
+
+def test_a_forum_thread_s_counters_and_copy_link_are_no_title():
+    r = _file("forum_thread.txt")
+    assert r.headline == "县政协十一届二次会议提案交办会召开"
+    assert r.source.published_date == "2023-03-02"
+
+
+def test_a_county_app_s_name_on_the_first_line_is_the_outlet():
+    r = _file("app_page.txt")
+    assert (r.source.outlet, r.headline) == ("涟水发布", "全县安全生产工作会议召开")
+    assert "640" not in read_file(FIXTURES / "app_page.txt").norm.text  # 640 (1).jpg is an image line
+    # a column's name in that place is no outlet
+    assert _rec("权威发布\n全县安全生产工作会议召开\n5月7日下午,全县安全生产工作会议召开。").source.outlet is None
+
+
+def test_a_新媒_brand_in_the_source_line_is_an_outlet():
+    r = _rec("州委召开常委会会议\n时间:2023-05-16 21:02:37    来源:海北新媒    作者:\n"
+             "5月15日,州委召开常委会会议。州委书记索南才让主持会议。")
+    assert r.source.outlet == "海北新媒"
+
+
+def test_承办单位_in_a_sentence_is_no_footer():
+    r = _rec("县政协召开提案交办会\n3月1日下午,县政协召开提案交办会。县政协副主席周玉兰主持会议,各承办单位负责人参加会议。\n"
+             "周玉兰要求,要把提案办理作为密切联系群众的重要途径,主动与提案委员沟通,在办理前问需求、办理中通进度、"
+             "办理后听意见,按时办结、及时答复,不能以文件代替落实,更不能只答复不办理,确保每一件提案都落到实处、"
+             "取得实效,让委员满意、让群众满意。")
+    assert [p.name for p in r.people] == ["周玉兰"] and r.meeting.date == "--03-01"

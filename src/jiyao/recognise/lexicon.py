@@ -110,7 +110,7 @@ CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporte
 BYLINE_BULLETS = "■●◆▲★□▌"
 
 # A media outlet ends with one of these (自贡网, 嘉兴日报, 平山县融媒体中心); 本报/本网/本台 name none.
-OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "周刊", "电视台", "广播电视台",
+OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "新媒体", "新媒", "日报", "晚报", "早报", "时报", "周刊", "电视台", "广播电视台",
                    "在线", "发布", "网", "报", "台")
 # A county news app named 云上 + place (云上孝昌, 云上通城): an outlet without a suffix; a portal's
 # brand after its site (红网时刻): the outlet as the page names it.

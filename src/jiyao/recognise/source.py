@@ -197,12 +197,20 @@ def _named(outlet: str) -> bool:
     return not outlet.startswith(NOT_OUTLETS) and (len(stem) >= 2 or re.search(f"{_BRAND}$", outlet) is not None)
 
 
+# A county app's name alone on the page's first line (R4-16: 涟水发布 above the title): the outlet
+# where its stem is a place (权威发布, 信息发布 are column names).
+_APP_FIRST_LINE = re.compile(rf"^\s*([{CJK}]{{2,6}}?)(发布|融媒|融媒体)[ \t]*(?:\n|$)")
+
+
 def outlet(text: str) -> str | None:
     for rx in (_DATELINE, _NEWS_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
             got = next(g for g in m.groups() if g)
             if _named(got):
                 return got
+    m = _APP_FIRST_LINE.match(text)
+    if m and lookup(m.group(1)):
+        return m.group(1) + m.group(2)
     return None
 
 
