@@ -92,3 +92,16 @@ def test_承办单位_in_a_sentence_is_no_footer():
              "办理后听意见,按时办结、及时答复,不能以文件代替落实,更不能只答复不办理,确保每一件提案都落到实处、"
              "取得实效,让委员满意、让群众满意。")
     assert [p.name for p in r.people] == ["周玉兰"] and r.meeting.date == "--03-01"
+
+
+# --- meeting name and organizer ------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, name, organizer", [
+    ("阿克苏地委召开第十二次委员(扩大)会议", "阿克苏地委第十二次委员(扩大)会议", "阿克苏地委"),     # a prefecture's 地委
+    ("南陵县委第二巡察组在许镇镇政府三楼会议室召开巡察情况反馈会议", "巡察情况反馈会议", "南陵县委第二巡察组"),
+    ("市纪委常委(扩大)会议暨全市纪检监察工作推进会在市行政中心召开",
+     "市纪委常委(扩大)会议暨全市纪检监察工作推进会", "市纪委"),                                   # a discipline commission
+], ids=["diwei", "xuncha", "jiwei"])
+def test_bodies_of_round_four_convene_meetings(sentence, name, organizer):
+    m = _rec(f"1月7日,{sentence}。会议由施德仁主持。").meeting
+    assert (m.name, m.organizer) == (name, organizer)

@@ -77,8 +77,10 @@ RELAY_RE = re.compile(RELAY)
 CONVENE_VERBS = ("主持召开", "召开", "举行", "开幕", "闭幕")
 CONVENE = "(?:" + "|".join(CONVENE_VERBS[1:]) + ")"
 # A convening body ends with one of these (市防汛抗旱指挥部, 街道党工委, 某乡第十七届人民代表大会).
-ORGANIZER_END = (r"(?:指挥部|领导小组|委员会|常委会|政府|党委|党工委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组(?!织)"
-                 r"|人民代表大会|政协|会议主席团)")
+# A discipline commission (市纪委), a prefecture's committee (阿克苏地委) and a party committee's inspection
+# or supervision team (县委第二巡察组, 市国资委第三督导组) convene meetings too (PATTERNS R4-3, R4-7, R4-23).
+ORGANIZER_END = (r"(?:指挥部|领导小组|委员会|常委会|政府|党委|党工委|市委|区委|县委|州委|省委|地委|纪委|办公室|工作组|巡察组|督导组|中心组"
+                 r"|党组(?!织)|人民代表大会|政协|会议主席团)")
 ATTEND_VERBS = ("出席", "参加", "列席", "主持")
 # Words for a meeting that name none (此次会议, 其他各项会议, 有关会议): never a meeting's name.
 UNNAMED_MEETINGS = ("会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议",
