@@ -105,3 +105,37 @@ def test_承办单位_in_a_sentence_is_no_footer():
 def test_bodies_of_round_four_convene_meetings(sentence, name, organizer):
     m = _rec(f"1月7日,{sentence}。会议由施德仁主持。").meeting
     assert (m.name, m.organizer) == (name, organizer)
+
+
+# --- region --------------------------------------------------------------------------------------
+
+def _region(text: str):
+    m = _rec(text).meeting
+    return m.region.name if m and m.region else None
+
+
+@pytest.mark.parametrize("text, region", [
+    ("4月18日下午,宜宾市第二人民医院党委理论学习中心组在行政楼会议室举行第四次专题学习会。党委书记严卫东主持会议。",
+     "宜宾市"),                                                           # a hospital named after its city
+    ("8月29日下午,苍溪中学在学术报告厅召开秋季学期开学工作会议。党委书记、校长蒲一鸣主持会议。", "苍溪县"),  # a school
+    ("8月2日下午,巢湖经开区党工委第五次(扩大)会议召开。全区上半年工业产值保持增长。党工委书记郜一平主持会议。",
+     "巢湖市"),                                                           # a development zone: 全区 is the zone
+], ids=["hospital", "school", "zone"])
+def test_a_unit_s_meeting_is_the_place_its_name_carries(text, region):
+    assert _region(text) == region
+
+
+def test_a_prefecture_s_地委_names_the_prefecture():
+    text = "1月7日,阿克苏地委召开第十二次委员(扩大)会议,地委书记樊一林主持会议并讲话。"
+    assert _rec(text).meeting.region.model_dump() == {"name": "阿克苏地区", "admin_code": "652900"}
+
+
+def test_a_town_holding_a_meeting_at_several_venues_at_once():
+    text = "4月29日上午9点,赵化镇分三个会场同时召开安全生产隐患排查整治部署会,各村支部书记参会。"
+    assert _region(text) == "赵化镇"
+
+
+def test_a_county_named_only_by_its_short_form_beside_its_bare_level():
+    text = ("县委常委、常务副县长甄一伟组织召开招商引资项目推进会\n7月22日上午,县委常委、常务副县长甄一伟主持召开招商引资项目推进会。"
+            "甄一伟强调,周边县区都在抢项目,临泉慢一步就会失一片。")
+    assert _region(text) == "临泉县"

@@ -68,6 +68,14 @@ DIVISION_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区",
                      "新区", "林区", "特区", "地区", "省", "市", "区", "县", "旗", "盟")
 # Below the county: towns and streets, named in the text, with no code (SPEC v1.1).
 TOWN_SUFFIXES = ("街道", "镇", "乡")
+# Units named after the place they belong to (PATTERNS R4-4): a development zone, a school, a hospital,
+# a state-owned group (巢湖经开区, 苍溪中学, 宜宾市第二人民医院, 富顺县城乡建设投资集团). The unit's meeting is
+# that place's (evals/webshaped4/README: the region is the division the unit's name carries).
+PLACE_UNITS = ("经济技术开发区", "经济开发区", "高新技术产业开发区", "高新区", "经开区", "开发区", "工业园区", "产业园区",
+               "中学", "小学", "实验学校", "学校", "职业技术学院", "职业中专", "人民医院", "中医院", "医院", "妇幼保健院",
+               "集团", "公司")
+# A prefecture (地区) is governed by its 地委 and 行署 (阿克苏地委 → 阿克苏地区).
+PREFECTURE_BODIES = ("地委", "行署")
 
 # Verbs that relay or study another body's meeting (收听收看…会议, 传达学习…会议精神).
 RELAY_VERBS = ("学习贯彻", "贯彻落实", "传达学习", "收听收看", "收看", "收听", "传达", "学习", "贯彻", "落实", "领会")
