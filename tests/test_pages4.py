@@ -139,3 +139,34 @@ def test_a_county_named_only_by_its_short_form_beside_its_bare_level():
     text = ("县委常委、常务副县长甄一伟组织召开招商引资项目推进会\n7月22日上午,县委常委、常务副县长甄一伟主持召开招商引资项目推进会。"
             "甄一伟强调,周边县区都在抢项目,临泉慢一步就会失一片。")
     assert _region(text) == "临泉县"
+
+
+# --- people --------------------------------------------------------------------------------------
+
+def _people(text: str):
+    return [(p.name, p.titles, p.roles) for p in _rec(text).people]
+
+
+def test_a_tibetan_name_without_a_surname_is_read_in_a_list():
+    text = ("5月15日,州委召开常委会会议。州委副书记、州长马一成,州委副书记、政法委书记拉毛措,"
+            "州委常委、常务副州长韩一新参加会议。")
+    assert [p[0] for p in _people(text)] == ["马一成", "拉毛措", "韩一新"]
+
+
+@pytest.mark.parametrize("sentence, person", [
+    ("县委第二巡察组组长施一仁反馈了巡察发现的问题", ("施一仁", ["县委第二巡察组组长"], [])),   # 反馈: attends
+    ("街道党工委书记蔡一哲逐一点评,肯定了各社区的亮点", ("蔡一哲", ["街道党工委书记"], ["speaker"])),  # 点评 speaks
+    ("副校长敬晓东、罗一芳先后就分管的德育、教学工作作了具体安排",
+     ("敬晓东", ["副校长"], ["speaker"])),                                                # 敬 is a surname
+    ("党委书记、校长蒲一远以《守正创新 再攀新高》为题作了讲话", ("蒲一远", ["党委书记", "校长"], ["speaker"])),
+], ids=["fankui", "dianping", "jing", "book-title-space"])
+def test_verbs_and_names_of_round_four(sentence, person):
+    text = f"4月6日下午,县委召开工作会议。{sentence}。会议由县委副书记龚一新主持。"
+    assert person in _people(text)
+
+
+def test_the_one_who_leads_others_in_a_discussion_neither_speaks_nor_takes_在_into_the_title():
+    text = ("12月29日下午,玫瑰镇召开专题研讨会,会议由镇党委书记钮一燕主持。会议学习了县委主要领导的讲话精神,"
+            "并在镇长祁一飞带领下,班子成员逐一结合分管工作进行研讨,纷纷表态发言。"
+            "钮一燕指出,镇里每个班子成员都要对号入座,不做旁观者。")
+    assert _people(text) == [("钮一燕", ["镇党委书记"], ["chair", "speaker"]), ("祁一飞", ["镇长"], [])]

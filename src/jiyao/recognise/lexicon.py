@@ -28,6 +28,7 @@ _TITLE_END_RE = re.compile("(?:" + "|".join(map(re.escape, TITLE_ENDINGS)) + ")$
 NAME_FOLLOWERS = tuple(sorted("""
 出席 主持 参加 列席 讲话 指出 强调 要求 部署 作 做 就 在 等 同志 表示 传达 通报 汇报 介绍 发言 宣读
 和 与 及 率 带领 一行 对 到 也 分别 代表 说 先后 参会 以 通过 视频 同 听取 提出 总结 围绕 主 带 于
+反馈 逐一 点评
 """.split(), key=len, reverse=True))
 
 CHAIR_RE = re.compile(r"主持")
@@ -43,7 +44,7 @@ ROLE_WORDS = {"主持": "chair", "主持人": "chair", "主持会议": "chair", 
 FORMAT_WORDS = {"视频": "video", "视频会议": "video", "电视电话": "video", "电视电话会议": "video", "线上": "video",
                 "网络": "video", "online": "video", "现场": "in_person", "线下": "in_person", "现场会议": "in_person",
                 "offline": "in_person", "in person": "in_person", "in-person": "in_person", "onsite": "in_person"}
-SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发了?言|致辞|^(?:[^,。;]{0,12}?)(?<![听据所])说(?![明服])|^表示|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
+SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发了?言|致辞|点评|^(?:[^,。;]{0,12}?)(?<![听据所])说(?![明服])|^表示|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Words that look like titles or names but are not people's titles.

@@ -21,7 +21,7 @@ from .region import word_tag
 
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _DOTTED = re.compile(rf"^(?:(?![的之和与及在])[{CJK}]){{1,8}}(?:[{NAME_DOTS}][{CJK}]{{1,8}}){{1,3}}")  # no 的 in a name: 英国的迈克·盖尔
-_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员各副们界院")  # 宗教界, 国务院
+_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员各副们界院要")  # 成员都要  # 宗教界, 国务院
 # Everyday words that begin with a surname character (相关, 国家, 郑重, 巴西): jieba knows them as a part
 # of speech no name has, or as a noun or a place far too frequent to be a person (高峰, 文明 are
 # tagged nr and stay names). Frequencies are jieba's dictionary counts.
@@ -113,7 +113,7 @@ class Names:
         whose REST satisfies prefer (a predicate of taking part) wins."""
         single, compound = surnames()
         if start not in self._end_at and seg[:1] not in single and seg[:2] not in compound \
-                and not any(d in seg[:10] for d in NAME_DOTS):
+                and seg[:2] not in TIBETAN_NAME_PARTS and not any(d in seg[:10] for d in NAME_DOTS):
             return None  # most segments: no name can start here
         dotted = self._dotted(seg, rest_ok)
         for name in sorted(dotted, key=lambda n: not prefer(seg[len(n):]))[:1]:
