@@ -170,3 +170,11 @@ def test_the_one_who_leads_others_in_a_discussion_neither_speaks_nor_takes_在_i
             "并在镇长祁一飞带领下,班子成员逐一结合分管工作进行研讨,纷纷表态发言。"
             "钮一燕指出,镇里每个班子成员都要对号入座,不做旁观者。")
     assert _people(text) == [("钮一燕", ["镇党委书记"], ["chair", "speaker"]), ("祁一飞", ["镇长"], [])]
+
+
+def test_a_name_wrapped_in_quotes_is_the_name_and_what_it_studies_is_relayed():
+    r = _rec("12月29日下午,玫瑰镇召开“学习县委经济工作会议暨全县优化营商环境大会精神专题研讨会”,"
+             "会议由镇党委书记钮一燕主持。钮一燕要求,要围绕“一朵玫瑰富一方”做文章。")
+    assert (r.meeting.name, r.meeting.organizer) == ("学习县委经济工作会议暨全县优化营商环境大会精神专题研讨会", None)
+    assert r.upstream_meetings == ["县委经济工作会议暨全县优化营商环境大会"]
+    assert r.slogans == ["一朵玫瑰富一方"]  # the quoted name is no slogan

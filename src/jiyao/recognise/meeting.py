@@ -170,10 +170,19 @@ _AFTERWARDS = re.compile(r"^\s*(?:会后|会议结束后)")
 _AFTERWARDS_END = re.compile(r"(?:^|[。;\n])\s*(?:会后|会议结束后)[,\s]*$")
 
 
+# A name wrapped whole in quotation marks right after the verb (PATTERNS R4-6)
+_QUOTED_NAME = re.compile(r"“([^“”]{4,60}?会议?)”")
+
+
 def _first_held(body: str, body_start: int) -> Found | None:
     """The first meeting held in the body: 召开X会议… or X会议(在Y)召开."""
     for m in _CLAUSE.finditer(body[:1200]):
         clause = m.group()
+        conv = _CONVENE.search(clause)
+        quoted = _QUOTED_NAME.match(clause, conv.end()) if conv else None
+        if quoted and not _AFTERWARDS.match(clause):
+            # 召开“学习…精神专题研讨会”: the quotes hold the name, a 学习…精神 in it included
+            return Found(quoted.group(1), body_start + m.start() + quoted.start(1))
         if _RELAY.match(clause.strip()) or "收听收看" in clause or _SPIRIT.search(clause):
             continue
         if _CONVENE.search(clause) and (_AFTERWARDS.match(clause) or _AFTERWARDS_END.search(body, 0, m.start())):
@@ -465,7 +474,7 @@ def organizer(name: str | None, body: str, head: str | None = None) -> str | Non
     national = national_organizer(name, body, head)
     if national:
         return national
-    if name:
+    if name and not _RELAY.match(name):  # 学习县委…会议精神专题研讨会 starts with what it studies, no body
         b = _leading_body(name)
         if b and b not in body and b not in (head or ""):
             # a name composed across 召开 (区人大常委会召开党组会议): the body as the text writes it

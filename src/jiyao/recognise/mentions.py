@@ -147,7 +147,10 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
         item, k = _clean_item(raw)
         if len(item) < 5 and not item.startswith("党的") or _GENERIC.search(item) or item == own_name:
             continue
-        if any(s <= pos + k < e for s, e in own):
+        # …but a meeting named inside it and ending before it is the one studied (召开“学习县委经济工作
+        # 会议精神专题研讨会”: 县委经济工作会议 is relayed)
+        if any(s <= pos + k < e and not (pos + k + len(item) < e and body.startswith("精神", pos + k + len(item)))
+               for s, e in own):
             continue
         if not any(_same(item, f.value) for f in out):
             out.append(Found(item, body_start + pos + k))
@@ -161,6 +164,8 @@ _HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清
 # A quoted event is no slogan (README labelling decisions): “两会”, “进博会”, “亚运会” — short names of
 # meetings, fairs and games all end in 会.
 _EVENT = re.compile(r"^[^,、]{1,3}会$")
+_HELD_BEFORE = re.compile(r"(?:召开|举行)了?$")
+_NAME_END = re.compile(rf"{MEETING_END}$")
 _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
 
 
@@ -174,6 +179,8 @@ def slogans(text: str) -> list[Found]:
             continue
         if term.endswith("牌") or _APP_AFTER.match(text[m.end():]) or region.lookup(term) or re.match(r"^[A-Za-z]", term):
             continue  # brands, apps, places
+        if _HELD_BEFORE.search(text, 0, m.start()) and _NAME_END.search(term):
+            continue  # 召开“学习…专题研讨会”: the meeting's name in quotes, no slogan
         if term not in (f.value for f in out):
             out.append(Found(term, start))
     return out
