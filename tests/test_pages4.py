@@ -178,3 +178,15 @@ def test_a_name_wrapped_in_quotes_is_the_name_and_what_it_studies_is_relayed():
     assert (r.meeting.name, r.meeting.organizer) == ("学习县委经济工作会议暨全县优化营商环境大会精神专题研讨会", None)
     assert r.upstream_meetings == ["县委经济工作会议暨全县优化营商环境大会"]
     assert r.slogans == ["一朵玫瑰富一方"]  # the quoted name is no slogan
+
+
+def test_a_body_on_the_first_title_line_and_its_sitting_on_the_second():
+    r = _file("two_line_title.txt")
+    assert r.headline == "丰顺县防汛抗旱指挥部办公室第二次汛期会商研判"
+    m = r.meeting  # no 召开…会议 anywhere: 会议由某某主持召开 reports it, the headline names it
+    assert (m.name, m.organizer, m.date, m.time_of_day, m.region.name) == (
+        "第二次汛期会商研判", "丰顺县防汛抗旱指挥部办公室", "2024-05-20", "上午", "丰顺县")
+    # a title on both sides of a name (指挥长某某副县长), the later short form adding nothing
+    assert [(p.name, p.titles, p.roles) for p in r.people] == [
+        ("邬一华", ["丰顺县防汛抗旱指挥部副指挥长"], ["chair"]),
+        ("钟一明", ["丰顺县防汛抗旱指挥部指挥长", "副县长"], ["speaker"])]

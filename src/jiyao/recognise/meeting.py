@@ -140,7 +140,8 @@ _BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?
 _ORDINAL = r"第[一二三四五六七八九十百零〇\d]{1,6}次"
 COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}集体学习|{_ORDINAL}会议)$")
 
-_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
+_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议"
+                   r"|会议由[^,。;]{2,40}?主持")  # 会议由某某主持召开: a meeting held, whatever its name
 # Talks, courtesy calls and phone calls are no meetings (SPEC v1.2): 某某同某国议长举行会谈
 _TALKS = re.compile(r"会见|会谈|会晤|通电话|视频通话|通话|接见")
 
@@ -171,7 +172,7 @@ _AFTERWARDS_END = re.compile(r"(?:^|[。;\n])\s*(?:会后|会议结束后)[,\s]*
 
 
 # A name wrapped whole in quotation marks right after the verb (PATTERNS R4-6)
-_QUOTED_NAME = re.compile(r"“([^“”]{4,60}?会议?)”")
+_QUOTED_NAME = re.compile(r"“([^“”]{4,60}?会议?)”(?![\u4e00-\u9fff])")  # …”工作推进会: only a part is quoted
 
 
 def _first_held(body: str, body_start: int) -> Found | None:
@@ -303,6 +304,9 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
             name = _clean_name(m.group(1) if not before else _up_to_meeting(m.group(1), True)) if m else ""
             if _ok_name(name):
                 return Found(name, head.start + head.value.find(name, m.start(1)))
+    if head and (m := _HEAD_BODY_SITTING.match(head.value)):
+        # 某某指挥部办公室第三次汛期会商研判: a headline naming the body, then what it held (no verb)
+        return Found(m.group(2), head.start + m.start(2))
     m = _BODY_MEETING.search(body[:600])
     if m:
         org = _LEADING.sub("", m.group(1))
@@ -312,6 +316,10 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
     if m:  # 中共某某党组理论学习中心组…举行2024年第一次集体学习, the meeting named nowhere else
         return Found(m.group(1) + m.group(2), body_start + m.start(1))
     return _session_acts(body, body_start) or _attended(body, body_start)
+
+
+# A headline that is a body and its numbered sitting, no verb between (R4-22): 某某指挥部办公室第三次汛期会商研判
+_HEAD_BODY_SITTING = re.compile(rf"^([{CJK}]{{2,30}}?{_ORGANIZER_END})({_ORDINAL}[{CJK}()]{{2,24}}?(?:会议?|会商研判|会商|研判会))$")
 
 
 # SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话);
@@ -483,6 +491,8 @@ def organizer(name: str | None, body: str, head: str | None = None) -> str | Non
         # a bare 县委/市委 is a body; a bare 政府/党委 names nobody's
         if b and not b.startswith(("我", "全")) and (len(b) >= 3 or b[0] in "省市区县州旗镇乡"):
             return b
+    if name and head and (m := _HEAD_BODY_SITTING.match(head)) and m.group(2) == name:
+        return m.group(1)  # 某某指挥部办公室 / 第三次汛期会商研判: the body the headline names
     for text in (body[:600], head or ""):
         found = [_TERM.sub("", m.group(1)) for m in _CONVENES.finditer(text) if not m.group(1).startswith(("我", "全"))]
         if found:

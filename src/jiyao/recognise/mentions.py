@@ -166,6 +166,7 @@ _HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清
 _EVENT = re.compile(r"^[^,、]{1,3}会$")
 _HELD_BEFORE = re.compile(r"(?:召开|举行)了?$")
 _NAME_END = re.compile(rf"{MEETING_END}$")
+_NAME_CLOSED = re.compile(r"[,。;、\s]|$")
 _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
 
 
@@ -179,8 +180,8 @@ def slogans(text: str) -> list[Found]:
             continue
         if term.endswith("牌") or _APP_AFTER.match(text[m.end():]) or region.lookup(term) or re.match(r"^[A-Za-z]", term):
             continue  # brands, apps, places
-        if _HELD_BEFORE.search(text, 0, m.start()) and _NAME_END.search(term):
-            continue  # 召开“学习…专题研讨会”: the meeting's name in quotes, no slogan
+        if _HELD_BEFORE.search(text, 0, m.start()) and _NAME_END.search(term) and _NAME_CLOSED.match(text, m.end()):
+            continue  # 召开“学习…专题研讨会”,: the meeting's whole name in quotes, no slogan (召开“邻里议事会”工作推进会: a term)
         if term not in (f.value for f in out):
             out.append(Found(term, start))
     return out

@@ -122,6 +122,23 @@ def _rest_ok(rest: str) -> bool:
     return rest.startswith(_FOLLOWERS) or bool(day) and after.startswith(_FOLLOWERS) or bool(_TOWARD.match(after))
 
 
+def _post_then_follower(rest: str) -> int:
+    """指挥长曾某副市长听取了…: the length of a short title written after a titled name and before a
+    follower word (a title on both sides of the name, PATTERNS R4-9); 0 when none (等县领导出席 is a
+    list's tail, 向居民代表作报告 a report's audience)."""
+    for k in range(min(len(rest) - 1, _MAX_POST_TITLE), 1, -1):
+        if _clean_title(rest[:k]) and rest[k:].startswith(_FOLLOWERS) and not rest.startswith(_NOT_POST_TITLE):
+            return k
+    return 0
+
+
+_NOT_POST_TITLE = tuple("等向对在和与及为给同")
+
+
+def _rest_ok_titled(rest: str) -> bool:
+    return _rest_ok(rest) or _post_then_follower(rest) > 0
+
+
 def _title_words_ok(title: str) -> bool:
     """No word of a meeting's report inside the title; a session's office keeps its 会议
     (某某会议主席团常务主席)."""
@@ -154,7 +171,7 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
         if k < 2 or k > len(seg) - 2 or not _title_words_ok(title) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD) \
                 or not _TITLE_CHARS.match(title) or _names_a_person(title, names) or _COUNTED.match(title):
             continue
-        got = split_name(seg[k:], names, start + k)
+        got = (names or Names()).split(seg[k:], start + k, _rest_ok_titled, _PARTAKE.match)
         # 高志远市长强调: a verb after a name and its title is no name
         if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS and got[0] not in GROUP_WORDS:
             return title, got[0], got[1]
@@ -352,6 +369,10 @@ class _Clause:
                 shared, pending = pending + [(title[qual:], seg_start + qual)], []
                 if not _CITED.match(rest):
                     self._add(name, shared, seg_start + len(title))
+                    if k := _post_then_follower(rest):
+                        at = seg_start + len(title) + len(name)
+                        self._add(name, [(rest[:k], at)], at)
+                        rest = rest[k:]
                 if rest:
                     rest, shared = self._and_more(rest, seg_start + len(title) + len(name), shared)
                     if rest:
