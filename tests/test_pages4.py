@@ -190,3 +190,9 @@ def test_a_body_on_the_first_title_line_and_its_sitting_on_the_second():
     assert [(p.name, p.titles, p.roles) for p in r.people] == [
         ("邬一华", ["丰顺县防汛抗旱指挥部副指挥长"], ["chair"]),
         ("钟一明", ["丰顺县防汛抗旱指挥部指挥长", "副县长"], ["speaker"])]
+
+
+def test_和_between_two_groups_starts_no_name_before_a_title():
+    text = ("4月6日下午,县委召开工作会议。会议由县委副书记龚一新主持,各村(社区)党组织书记和驻村工作队队长参加会议,"
+            "各村书记和护林员代表参会。")
+    assert [p[0] for p in _people(text)] == ["龚一新"]

@@ -133,6 +133,7 @@ def _post_then_follower(rest: str) -> int:
 
 
 _NOT_POST_TITLE = tuple("等向对在和与及为给同")
+_AND_CHARS = "和与及"
 
 
 def _rest_ok_titled(rest: str) -> bool:
@@ -172,6 +173,8 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
                 or not _TITLE_CHARS.match(title) or _names_a_person(title, names) or _COUNTED.match(title):
             continue
         got = (names or Names()).split(seg[k:], start + k, _rest_ok_titled, _PARTAKE.match)
+        if got and got[0][0] in _AND_CHARS and not _rest_ok(got[1]):
+            continue  # 党组织书记和驻村工作队队长参加: 和 joins two groups, no 和某 has a title after it
         # 高志远市长强调: a verb after a name and its title is no name
         if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS and got[0] not in GROUP_WORDS:
             return title, got[0], got[1]
