@@ -196,3 +196,18 @@ def test_和_between_two_groups_starts_no_name_before_a_title():
     text = ("4月6日下午,县委召开工作会议。会议由县委副书记龚一新主持,各村(社区)党组织书记和驻村工作队队长参加会议,"
             "各村书记和护林员代表参会。")
     assert [p[0] for p in _people(text)] == ["龚一新"]
+
+
+def test_an_office_before_a_name_and_a_title_after_it():
+    text = ("12月29日下午,玫瑰镇召开专题研讨会,县纪委监委第三监督检查室副主任韦一林、县委组织部干部一科武建科长到会督导,"
+            "会议由镇党委书记钮一燕主持。")
+    assert ("武建", ["县委组织部干部一科", "科长"], []) in _people(text)
+    text = "12月16日,县人大常委会召开动员会。县人大城建环保工委和执法检查组成员参加会议,县人大常委会主任岳一海主持会议。"
+    assert [p[0] for p in _people(text)] == ["岳一海"]  # 和 joins two groups
+
+
+def test_a_school_holding_a_meeting_is_its_organizer():
+    m = _rec("8月29日下午,苍溪中学在学术报告厅召开秋季学期开学工作会议。党委书记、校长蒲一远主持会议。").meeting
+    assert m.organizer == "苍溪中学"
+    # the school a meeting sat in is not who held it
+    assert _rec("8月29日下午,县教育局在苍溪中学召开秋季开学工作会议。局长蒲一远主持会议。").meeting.organizer != "苍溪中学"

@@ -458,6 +458,12 @@ def _leading_body(name: str) -> str | None:
 _CONVENES = re.compile(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:在[^,。;\n]{{2,20}}?)?{CONVENE}")
 
 
+# A unit as the subject of the verb (evals/webshaped4/README: the unit is the organizer); a
+# development zone is a jurisdiction like a town, not listed.
+_UNIT_CONVENES = re.compile(rf"(?:^|[,。\n])\s*((?:(?!在)[{CJK}]){{2,20}}?(?:中学|小学|学校|大学|学院|医院|公司|集团))"
+                            rf"(?:在[^,。;\n]{{2,20}}?)?{CONVENE}")
+
+
 _NATIONAL_AT_START = re.compile(NATIONAL_BODY)
 # 国务院在某地召开全国春季农业生产工作会议: the national body convening this meeting
 _NATIONAL_CONVENES = re.compile(rf"(?:^|[,。:\n])\s*{_DAY}({NATIONAL_BODY}){_DAY}(?:在[^,。;\n]{{1,20}}?)?{CONVENE}了?")
@@ -498,4 +504,7 @@ def organizer(name: str | None, body: str, head: str | None = None) -> str | Non
         if found:
             # the same body named in full later (区党工委… in a title, 开发区党工委… in the body)
             return max((f for f in found if f.endswith(found[0])), key=len)
+    for text in (body[:300], head or ""):
+        if m := _UNIT_CONVENES.search(text):
+            return m.group(1)  # 苍溪中学在学术报告厅召开…: a school, a hospital, a company holds it
     return None

@@ -88,6 +88,8 @@ _UNREAD_LIST_HEAD = re.compile(f"[{CJK}]{{2,4}}")
 # 某某研究中心张某 / BOSS某某公司李某: an organisation, then the name (list items of a symposium).
 _ORG_END = re.compile(f"(?:{'|'.join(ORG_SUFFIXES)})")
 _ORG_CHARS = re.compile(f"[{CJK}A-Za-z\\d]+$")
+# An office's name ends so (县委组织部干部一科, 市政府办公室, 县纪委监委第三监督检查室)
+_OFFICE_END = re.compile(r"(?:部|科|室|局|办|处|委|院|所|中心|站|队)")
 
 
 def _title_end(s: str) -> bool:
@@ -382,6 +384,17 @@ class _Clause:
                         return
                 self.open_list = shared
                 continue
+            onp = None if bare else self._org_name_title(seg, seg_start)
+            if onp:  # 县委组织部干部一科武建科长到会督导: the office and the title after the name are titles
+                org, name, post, rest = onp
+                shared, pending = [(org, seg_start), (post, seg_start + len(org) + len(name))], []
+                self._add(name, shared, seg_start + len(org))
+                if rest:
+                    rest, shared = self._and_more(rest, seg_start + len(seg) - len(rest), shared)
+                    if rest:
+                        return
+                self.open_list = shared
+                continue
             nm = split_name(seg, self.names, seg_start) or self._name_then_title(seg, seg_start) \
                 or (self._org_then_name(seg, seg_start) if not pending and shared is None else None)
             after = [(base + segs[i + 1][0], segs[i + 1][1])] if i + 1 < len(segs) else list(next_clause)
@@ -450,6 +463,19 @@ class _Clause:
         title = _post_title(got[1])
         self._add(got[0], [(title, start + len(got[0]))], start)
         return got[0], got[1][len(title):]
+
+    def _org_name_title(self, seg: str, start: int) -> tuple[str, str, str, str] | None:
+        """(office, name, title, rest) of 县委组织部孙某科长到会督导: an office before the name (a title,
+        national README) and a short title after it, then a verb of taking part (PATTERNS R4-9)."""
+        for m in _OFFICE_END.finditer(seg, 3, 26):
+            org = seg[: m.end()]
+            if not _CJK_ONLY.match(org) or not _title_words_ok(org) or _title_end(org):
+                continue
+            got = self.names.split(seg[m.end():], start + m.end(), lambda r: _post_title(r) is not None)
+            if got and got[0][0] not in _AND_CHARS:  # 某某工委和执法检查组成员参加: two groups
+                post = _post_title(got[1])
+                return org, got[0], post, got[1][len(post):]
+        return None
 
     def _org_then_name(self, seg: str, start: int) -> tuple[str, str] | None:
         """某某中心张某: an untitled list item whose organisation stands before the name; the
