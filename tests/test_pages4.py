@@ -52,7 +52,13 @@ _BODY = "3月25日,县委常委会召开会议。县委书记邹和平主持会�
      [], ["旦增尼玛"], ["央金卓嘎", "郑佳蕊", "次仁罗布"]),                                  # Tibetan names, 一审 in brackets
     (f"2024-08-30 09:47 来源:苍溪县教育局 作者:教科局办公室 浏览:\n{_BODY}", [], [], []),  # an office is nobody
     (f"{_BODY}\n  (许镇镇 李文娟)", ["李文娟"], [], []),                                 # a town writes the byline
-], ids=["shu", "tibetan", "office", "town"])
+    (f"{_BODY}\n(图/文:县新闻中心 唐一升)", ["唐一升"], ["唐一升"], []),                       # 图/文 is both
+    (f"{_BODY}\n图文:胡一泽(县融媒体中心)", ["胡一泽"], ["胡一泽"], []),                       # the unit after the name
+    (f"{_BODY}\n供稿人:陈一园", ["陈一园"], [], []),
+    (f"本网四川达州讯(杜一宇 邓一冬 李一西){_BODY}", ["杜一宇", "邓一冬", "李一西"], [], []),    # names after a dateline
+    (f"四川新闻网眉山9月4日讯(彭一洪 李一军 图/文){_BODY}", ["彭一洪", "李一军"], ["彭一洪", "李一军"], []),
+    (f"{_BODY}\n沂水县道托镇王一军\n|", ["王一军"], [], []),                                   # a unit glued, no brackets
+], ids=["shu", "tibetan", "office", "town", "tu-wen", "unit-after", "gonggaoren", "dateline", "dateline-tuwen", "glued"])
 def test_credit_shapes_of_round_four(text, reporters, photographers, editors):
     s = _rec(text).source
     assert (s.reporters, s.photographers, s.editors) == (reporters, photographers, editors)
@@ -211,3 +217,7 @@ def test_a_school_holding_a_meeting_is_its_organizer():
     assert m.organizer == "苍溪中学"
     # the school a meeting sat in is not who held it
     assert _rec("8月29日下午,县教育局在苍溪中学召开秋季开学工作会议。局长蒲一远主持会议。").meeting.organizer != "苍溪中学"
+
+
+def test_an_outlet_named_a_网站():
+    assert _rec(f"中国水利网站8月29日讯 {_BODY}").source.outlet == "中国水利网站"

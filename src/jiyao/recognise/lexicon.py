@@ -108,20 +108,20 @@ MEETING_END = "(?:会议|全会|大会|党代会|(?:" + "|".join(sorted(set(MEET
 # photographers; a bare 图 is too common a character to be a credit without its slash.
 CREDIT_WORDS = {
     "reporters": ("全媒体记者", "融媒体记者", "首席记者", "见习记者", "特约记者", "记者", "通讯员", "撰稿人", "撰稿",
-                  "作者", "实习生", "文字"),
+                  "作者", "实习生", "文字", "供稿人"),
     "photographers": ("摄影记者", "摄影", "摄像", "视觉"),
     "editors": ("本条编辑", "责任编辑", "编辑", "责编", "审稿", "审核", "核稿", "编审", "一审", "二审", "三审", "初审", "复审",
                 "终审", "值班总编"),
 }
 ANY_CREDIT_WORD = tuple(w for words in CREDIT_WORDS.values() for w in words)  # 记者, 摄影, 编辑… of any field
 # Slashed credits: 文/张三 图/李四, 文/图 张三 (one person, both roles), 图文:张三.
-CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporters", "photographers"),
+CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图/文": ("reporters", "photographers"), "图文": ("reporters", "photographers"),
                   "文/": ("reporters",), "图/": ("photographers",), "文:": ("reporters",), "图:": ("photographers",)}
 # Bullets a page puts before a byline (■记者 某某, ●通讯员 某某).
 BYLINE_BULLETS = "■●◆▲★□▌"
 
 # A media outlet ends with one of these (自贡网, 嘉兴日报, 平山县融媒体中心); 本报/本网/本台 name none.
-OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "新媒体", "新媒", "日报", "晚报", "早报", "时报", "周刊", "电视台", "广播电视台",
+OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "网站", "融媒", "新媒体", "新媒", "日报", "晚报", "早报", "时报", "周刊", "电视台", "广播电视台",
                    "在线", "发布", "网", "报", "台")
 # A county news app named 云上 + place (云上孝昌, 云上通城): an outlet without a suffix; a portal's
 # brand after its site (红网时刻): the outlet as the page names it.

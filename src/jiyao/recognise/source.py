@@ -69,6 +69,7 @@ _OUTLET_STEM = re.compile(rf"^(.*?){OUTLET_SUFFIX}{_BRAND}?$")
 
 
 _NEXT_LABEL = re.compile(rf"(?<=\s)[{CJK}]{{2,6}}[::]")
+_UNIT_AFTER = re.compile(rf"\([{CJK}]{{2,16}}\)")
 
 
 def _names(seg: str) -> list[str]:
@@ -76,6 +77,7 @@ def _names(seg: str) -> list[str]:
     names glued together are parted (邓小川罗明华), a trailing 报道 is no name. The slot ends at the
     next label (作者:  时间:2022-11-25: an empty author, 时间 is no name)."""
     seg = _NEXT_LABEL.split(seg, maxsplit=1)[0]
+    seg = _UNIT_AFTER.sub(" ", seg)  # 图文:胡某(县融媒体中心): the writer's unit in brackets after the name
     tokens = [t for t in re.split(r"[\s、,:;/|]+", seg) if t]
     out, i = [], 0
     while i < len(tokens):
@@ -130,9 +132,20 @@ def credits(text: str) -> dict[str, list[str]]:
             seg = block[h.end(): hits[i + 1].start() if i + 1 < len(hits) else len(block)]
             for field in _ROLES_OF[re.sub(r"[ \t]", "", h.group())]:
                 out[field] += [n for n in _names(seg) if n not in out[field]]
+    # names in brackets right after a dateline (本网某地讯(甲 乙 丙), 某某网讯( 甲 ), …讯(甲 乙 图/文)):
+    # the writers, and the photographers where 图/文 says so
+    for m in _DATELINE_NAMES.finditer(text[:600]):
+        names = _names(m.group(1))
+        if names and len("".join(names)) == len(re.sub(r"[\s、,]", "", m.group(1))):
+            out["reporters"] += [n for n in names if n not in out["reporters"]]
+            if m.group(2):
+                out["photographers"] += [n for n in names if n not in out["photographers"]]
     if not out["reporters"]:
         out["reporters"] = [n for n in _byline(text) if n not in out["editors"] and n not in out["photographers"]]
     return out
+
+
+_DATELINE_NAMES = re.compile(rf"(?:讯|电|消息)[ \t]*[(\[【][ \t]*([{CJK}·\s、,]{{2,40}}?)[ \t]*(图/文|文/图)?[ \t]*[)\]】]")
 
 
 _UNIT = r"(?:办公室|局|办|委|部|中心|镇|乡|街道|政府|所|站|队|工委|人大|社区)"  # 办公室 before 办: 教科局办公室 is no 办 + 公室
@@ -150,6 +163,8 @@ _UNIT_END = re.compile(_UNIT)
 # A sign-off line after the body: a unit, a space, the writer (太平街道人大工委 林可欣).
 _UNIT_SIGN_OFF = re.compile(rf"^([{CJK}]{{2,16}}?{_UNIT})[ \t]+([{CJK}]{{2,4}}(?:[ \t]+[{CJK}]{{2,4}})?)$")
 _TAIL_LINES = 4  # a sign-off stands among the article's last lines
+_GLUED_SIGN_OFF = re.compile(rf"^[{CJK}]{{5,18}}$")
+_PLACE_UNIT_END = re.compile(r"(?:镇|乡|街道|县|区|市|办|局|办公室|中心)$")
 
 
 def _after_unit(seg: str) -> str:
@@ -181,6 +196,9 @@ def _byline(text: str) -> list[str]:
     segs = [_after_unit(m.group(1) or m.group(2))] if m else []
     segs += [_after_unit(b.group(1) or b.group(2)) for ln in lines if (b := _BYLINE_LINE.match(ln))]
     segs += [u.group(2) for ln in lines[-_TAIL_LINES:] if (u := _UNIT_SIGN_OFF.match(ln)) and not is_name(u.group(1))]
+    # the last line a unit glued to the writer's name, no brackets (某县某镇王某某, R4-14)
+    if lines and _GLUED_SIGN_OFF.match(lines[-1]) and (n := _unit_glued(lines[-1])) and _PLACE_UNIT_END.search(lines[-1][: -len(n)]):
+        segs.append(n)
     out: list[str] = []
     for seg in segs:
         names = _names(seg)
