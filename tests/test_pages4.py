@@ -221,3 +221,22 @@ def test_a_school_holding_a_meeting_is_its_organizer():
 
 def test_an_outlet_named_a_网站():
     assert _rec(f"中国水利网站8月29日讯 {_BODY}").source.outlet == "中国水利网站"
+
+
+def test_a_leader_convening_the_meeting_takes_part():
+    for text in ("7月14日下午、15日上午,县委常委、常务副县长冉一龙分批召开全县招商引资调度会。",
+                 "8月20日上午,县委常委冉一龙组织召开招商引资推进会,对在谈项目逐项研究。"):
+        assert [p[0] for p in _people(text)] == ["冉一龙"]
+    assert _rec("7月14日下午、15日上午,县委常委冉一龙分批召开全县招商引资调度会。").meeting.date == "--07-14"
+
+
+def test_a_study_session_of_a_中心组_is_a_meeting():
+    r = _rec("党委理论学习中心组开展集中学习\n发布时间:2022/6/1 14:53:22 / 浏览量: / 【关闭】\n"
+             "5月23日,医院党委理论学习中心组开展集中学习。党委书记、院长邢一生主持。")
+    assert r.meeting is not None and r.meeting.date == "2022-05-23"
+    assert [(p.name, p.roles) for p in r.people] == [("邢一生", ["chair"])]
+
+
+def test_a_session_holding_its_presidium_s_meeting_names_it():
+    m = _rec("2月4日上午,区十九届人大五次会议举行主席团第三次会议,区人大常委会副主任刘一伟主持会议。").meeting
+    assert m.name == "区十九届人大五次会议主席团第三次会议"

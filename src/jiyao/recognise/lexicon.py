@@ -28,7 +28,7 @@ _TITLE_END_RE = re.compile("(?:" + "|".join(map(re.escape, TITLE_ENDINGS)) + ")$
 NAME_FOLLOWERS = tuple(sorted("""
 出席 主持 参加 列席 讲话 指出 强调 要求 部署 作 做 就 在 等 同志 表示 传达 通报 汇报 介绍 发言 宣读
 和 与 及 率 带领 一行 对 到 也 分别 代表 说 先后 参会 以 通过 视频 同 听取 提出 总结 围绕 主 带 于
-反馈 逐一 点评
+反馈 逐一 点评 召开 组织 分批
 """.split(), key=len, reverse=True))
 
 CHAIR_RE = re.compile(r"主持")

@@ -141,7 +141,8 @@ _ORDINAL = r"第[一二三四五六七八九十百零〇\d]{1,6}次"
 COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}集体学习|{_ORDINAL}会议)$")
 
 _HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议"
-                   r"|会议由[^,。;]{2,40}?主持")  # 会议由某某主持召开: a meeting held, whatever its name
+                   r"|会议由[^,。;]{2,40}?主持"  # 会议由某某主持召开: a meeting held, whatever its name
+                   r"|中心组[^,。;]{0,20}?(?:开展|进行|举行)[^,。;]{0,12}?(?:集中|集体)学习")  # a study session is a meeting
 # Talks, courtesy calls and phone calls are no meetings (SPEC v1.2): 某某同某国议长举行会谈
 _TALKS = re.compile(r"会见|会谈|会晤|通电话|视频通话|通话|接见")
 
@@ -247,10 +248,11 @@ def held_before(body: str, own_name: str | None) -> list[Found]:
 # A name that does not say whose meeting it is (第十二次常务会议, 预备会议, read after 召开 in
 # 市政府召开第十二次常务会议) is often written in full elsewhere: 主持召开市政府第十二次常务会议,
 # 政协某市第十届委员会第三次会议预备会议召开. The full form is the name as the text gives it.
-_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议|党组(?:\(扩大\))?会议|(?:主任|主席|秘书长)(?:\(扩大\))?会议)")
+_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议|党组(?:\(扩大\))?会议|(?:主任|主席|秘书长)(?:\(扩大\))?会议|主席团第)")
 # The body that convenes it, right before the verb in the same clause (县十五届人大常委会召开第36次会议,
 # 十七届县人民政府召开第五次全体会议): the name as the text gives it is the two together.
-_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府))(?:在[^,。;]{{2,20}}?)?{CONVENE}了?$")
+# (区十九届人大五次会议举行主席团第三次会议: a numbered session holds its presidium's meeting)
+_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府|次会议))(?:在[^,。;]{{2,20}}?)?{CONVENE}了?$")
 _RUN_BEFORE = re.compile(rf"[{CJK}\d]{{1,40}}$")
 _AFTER_VERB = re.compile(r"^.*(?:召开|举行|主持|出席|参加)了?")
 
