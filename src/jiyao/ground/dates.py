@@ -26,7 +26,9 @@ def date_patterns(iso: str) -> list[re.Pattern]:
     out = []
     if len(parts) == 3:
         y = parts[0]
-        out += [rf"(?<!\d){y}\s*年\s*{month_day}", rf"(?<!\d){y}\s*[-/.]\s*0?{m}\s*[-/.]\s*0?{d}(?!\d)",
+        # a stamp's two-digit day may run into its time (2024-12-2716:40:11, PATTERNS R4-17)
+        out += [rf"(?<!\d){y}\s*年\s*{month_day}",
+                rf"(?<!\d){y}\s*[-/.]\s*0?{m}\s*[-/.]\s*0?{d}(?:(?!\d)|(?<=\d\d)(?=\d{{1,2}}:\d{{2}}))",
                 rf"(?<![\d.])0?{d}\.0?{m}\.{y}(?!\d)"]  # a page stamp day first: 20.04.2016
     out.append(rf"(?<!\d){month_day}")
     return [re.compile(p) for p in out]

@@ -91,9 +91,14 @@ def _joins(first: str, second: str, text: str) -> bool:
 
 
 def _issued(first: str, second: str) -> bool:
-    """某某县人民政府办公室 / 关于印发…的通知: a document's title wrapped after its issuing body."""
-    return first.endswith(ISSUER_ENDINGS) and len(first) <= 30 and second.startswith("关于") \
-        and second.endswith(DOCUMENT_ENDINGS)
+    """某某县人民政府办公室 / 关于印发…的通知: a document's title wrapped after its issuing body;
+    某某指挥部办公室 / 第三次汛期会商研判: a meeting's title wrapped after the body that held it (R4-22)."""
+    return first.endswith(ISSUER_ENDINGS) and len(first) <= 30 and (
+        second.startswith("关于") and second.endswith(DOCUMENT_ENDINGS) or bool(_HELD_LINE.match(second)))
+
+
+# what a body's title line goes on with: its numbered sitting, or the verb that holds it
+_HELD_LINE = re.compile(r"^(?:第[一二三四五六七八九十百\d]{1,4}次|召开|举行)[\u4e00-\u9fff()]{2,30}$")
 
 
 def _body_start(kinds: list[str]) -> int | None:

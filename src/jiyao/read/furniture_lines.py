@@ -27,7 +27,15 @@ FOOTER_WORDS = ("版权所有", "copyright", "©", "icp备", "icp证", "公网�
                 "powered by")
 TOOLBAR_WORDS = ("分享到", "分享至", "打印", "关闭窗口", "关闭本页", "字号", "字体", "收藏", "扫一扫", "返回顶部",
                  "返回首页", "发送给好友", "微信", "微博", "qq空间", "无障碍", "长辈版", "长者模式", "繁体版", "简体版",
-                 "ipv6", "智能问答", "听全文", "用户登录", "立即注册", "展开详细", "读完约", "阅读全文")
+                 "ipv6", "智能问答", "听全文", "用户登录", "立即注册", "展开详细", "读完约", "阅读全文", "复制链接")
+# 主办单位/承办单位 in a sentence are the body's (各承办单位负责人参加会议), a footer's have a label's colon
+_UNIT_IN_PROSE = re.compile(r"(?:主办|承办)单位(?![:\s])")
+# A share or like button left on a line of its own (R4-22: a title, then `分享`): never a title's end.
+_TOOL_LINE = re.compile(r"^(?:分享|转发|点赞|在看|收藏|赞|推荐)$")
+# A forum thread's counters under its title (R4-21: 查看: 812|回复: 0): the post's header, like 发表于.
+_FORUM_STATS = re.compile(r"^查看\s*:\s*\d+\s*[|丨]?\s*回复\s*:\s*\d+")
+# A county app's name on a line of its own above the title (R4-16: 涟水发布): kept for source to read.
+_APP_LINE = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:发布|融媒|融媒体)$")
 # A site's name (portal banner, outlet header) ends so; a column label (新闻中心, 时政要闻) ends so.
 SITE_ENDINGS = ("网", "网站", "门户", "客户端", "频道", "在线", "人民政府", "融媒", "数字报", "电子报", "数字报纸", "电子版")
 _SITE_MARK = re.compile(r"[省市县区州旗镇乡]|中国|人民|政府|新闻|信息|政务|门户|日报|在线|融媒|网站|客户端|频道")
@@ -54,7 +62,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _SENTENCE_END = re.compile(r"[。!?;]")
 _CRUMB_SEP = re.compile(r"\s*(?:>>?|»|›|→)\s*|\s+-\s+")
 _NAV_SEP = re.compile(r"\s*[|丨·_]\s*")
-_IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S+\.(?:jpe?g|png|gif|webp|bmp))$", re.I)
+_IMAGE = re.compile(r"^(?:!\[[^\]]*\]\([^)]*\)|\S+(?:\s\(\d+\))?\.(?:jpe?g|png|gif|webp|bmp))$", re.I)  # 640 (1).jpg
 # Before the title: `01.24 `, `2023-05-06 `, `[05-06]`; after it: ` 2023-05-06`, `(2023-05-06)`.
 _DATE_PREFIX = re.compile(r"^(?:\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?\s*|\d{1,2}[-./]\d{1,2}\s+"
                           r"|(?:0[1-9]|1[0-2])[-.](?:[0-2]\d|3[01])(?=[\u4e00-\u9fff])(?![亿万元千百个余多])"  # 01.24县委…, not 10.24亿元
@@ -135,6 +143,12 @@ def kind(line: str) -> str:
     sentence = bool(_SENTENCE_END.search(s))
     if _IMAGE.match(s):
         return "image"
+    if _TOOL_LINE.match(s):
+        return "toolbar"
+    if _FORUM_STATS.match(s):
+        return "post"
+    if _APP_LINE.match(s):
+        return "meta"
     if n <= 40 and not _CJK.search(s) and len(_JAM.findall(s)) >= 2:
         return "noise"  # a forum's anti-copy jammer between paragraphs: 6 F0 u" p; c2 \% D* m
     if (n <= 40 and _has(s, COMMENT_WORDS)) or _COMMENT_HEAD.match(s):
@@ -147,7 +161,8 @@ def kind(line: str) -> str:
         return "breadcrumb"
     if n <= 120 and _PROVIDED.search(s):
         return "meta"  # a reprint notice naming the outlet (《…》由某某网提供,转载请注明出处): source reads it
-    if (n <= 80 or not sentence) and _has(s, FOOTER_WORDS):
+    if (n <= 80 or not sentence) and _has(s, FOOTER_WORDS) and not (sentence and _UNIT_IN_PROSE.search(s)
+                                                                   and not _has(_UNIT_IN_PROSE.sub("", s), FOOTER_WORDS)):
         return "footer"
     if n > 120 and sentence:  # a paragraph (the common case, so decided before the finer tests)
         return "prose" if len(_CJK.findall(s)) >= 0.4 * n else "other"

@@ -81,7 +81,7 @@ def recognise(text: str, page_date: str | None = None, page_title: str | None = 
     if rg.national_body(name_text, org):
         div = rg.CHINA
     else:
-        div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet)
+        div = rg.meeting_region(place_text, name_text, head.value if head else None, _mask(body, upstream), src.outlet, org)
         # a meeting abroad (当地时间9月7日…在某国某地举行) is not the country's for a national leader at it
         if div is None and rg.national_scope(name_text, [t for p in people for t in p.titles], vn.value if vn else None) \
                 and not mt.abroad(body):

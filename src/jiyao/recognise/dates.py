@@ -22,7 +22,7 @@ from datetime import date, timedelta
 import cn2an
 
 from .found import Found
-from .lexicon import CONVENE, PAGE_META_RE, TIME_OF_DAY
+from .lexicon import CJK, CONVENE, OUTLET_SUFFIX, PAGE_META_RE, TIME_OF_DAY
 
 _NUM = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _YEAR = r"(?:\d{4}|[〇零一二三四五六七八九]{4})"
@@ -48,6 +48,8 @@ _WHEN = re.compile(
     rf"(?P<tod>{_TOD})?(?:{_CLOCK})?")
 # 某某网5月18日讯, 北京5月18日电: the dateline's date
 _DATELINE_AFTER = re.compile(r"^\s*(?:讯|电|消息)")
+# 今日竹山网消息, 今日某某讯: 今日 opening an outlet's name in a dateline is no day (R4-16)
+_OUTLET_AFTER = re.compile(rf"^[{CJK}]{{1,8}}?{OUTLET_SUFFIX}?(?:消息|讯|报道)")
 # A year attached to the meeting's ordinal in the same sentence: 召开2024年第18次常务会议. Not a year
 # being planned or reviewed (召开2024年工作思路研讨会 in December, 2022年度民主生活会 in January).
 _NAME_YEAR = re.compile(rf"{CONVENE}了?[\u4e00-\u9fff]{{0,12}}?({_YEAR})年(?=[\u4e00-\u9fff]{{0,8}}?第)")
@@ -128,6 +130,7 @@ def meeting_date(body: str, body_start: int, published: str | None,
     date in the sentence that holds the meeting (全国某某工作会议5月8日在京召开) is its date."""
     text = _without_meta(body[:600])
     m = next((w for w in _WHEN.finditer(text) if not _DATELINE_AFTER.match(text[w.end():])
+              and not (w.group("rel") and not w.group("pm") and _OUTLET_AFTER.match(text[w.end():]))
               and not (w.group("vague") and not _HOLDS.search(_sentence(text, w.start())))), None)
     if near is not None and (m is None or m.group("vague")):
         start = max(body.rfind(c, 0, near) for c in "。\n") + 1

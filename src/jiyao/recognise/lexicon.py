@@ -28,6 +28,7 @@ _TITLE_END_RE = re.compile("(?:" + "|".join(map(re.escape, TITLE_ENDINGS)) + ")$
 NAME_FOLLOWERS = tuple(sorted("""
 出席 主持 参加 列席 讲话 指出 强调 要求 部署 作 做 就 在 等 同志 表示 传达 通报 汇报 介绍 发言 宣读
 和 与 及 率 带领 一行 对 到 也 分别 代表 说 先后 参会 以 通过 视频 同 听取 提出 总结 围绕 主 带 于
+反馈 逐一 点评 召开 组织 分批
 """.split(), key=len, reverse=True))
 
 CHAIR_RE = re.compile(r"主持")
@@ -43,7 +44,7 @@ ROLE_WORDS = {"主持": "chair", "主持人": "chair", "主持会议": "chair", 
 FORMAT_WORDS = {"视频": "video", "视频会议": "video", "电视电话": "video", "电视电话会议": "video", "线上": "video",
                 "网络": "video", "online": "video", "现场": "in_person", "线下": "in_person", "现场会议": "in_person",
                 "offline": "in_person", "in person": "in_person", "in-person": "in_person", "onsite": "in_person"}
-SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发了?言|致辞|^(?:[^,。;]{0,12}?)(?<![听据所])说(?![明服])|^表示|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
+SPEAKER_RE = re.compile(r"讲话(?!精神)|指出|强调|要求|发了?言|致辞|点评|^(?:[^,。;]{0,12}?)(?<![听据所])说(?![明服])|^表示|作(?:了|出)?(?:[^,。;]{0,8})?(?:部署|安排)|部署(?:[^,。;]{0,4})?工作")
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # Words that look like titles or names but are not people's titles.
@@ -68,6 +69,14 @@ DIVISION_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区",
                      "新区", "林区", "特区", "地区", "省", "市", "区", "县", "旗", "盟")
 # Below the county: towns and streets, named in the text, with no code (SPEC v1.1).
 TOWN_SUFFIXES = ("街道", "镇", "乡")
+# Units named after the place they belong to (PATTERNS R4-4): a development zone, a school, a hospital,
+# a state-owned group (巢湖经开区, 苍溪中学, 宜宾市第二人民医院, 富顺县城乡建设投资集团). The unit's meeting is
+# that place's (evals/webshaped4/README: the region is the division the unit's name carries).
+PLACE_UNITS = ("经济技术开发区", "经济开发区", "高新技术产业开发区", "高新区", "经开区", "开发区", "工业园区", "产业园区",
+               "中学", "小学", "实验学校", "学校", "职业技术学院", "职业中专", "人民医院", "中医院", "医院", "妇幼保健院",
+               "集团", "公司")
+# A prefecture (地区) is governed by its 地委 and 行署 (阿克苏地委 → 阿克苏地区).
+PREFECTURE_BODIES = ("地委", "行署")
 
 # Verbs that relay or study another body's meeting (收听收看…会议, 传达学习…会议精神).
 RELAY_VERBS = ("学习贯彻", "贯彻落实", "传达学习", "收听收看", "收看", "收听", "传达", "学习", "贯彻", "落实", "领会")
@@ -77,8 +86,10 @@ RELAY_RE = re.compile(RELAY)
 CONVENE_VERBS = ("主持召开", "召开", "举行", "开幕", "闭幕")
 CONVENE = "(?:" + "|".join(CONVENE_VERBS[1:]) + ")"
 # A convening body ends with one of these (市防汛抗旱指挥部, 街道党工委, 某乡第十七届人民代表大会).
-ORGANIZER_END = (r"(?:指挥部|领导小组|委员会|常委会|政府|党委|党工委|市委|区委|县委|州委|省委|办公室|工作组|中心组|党组(?!织)"
-                 r"|人民代表大会|政协|会议主席团)")
+# A discipline commission (市纪委), a prefecture's committee (阿克苏地委) and a party committee's inspection
+# or supervision team (县委第二巡察组, 市国资委第三督导组) convene meetings too (PATTERNS R4-3, R4-7, R4-23).
+ORGANIZER_END = (r"(?:指挥部|领导小组|委员会|常委会|政府|党委|党工委|市委|区委|县委|州委|省委|地委|纪委|办公室|工作组|巡察组|督导组|中心组"
+                 r"|党组(?!织)|人民代表大会|政协|会议主席团)")
 ATTEND_VERBS = ("出席", "参加", "列席", "主持")
 # Words for a meeting that name none (此次会议, 其他各项会议, 有关会议): never a meeting's name.
 UNNAMED_MEETINGS = ("会议", "专题会议", "视频会议", "电视电话会议", "工作会议", "会", "常务会议", "此次会议", "本次会议",
@@ -97,20 +108,20 @@ MEETING_END = "(?:会议|全会|大会|党代会|(?:" + "|".join(sorted(set(MEET
 # photographers; a bare 图 is too common a character to be a credit without its slash.
 CREDIT_WORDS = {
     "reporters": ("全媒体记者", "融媒体记者", "首席记者", "见习记者", "特约记者", "记者", "通讯员", "撰稿人", "撰稿",
-                  "作者", "实习生", "文字"),
+                  "作者", "实习生", "文字", "供稿人"),
     "photographers": ("摄影记者", "摄影", "摄像", "视觉"),
     "editors": ("本条编辑", "责任编辑", "编辑", "责编", "审稿", "审核", "核稿", "编审", "一审", "二审", "三审", "初审", "复审",
                 "终审", "值班总编"),
 }
 ANY_CREDIT_WORD = tuple(w for words in CREDIT_WORDS.values() for w in words)  # 记者, 摄影, 编辑… of any field
 # Slashed credits: 文/张三 图/李四, 文/图 张三 (one person, both roles), 图文:张三.
-CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图文": ("reporters", "photographers"),
+CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图/文": ("reporters", "photographers"), "图文": ("reporters", "photographers"),
                   "文/": ("reporters",), "图/": ("photographers",), "文:": ("reporters",), "图:": ("photographers",)}
 # Bullets a page puts before a byline (■记者 某某, ●通讯员 某某).
 BYLINE_BULLETS = "■●◆▲★□▌"
 
 # A media outlet ends with one of these (自贡网, 嘉兴日报, 平山县融媒体中心); 本报/本网/本台 name none.
-OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "融媒", "日报", "晚报", "早报", "时报", "周刊", "电视台", "广播电视台",
+OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "网站", "融媒", "新媒体", "新媒", "日报", "晚报", "早报", "时报", "周刊", "电视台", "广播电视台",
                    "在线", "发布", "网", "报", "台")
 # A county news app named 云上 + place (云上孝昌, 云上通城): an outlet without a suffix; a portal's
 # brand after its site (红网时刻): the outlet as the page names it.
@@ -149,6 +160,15 @@ ORG_SUFFIXES = tuple(sorted("""公司 集团 中心 大学 学院 研究院 研�
 报社 基金会 实验室 事务所 研究会 促进会""".split(), key=len, reverse=True))
 # Dots inside minority names (阿依古丽·买买提), as pages type them.
 NAME_DOTS = "·•・‧"
+# Tibetan names have no surname: they are made of these common parts (格桑次旦, 索南才让, 旦增尼玛,
+# 拉毛措), a short part perhaps ending them (PATTERNS R4-10: pages from Tibet, Qinghai, Gansu, Sichuan).
+TIBETAN_NAME_PARTS = frozenset("""
+扎西 次仁 旦增 丹增 尼玛 央金 卓嘎 卓玛 罗布 格桑 达瓦 拉姆 多吉 平措 德吉 索朗 普布 边巴 次旦 洛桑 顿珠 巴桑 白玛
+央宗 曲珍 拉巴 仁青 益西 群培 强巴 嘎玛 阿旺 欧珠 米玛 琼达 玉珍 加措 嘉措 才让 索南 拉毛 多杰 更登 公保 贡保 完玛
+旦正 华旦 扎巴 桑杰 仁增 措姆 德庆 次珍 旺堆 旺姆 拉珍 琼珠 贡布 土登 顿旦 普琼 巴珠 泽仁 泽郎 降央 根秋 尕藏 才旦
+周措 吉美 桑珠 朗杰 拉杰 贡嘎 仁措 卓措 达娃 巴桑 曲措 德央 央拉 次德 群宗 索珍 扎巴 旺久 坚参 单增 罗桑 卓杰
+""".split())
+TIBETAN_NAME_ENDS = "措吉姆珍嘎杰布"
 # Words that start with a surname character but name a group, not a person.
 GROUP_WORDS = frozenset("全体 大家 各位 有关 相关 部分 干部 群众 同志 其他 其余 广大 党员 职工 师生 居民 村民 代表 委员 成员 "
                         "党总支 党支部 党工委 党小组 党中央 班子".split())

@@ -10,9 +10,10 @@ from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, NATIONAL_
 
 from ..read import furniture
 
-# Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year.
+# Dropped before a name: dates, relative days, self-references (SPEC v1.1, and 全省), a leading year
+# (SPEC v1.1 drops it whatever follows: 2024年上半年…座谈会 → 上半年…座谈会).
 _LEADING = re.compile(rf"^(?:[,\s]|日前|近日|今天|昨天|今日|昨日|当天|随后|{DATE_RE.pattern}|(?:我|全|本)[{SELF_REF_LEVELS}省]"
-                      r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?(?![上下]半年|第?[一二三四]季度)|立即|专门|又|再次|紧急|再|了|召开|举行)+")
+                      r"|(?:\d{4}|[〇零一二三四五六七八九]{4})年度?|立即|专门|又|再次|紧急|再|了|召开|举行)+")
 _CLAUSE = re.compile(r"[^,。;:!?\n]+")
 _CONVENE = re.compile("(?:" + "|".join(CONVENE_VERBS) + ")(?!式)(?:了)?")  # 开幕式 is a ceremony, no verb
 # 在乡政府大会议室隆重开幕: the adverb before the verb is not part of the venue
@@ -149,7 +150,9 @@ _BODY_MEETING = re.compile(rf"([{CJK}]{{2,20}}?{_ORGANIZER_END}|[{CJK}]{{0,16}}?
 _ORDINAL = r"第[一二三四五六七八九十百零〇\d]{1,6}次"
 COMPOSED_NAME = re.compile(rf"^(.+?)({_MEETING_WORD}|(?:\d{{4}}年)?{_ORDINAL}集体学习|{_ORDINAL}会议)$")
 
-_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议")
+_HELD = re.compile(rf"(?:召开|举行|主持)[^,。;]{{0,30}}?会(?!谈|见|晤)|会(?:议)?(?:在[^,。;]{{2,30}}?)?{CONVENE}|主持会议"
+                   r"|会议由[^,。;]{2,40}?主持"  # 会议由某某主持召开: a meeting held, whatever its name
+                   r"|中心组[^,。;]{0,20}?(?:开展|进行|举行)[^,。;]{0,12}?(?:集中|集体)学习")  # a study session is a meeting
 # Talks, courtesy calls and phone calls are no meetings (SPEC v1.2): 某某同某国议长举行会谈
 _TALKS = re.compile(r"会见|会谈|会晤|通电话|视频通话|通话|接见")
 
@@ -187,10 +190,19 @@ _AFTERWARDS = re.compile(r"^\s*(?:会后|会议结束后)")
 _AFTERWARDS_END = re.compile(r"(?:^|[。;\n])\s*(?:会后|会议结束后)[,\s]*$")
 
 
+# A name wrapped whole in quotation marks right after the verb (PATTERNS R4-6)
+_QUOTED_NAME = re.compile(r"“([^“”]{4,60}?会议?)”(?![\u4e00-\u9fff])")  # …”工作推进会: only a part is quoted
+
+
 def _first_held(body: str, body_start: int) -> Found | None:
     """The first meeting held in the body: 召开X会议… or X会议(在Y)召开."""
     for m in _CLAUSE.finditer(body[:1200]):
         clause = m.group()
+        conv = _CONVENE.search(clause)
+        quoted = _QUOTED_NAME.match(clause, conv.end()) if conv else None
+        if quoted and not _AFTERWARDS.match(clause):
+            # 召开“学习…精神专题研讨会”: the quotes hold the name, a 学习…精神 in it included
+            return Found(quoted.group(1), body_start + m.start() + quoted.start(1))
         if _RELAY.match(clause.strip()) or "收听收看" in clause or _SPIRIT.search(clause):
             continue
         if _CONVENE.search(clause) and (_AFTERWARDS.match(clause) or _AFTERWARDS_END.search(body, 0, m.start())):
@@ -261,11 +273,12 @@ def held_before(body: str, own_name: str | None) -> list[Found]:
 # A name that does not say whose meeting it is (第十二次常务会议, 预备会议, read after 召开 in
 # 市政府召开第十二次常务会议) is often written in full elsewhere: 主持召开市政府第十二次常务会议,
 # 政协某市第十届委员会第三次会议预备会议召开. The full form is the name as the text gives it.
-_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议|党组(?:\(扩大\))?会议|(?:主任|主席|秘书长)(?:\(扩大\))?会议)")
+_BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议|党组(?:\(扩大\))?会议|(?:主任|主席|秘书长)(?:\(扩大\))?会议|主席团第)")
 # The body that convenes it, right before the verb in the same clause (县十五届人大常委会召开第36次会议,
 # 十七届县人民政府召开第五次全体会议), its day and place perhaps between (十三届全国人大常委会4日上午在
 # 北京人民大会堂举行第一百三十六次委员长会议): the name as the text gives it is the two together.
-_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府))"
+# (区十九届人大五次会议举行主席团第三次会议: a numbered session holds its presidium's meeting)
+_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府|次会议))"
                           rf"(?:(?:\d{{1,2}}月)?\d{{1,2}}[日号])?(?:上午|下午|晚上|晚间)?(?:在[^,。;]{{2,20}}?)?{CONVENE}了?$")
 _RUN_BEFORE = re.compile(rf"[{CJK}\d]{{1,40}}$")
 _AFTER_VERB = re.compile(r"^.*(?:召开|举行|主持|出席|参加)了?")
@@ -321,6 +334,9 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
             name = _clean_name(m.group(1) if not before else _up_to_meeting(m.group(1), True)) if m else ""
             if _ok_name(name):
                 return Found(name, head.start + head.value.find(name, m.start(1)))
+    if head and (m := _HEAD_BODY_SITTING.match(head.value)):
+        # 某某指挥部办公室第三次汛期会商研判: a headline naming the body, then what it held (no verb)
+        return Found(m.group(2), head.start + m.start(2))
     m = _BODY_MEETING.search(body[:600])
     if m:
         org = _LEADING.sub("", m.group(1))
@@ -330,6 +346,10 @@ def _named(body: str, body_start: int, head: Found | None) -> Found | None:
     if m:  # 中共某某党组理论学习中心组…举行2024年第一次集体学习, the meeting named nowhere else
         return Found(m.group(1) + m.group(2), body_start + m.start(1))
     return _session_acts(body, body_start) or _attended(body, body_start)
+
+
+# A headline that is a body and its numbered sitting, no verb between (R4-22): 某某指挥部办公室第三次汛期会商研判
+_HEAD_BODY_SITTING = re.compile(rf"^([{CJK}]{{2,30}}?{_ORGANIZER_END})({_ORDINAL}[{CJK}()]{{2,24}}?(?:会议?|会商研判|会商|研判会))$")
 
 
 # SPEC v1.2: a conference, symposium or forum a leader attends is a meeting (某某出席…座谈会并讲话), and
@@ -471,6 +491,12 @@ def _leading_body(name: str) -> str | None:
 _CONVENES = re.compile(rf"(?:^|[,。\n])\s*([{CJK}]{{0,16}}?{_ORGANIZER_END})(?:在[^,。;\n]{{2,20}}?)?{CONVENE}")
 
 
+# A unit as the subject of the verb (evals/webshaped4/README: the unit is the organizer); a
+# development zone is a jurisdiction like a town, not listed.
+_UNIT_CONVENES = re.compile(rf"(?:^|[,。\n])\s*((?:(?!在)[{CJK}]){{2,20}}?(?:中学|小学|学校|大学|学院|医院|公司|集团))"
+                            rf"(?:在[^,。;\n]{{2,20}}?)?{CONVENE}")
+
+
 _NATIONAL_AT_START = re.compile(NATIONAL_BODY)
 # 国务院在某地召开全国春季农业生产工作会议: the national body convening this meeting
 _NATIONAL_CONVENES = re.compile(rf"(?:^|[,。:\n])\s*{_DAY}({NATIONAL_BODY}){_DAY}(?:在[^,。;\n]{{1,20}}?)?{CONVENE}了?")
@@ -492,7 +518,8 @@ def national_organizer(name: str | None, body: str, head: str | None = None) -> 
         return m.group() + part.group() if part else m.group()
     for text in (body[:300], head or ""):
         for m in _NATIONAL_CONVENES.finditer(text):
-            if text.startswith(name, m.end()) or text[m.end():].startswith(_LEADING.sub("", name)):
+            after = text[m.end():]  # what _LEADING drops may stand on either side (召开2025年上半年…)
+            if after.startswith(name) or after.startswith(_LEADING.sub("", name)) or _LEADING.sub("", after).startswith(name):
                 return m.group(1)
     return None
 
@@ -501,7 +528,7 @@ def organizer(name: str | None, body: str, head: str | None = None) -> str | Non
     national = national_organizer(name, body, head)
     if national:
         return national
-    if name:
+    if name and not _RELAY.match(name):  # 学习县委…会议精神专题研讨会 starts with what it studies, no body
         b = _leading_body(name)
         if b and b not in body and b not in (head or ""):
             # a name composed across 召开 (区人大常委会召开党组会议): the body as the text writes it
@@ -510,9 +537,14 @@ def organizer(name: str | None, body: str, head: str | None = None) -> str | Non
         # a bare 县委/市委 is a body; a bare 政府/党委 names nobody's
         if b and not b.startswith(("我", "全")) and (len(b) >= 3 or b[0] in "省市区县州旗镇乡"):
             return b
+    if name and head and (m := _HEAD_BODY_SITTING.match(head)) and m.group(2) == name:
+        return m.group(1)  # 某某指挥部办公室 / 第三次汛期会商研判: the body the headline names
     for text in (body[:600], head or ""):
         found = [_TERM.sub("", m.group(1)) for m in _CONVENES.finditer(text) if not m.group(1).startswith(("我", "全"))]
         if found:
             # the same body named in full later (区党工委… in a title, 开发区党工委… in the body)
             return max((f for f in found if f.endswith(found[0])), key=len)
+    for text in (body[:300], head or ""):
+        if m := _UNIT_CONVENES.search(text):
+            return m.group(1)  # 苍溪中学在学术报告厅召开…: a school, a hospital, a company holds it
     return None

@@ -173,7 +173,8 @@ def _upstream(body: str, body_start: int, own_name: str | None) -> list[Found]:
         # what it seems to relay is the course's topic, the speech's place the relayed thing
         if "在" in item and _SPEECH_PLACE.match(body, pos + k + len(item)):
             continue
-        # …but the spirit a meeting is named for is relayed (学习贯彻党的二十届三中全会精神…报告会)
+        # …but the spirit a meeting is named for is relayed (学习贯彻党的二十届三中全会精神…报告会,
+        # 召开“学习县委经济工作会议精神专题研讨会”: 县委经济工作会议 is relayed)
         if any(s <= pos + k < e for s, e in own) and not body.startswith("精神", pos + k + len(item)):
             continue
         if not any(_same(item, f.value) for f in out):
@@ -188,6 +189,9 @@ _HOLIDAY = re.compile(r"^(?:五一|十一|国庆|春节|元旦|端午|中秋|清
 # A quoted event is no slogan (README labelling decisions): “两会”, “进博会”, “亚运会” — short names of
 # meetings, fairs and games all end in 会.
 _EVENT = re.compile(r"^[^,、]{1,3}会$")
+_HELD_BEFORE = re.compile(r"(?:召开|举行)了?$")
+_NAME_END = re.compile(rf"{MEETING_END}$")
+_NAME_CLOSED = re.compile(r"[,。;、\s]|$")
 _APP_AFTER = re.compile(r"^(?:小程序|APP|App|app|公众号|客户端|平台|微信|抖音|码|热线)")
 
 
@@ -219,6 +223,8 @@ def slogans(text: str, events: set[str] | None = None) -> list[Found]:
             continue
         if term.endswith("牌") or _APP_AFTER.match(text[m.end():]) or region.lookup(term) or re.match(r"^[A-Za-z]", term):
             continue  # brands, apps, places
+        if _HELD_BEFORE.search(text, 0, m.start()) and _NAME_END.search(term) and _NAME_CLOSED.match(text, m.end()):
+            continue  # 召开“学习…专题研讨会”,: the meeting's whole name in quotes, no slogan (召开“邻里议事会”工作推进会: a term)
         if term not in (f.value for f in out):
             out.append(Found(term, start))
     return out

@@ -15,13 +15,13 @@ import re
 from functools import lru_cache
 from typing import Callable, Iterable
 
-from .lexicon import CJK, GROUP_WORDS, NAME_DOTS, TITLE_ENDINGS, surnames
+from .lexicon import CJK, GROUP_WORDS, NAME_DOTS, TIBETAN_NAME_ENDS, TIBETAN_NAME_PARTS, TITLE_ENDINGS, surnames
 from .ner import Entity
 from .region import word_tag
 
 _CJK_ONLY = re.compile(f"^[{CJK}]+$")
 _DOTTED = re.compile(rf"^(?:(?![的之和与及在])[{CJK}]){{1,8}}(?:[{NAME_DOTS}][{CJK}]{{1,8}}){{1,3}}")  # no 的 in a name: 英国的迈克·盖尔
-_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员各副们界院")  # 宗教界, 国务院
+_NOT_IN_NAME = set("的了是会议委市区县省书记长和与及在就等对到也率于主带同作做以部局厅处科组员各副们界院要")  # 成员都要  # 宗教界, 国务院
 # Everyday words that begin with a surname character (相关, 国家, 郑重, 巴西): jieba knows them as a part
 # of speech no name has, or as a noun or a place far too frequent to be a person (高峰, 文明 are
 # tagged nr and stay names). Frequencies are jieba's dictionary counts.
@@ -38,7 +38,26 @@ def is_name(s: str) -> bool:
         return False
     if len(s) >= 3 and s[:2] in compound:
         return True
-    return s[0] in single and len(s) <= 3 and not _everyday_word(s)
+    return s[0] in single and len(s) <= 3 and not _everyday_word(s) or is_tibetan(s)
+
+
+def is_tibetan(s: str) -> bool:
+    """A Tibetan name: common name parts only (索南才让 = 索南 + 才让, 拉毛措 = 拉毛 + 措), two at least."""
+    if len(s) == 3:
+        return s[:2] in TIBETAN_NAME_PARTS and (s[2] in TIBETAN_NAME_ENDS)
+    return len(s) == 4 and s[:2] in TIBETAN_NAME_PARTS and s[2:] in TIBETAN_NAME_PARTS
+
+
+# A credit's slot holds a name (作者:韩书瑶, 摄影:旦增尼玛): there a surname-led word may hold characters
+# the body's rules distrust (书 of 书记, 长 of 县长), as long as no unit or title word is in it.
+_NEVER_IN_NAME = set("的了是议委市区县省局厅处科办院站所队部")
+
+
+def is_credited_name(s: str) -> bool:
+    single, compound = surnames()
+    return is_name(s) or is_dotted(s) or (2 <= len(s) <= 3 and bool(_CJK_ONLY.match(s)) and s[0] in single
+                                          and not any(c in _NEVER_IN_NAME for c in s[1:]) and not _everyday_word(s)
+                                          and s not in GROUP_WORDS and not s.endswith(_TITLE_TAILS))
 
 
 def _everyday_word(s: str) -> bool:
@@ -94,7 +113,7 @@ class Names:
         whose REST satisfies prefer (a predicate of taking part) wins."""
         single, compound = surnames()
         if start not in self._end_at and seg[:1] not in single and seg[:2] not in compound \
-                and not any(d in seg[:10] for d in NAME_DOTS):
+                and seg[:2] not in TIBETAN_NAME_PARTS and not any(d in seg[:10] for d in NAME_DOTS):
             return None  # most segments: no name can start here
         dotted = self._dotted(seg, rest_ok)
         for name in sorted(dotted, key=lambda n: not prefer(seg[len(n):]))[:1]:

@@ -36,7 +36,8 @@ _HEADING = (rf"[{CJK}]{{0,12}}?(?:出席|参加|列席|就座|与会|参会|分�
             r"|与会(?:领导)?(?:还)?有")
 _LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;。]{{2,40}}?主持)"
                    rf"|(?:会议|会上|大会|全会)?(?:听取和审议|听取并审议|听取审议|审议通过|听取|审议)了?(?=[^,;。]{{2,40}}?所作)"
-                   r"|(?:会议)?(?:还)?听取了?|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|(?:现在)?请|经|对|以及)?\s*")
+                   r"|(?:会议)?(?:还)?听取了?|会上|会议由|随后|最后|同时|其中|另外|此外|由|并|和|及|与|(?:现在)?请|经|对|以及)?\s*"
+                   r"(?:在(?=[^,;。]{2,30}?(?:带领|率领|领导|指导|主持|陪同)下))?")  # (并)在镇长某某带领下: 在 is no title's
 _PARTAKE = re.compile(PARTAKE)
 # after the last name of an untitled list: 等县领导出席 / 等出席 / 出席 (the heading comes after the list)
 _LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人])?(?P<title>[{CJK}]{{2,12}}?)?(?:{PARTAKE})")
@@ -87,6 +88,8 @@ _UNREAD_LIST_HEAD = re.compile(f"[{CJK}]{{2,4}}")
 # 某某研究中心张某 / BOSS某某公司李某: an organisation, then the name (list items of a symposium).
 _ORG_END = re.compile(f"(?:{'|'.join(ORG_SUFFIXES)})")
 _ORG_CHARS = re.compile(f"[{CJK}A-Za-z\\d]+$")
+# An office's name ends so (县委组织部干部一科, 市政府办公室, 县纪委监委第三监督检查室)
+_OFFICE_END = re.compile(r"(?:部|科|室|局|办|处|委|院|所|中心|站|队)")
 
 
 def _title_end(s: str) -> bool:
@@ -122,6 +125,24 @@ def _rest_ok(rest: str) -> bool:
     return rest.startswith(_FOLLOWERS) or bool(day) and after.startswith(_FOLLOWERS) or bool(_TOWARD.match(after))
 
 
+def _post_then_follower(rest: str) -> int:
+    """指挥长曾某副市长听取了…: the length of a short title written after a titled name and before a
+    follower word (a title on both sides of the name, PATTERNS R4-9); 0 when none (等县领导出席 is a
+    list's tail, 向居民代表作报告 a report's audience)."""
+    for k in range(min(len(rest) - 1, _MAX_POST_TITLE), 1, -1):
+        if _clean_title(rest[:k]) and rest[k:].startswith(_FOLLOWERS) and not rest.startswith(_NOT_POST_TITLE):
+            return k
+    return 0
+
+
+_NOT_POST_TITLE = tuple("等向对在和与及为给同")
+_AND_CHARS = "和与及"
+
+
+def _rest_ok_titled(rest: str) -> bool:
+    return _rest_ok(rest) or _post_then_follower(rest) > 0
+
+
 def _title_words_ok(title: str) -> bool:
     """No word of a meeting's report inside the title; a session's office keeps its 会议
     (某某会议主席团常务主席)."""
@@ -154,7 +175,9 @@ def split_title_name(seg: str, names: Names | None = None, start: int = 0) -> tu
         if k < 2 or k > len(seg) - 2 or not _title_words_ok(title) or title.startswith(_GROUP_LEADS + ANY_CREDIT_WORD) \
                 or not _TITLE_CHARS.match(title) or _names_a_person(title, names) or _COUNTED.match(title):
             continue
-        got = split_name(seg[k:], names, start + k)
+        got = (names or Names()).split(seg[k:], start + k, _rest_ok_titled, _PARTAKE.match)
+        if got and got[0][0] in _AND_CHARS and not _rest_ok(got[1]):
+            continue  # 党组织书记和驻村工作队队长参加: 和 joins two groups, no 和某 has a title after it
         # 高志远市长强调: a verb after a name and its title is no name
         if got and got[0] not in _FOLLOWERS and got[0] not in NOT_TITLE_WORDS and got[0] not in GROUP_WORDS:
             return title, got[0], got[1]
@@ -355,8 +378,23 @@ class _Clause:
                 shared, pending = pending + [(title[qual:], seg_start + qual)], []
                 if not self._cited(rest, seg_start + len(title) + len(name)):
                     self._add(name, shared, seg_start + len(title))
+                    if k := _post_then_follower(rest):
+                        at = seg_start + len(title) + len(name)
+                        self._add(name, [(rest[:k], at)], at)
+                        rest = rest[k:]
                 if rest:
                     rest, shared = self._and_more(rest, seg_start + len(title) + len(name), shared)
+                    if rest:
+                        return
+                self.open_list = shared
+                continue
+            onp = None if bare else self._org_name_title(seg, seg_start)
+            if onp:  # 县委组织部干部一科武建科长到会督导: the office and the title after the name are titles
+                org, name, post, rest = onp
+                shared, pending = [(org, seg_start), (post, seg_start + len(org) + len(name))], []
+                self._add(name, shared, seg_start + len(org))
+                if rest:
+                    rest, shared = self._and_more(rest, seg_start + len(seg) - len(rest), shared)
                     if rest:
                         return
                 self.open_list = shared
@@ -437,6 +475,19 @@ class _Clause:
         title = _post_title(got[1])
         self._add(got[0], [(title, start + len(got[0]))], start)
         return got[0], got[1][len(title):]
+
+    def _org_name_title(self, seg: str, start: int) -> tuple[str, str, str, str] | None:
+        """(office, name, title, rest) of 县委组织部孙某科长到会督导: an office before the name (a title,
+        national README) and a short title after it, then a verb of taking part (PATTERNS R4-9)."""
+        for m in _OFFICE_END.finditer(seg, 3, 26):
+            org = seg[: m.end()]
+            if not _CJK_ONLY.match(org) or not _title_words_ok(org) or _title_end(org):
+                continue
+            got = self.names.split(seg[m.end():], start + m.end(), lambda r: _post_title(r) is not None)
+            if got and got[0][0] not in _AND_CHARS:  # 某某工委和执法检查组成员参加: two groups
+                post = _post_title(got[1])
+                return org, got[0], post, got[1][len(post):]
+        return None
 
     def _org_then_name(self, seg: str, start: int) -> tuple[str, str] | None:
         """某某中心张某: an untitled list item whose organisation stands before the name; the

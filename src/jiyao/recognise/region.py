@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from .lexicon import (BILATERAL, CJK, CONVENE, DIVISION_SUFFIXES, INTERNATIONAL, NATIONAL_BODIES, NATIONAL_BODY, NATIONAL_CONGRESS, NATIONAL_SCOPE,
-                      NATIONAL_TITLES, ORGANIZER_END,
-                      OUTLET_SUFFIX, SELF_REF_RE, TOWN_SUFFIXES)
+from .lexicon import (BILATERAL, CJK, CONVENE, DIVISION_SUFFIXES, INTERNATIONAL, NATIONAL_BODIES, NATIONAL_BODY, NATIONAL_CONGRESS,
+                      NATIONAL_SCOPE, NATIONAL_TITLES, ORGANIZER_END, OUTLET_SUFFIX, PLACE_UNITS, PREFECTURE_BODIES,
+                      SELF_REF_RE, TOWN_SUFFIXES)
 
 # Minority names inside autonomous divisions: 黔东南苗族侗族自治州 is written 黔东南州 or 黔东南.
 _ETHNIC = re.compile("(?:" + "|".join(sorted(
@@ -245,8 +245,10 @@ _TOWN = "|".join(TOWN_SUFFIXES)
 _TOWN_NAME = rf"[{CJK}]{{2,12}}?(?:{_TOWN})"
 _NOT_TOWN = "(?!各|全|我|本|该|乡镇|城乡|城镇|村镇)"
 _COMMUNITY = rf"(?:[{CJK}\d]{{2,10}}?(?:社区|村|居委会))?"
+# (赵化镇分三个会场同时召开…: how it holds the meeting may stand between the town and the verb)
 _TOWN_HOLDS = re.compile(rf"({_NOT_TOWN}{_TOWN_NAME}){_COMMUNITY}"
-                         rf"(?:党委|党工委|政府|人民政府|办事处)?:?(?:在[^,。;]{{2,20}}?)?(?:并|随即|随后)?(?:{CONVENE}|组织|传达|学习)")
+                         rf"(?:党委|党工委|政府|人民政府|办事处)?:?(?:在[^,。;]{{2,20}}?|分[^,。;]{{1,8}}?)?(?:并|随即|随后|同时|分别)?"
+                         rf"(?:{CONVENE}|组织|传达|学习)")
 # A meeting named after its town (大海乡第十七届人民代表大会第四次会议, 板桥镇防汛工作会议)
 _NAMED_BY_TOWN = re.compile(rf"^({_NOT_TOWN}{_TOWN_NAME})(?=[{CJK}])")
 # Parts of speech that end a place name read backwards (正式|进驻|板桥镇: the verb is no part of it)
@@ -313,11 +315,37 @@ def town(head: str | None, body: str, self_ref: str | None, name: str | None = N
 
 def _explicit_place(name: str) -> str | None:
     """A county-or-higher place name the meeting's own name starts with (兴隆台区…会议, 中共某某区
-    第十四届委员会第16次常委会: the party's name before the place)."""
+    第十四届委员会第16次常委会: the party's name before the place), a prefecture's body (阿克苏地委 →
+    阿克苏地区)."""
     name = name[2:] if name.startswith("中共") else name
     for length in range(min(12, len(name) - 2), 1, -1):
         if lookup(name[:length]) and name[:length][-1] in "省市区县州旗盟":
             return name[:length]
+        if name.startswith(PREFECTURE_BODIES, length) and (pref := [d for d in lookup(name[:length]) if d.name.endswith("地区")]):
+            return pref[0].name
+    return None
+
+
+# A unit named after its place holds the meeting or convenes it (巢湖经开区党工委, 苍溪中学在…召开,
+# 宜宾市第二人民医院党委…): the place, full or short, then the unit word (a few words between: 城乡建设投资集团).
+_UNIT_WORD = "|".join(sorted(PLACE_UNITS, key=len, reverse=True))
+_PLACE_UNIT = re.compile(rf"^([{CJK}]{{2,8}}?)(?:第[一二三四五六七八九十]{{1,3}})?[{CJK}]{{0,8}}?(?:{_UNIT_WORD})")
+_UNIT_HOLDS = re.compile(rf"(?:^|[,。;:\s])([{CJK}]{{4,30}}?)(?:在[^,。;]{{2,20}}?)?{CONVENE}")
+
+
+def _unit_place(organizer: str | None, head: str | None, body: str) -> str | None:
+    """The place a unit holding this meeting is named after: its organizer, or the subject of the verb
+    in the headline or the body's first sentences. A full name may stand a few words before the unit
+    word (宜宾市第二人民医院); a short form only right before it (苍溪中学, 巢湖经开区)."""
+    subjects = [organizer] if organizer else []
+    subjects += [m.group(1) for text in (head or "", body[:300]) for m in _UNIT_HOLDS.finditer(text)]
+    for s in subjects:
+        if not _PLACE_UNIT.match(s):
+            continue
+        for length in range(min(8, len(s) - 2), 1, -1):
+            cands = lookup(s[:length])
+            if cands and (s[length - 1] in "省市区县州旗盟" or s.startswith(PLACE_UNITS, length)):
+                return cands[0].name
     return None
 
 
@@ -341,11 +369,15 @@ def _holder(head: str | None, body: str, name: str | None) -> str | None:
 _BARE_LEVEL = re.compile(rf"(?<![{CJK}])([市区县州旗])(?:委|政府|政协|人大|长)")
 
 
-def meeting_region(text: str, name: str | None, head: str | None, body: str, outlet: str | None) -> Division | None:
+def meeting_region(text: str, name: str | None, head: str | None, body: str, outlet: str | None,
+                   organizer: str | None = None) -> Division | None:
     """Whose meeting it is: the place in its name, a town holding it, or 我市/全县 resolved."""
     self_ref = SELF_REF_RE.search(name or "") or SELF_REF_RE.search(head or "") or SELF_REF_RE.search(body[:400])
     level = self_ref.group(1) if self_ref else None
-    explicit = (_explicit_place(name) if name else None) or _holder(head, body, name)
+    explicit = (_explicit_place(name) if name else None) or _holder(head, body, name) \
+        or (_explicit_place(organizer) if organizer else None)
+    if not explicit:  # 全区 in a development zone's report is the zone: its place is the region
+        explicit = _unit_place(organizer, head, body)
     t = town(head, body, level, name)
     if explicit and t and any(explicit + t.name in s for s in (name or "", head or "", body[:600])):
         return t  # 平山县板桥镇党委召开…: the lowest unit named is the town
@@ -363,8 +395,10 @@ def _only_one_named(body: str, level: str) -> Division | None:
     """市政府召开… with no 我市 and no outlet: the one division of that level the body names in full
     (会议还研究了介休市城区…). Relayed meetings are masked out of `body` by the caller (晋中市政府…)."""
     _, full, _ = _index()
-    named = {d.name: d for d, n in mentions(body).items() if d.name in full and d.level in ("city", "county")
-             and d.name.endswith(_SUFFIX_OK.get(level, ())) and n >= 2}
+    of_level = {d: n for d, n in mentions(body).items() if d.level in ("city", "county") and d.name.endswith(_SUFFIX_OK.get(level, ()))}
+    named = {d.name: d for d, n in of_level.items() if d.name in full and n >= 2}
+    if not named:  # named only by its short form where it stands as a place (临泉慢一步就会失一片)
+        named = {d.name: d for d in of_level}
     return next(iter(named.values())) if len(named) == 1 else None
 
 

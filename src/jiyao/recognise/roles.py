@@ -9,6 +9,8 @@ from .lexicon import CHAIR_RE, CJK, SPEAKER_RE
 _SENTENCE = re.compile(r"[^。!?\n]+")
 # The honorific after a name that cites a leader (习近平总书记强调…: his words quoted, not said here).
 _CITING = ("总书记",)
+# 在某某(的)带领下 / 主持下: the person leads or chairs what the sentence's subject does
+_LED_BY = re.compile(r"^(?:同志)?的?(带领|率领|领导|指导|主持|陪同)下")
 
 
 def assign_roles(text: str, people: list) -> None:
@@ -31,6 +33,11 @@ def assign_roles(text: str, people: list) -> None:
         if after.startswith("的"):
             continue  # 某某的报告紧紧围绕…重要讲话: a possessor, whose 报告 does nothing here
         after = after[coord.match(after).end():]
+        led = _LED_BY.match(after)
+        if led:  # 在镇长某某带领下,班子成员…发言: the sentence's verbs are the others'; 在某某主持下 chairs
+            if led.group(1) == "主持":
+                by_name[m.group()].roles.add("chair")
+            continue
         pred = _predicate(after, name_re)
         if CHAIR_RE.search(pred):
             by_name[m.group()].roles.add("chair")
@@ -56,7 +63,8 @@ def _predicate(after: str, name_re: re.Pattern) -> str:
     """The rest of the person's clause; it runs on over commas to the sentence end while the
     following clauses name no other participant (他…,…作了安排)."""
     sent = _SENTENCE.match(after)
-    sent_text = re.split(r"\s", sent.group())[0] if sent else ""
+    # a space ends the clause, not one inside a book title (以《守正创新 再攀新高》为题作了讲话)
+    sent_text = re.split(r"\s(?![^《》]*》)", sent.group())[0] if sent else ""
     nxt = name_re.search(sent_text)
     if nxt:
         sent_text = sent_text[: nxt.start()]

@@ -11,6 +11,7 @@ import re
 from ..schema import Source
 from .lexicon import (BYLINE_BULLETS, CJK, CREDIT_SLASHED, CREDIT_WORDS, NOT_OUTLETS, OUTLET_BRANDS, OUTLET_PREFIX_APP,
                       OUTLET_SUFFIX, PAGE_META_RE)
+from .names import is_credited_name
 from .people import is_name
 from .region import lookup
 
@@ -49,8 +50,9 @@ _SOURCE_LINE = re.compile(rf"来源[::]\s*({_OUTLET})(?=[\s)）|]|$)"
                           # a county app's stamp under the title: 某某融媒 2023/3/16 9:41:27 (a digital
                           # paper's masthead with its issue date names no outlet: 本报讯 is unnamed)
                           rf"|(?:^|\n)[ \t]*([{CJK}]{{2,12}}?(?:融媒|发布))[ \t]+\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}")
-# A date on the page: 2022-5-18, 2022/05/18, 2022.5.18, 2022年05月18日.
-_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?!\d)"
+# A date on the page: 2022-5-18, 2022/05/18, 2022.5.18, 2022年05月18日; a two-digit day may run into
+# its time with no space (R4-17: 发布日期: 2024-12-2716:40:11).
+_DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})(?:(?!\d)|(?<=\d\d)(?=\d{1,2}:\d{2}))"
 # A labelled page date: 发布日期/发布时间/发表于 (forums)/上载日期 (disclosure pages)…, the label's
 # characters perhaps padded apart (上 载 日 期) and the colon perhaps missing. Not a document's own
 # 发文日期/成文日期 (the disclosure page's upload date is the page's, README labelling decisions).
@@ -67,6 +69,7 @@ _OUTLET_STEM = re.compile(rf"^(.*?){OUTLET_SUFFIX}{_BRAND}?$")
 
 
 _NEXT_LABEL = re.compile(rf"(?<=\s)[{CJK}]{{2,6}}[::]")
+_UNIT_AFTER = re.compile(rf"\([{CJK}]{{2,16}}\)")
 
 
 def _names(seg: str) -> list[str]:
@@ -74,6 +77,7 @@ def _names(seg: str) -> list[str]:
     names glued together are parted (邓小川罗明华), a trailing 报道 is no name. The slot ends at the
     next label (作者:  时间:2022-11-25: an empty author, 时间 is no name)."""
     seg = _NEXT_LABEL.split(seg, maxsplit=1)[0]
+    seg = _UNIT_AFTER.sub(" ", seg)  # 图文:胡某(县融媒体中心): the writer's unit in brackets after the name
     tokens = [t for t in re.split(r"[\s、,:;/|]+", seg) if t]
     out, i = [], 0
     while i < len(tokens):
@@ -83,7 +87,7 @@ def _names(seg: str) -> list[str]:
         if t.endswith("报道") and len(t) >= 4:  # 吕守军报道; 平山报道 reports from a place
             t = t[:-2] if not lookup(t[:-2]) else ""
         # a surname-led name (报道 after 记者王五 is not one); 阿依古丽·买买提 style names pass
-        if _NAME.match(t) and (is_name(t) or "·" in t):
+        if _NAME.match(t) and (is_credited_name(t) or "·" in t):
             out.append(t)
         else:  # two names glued (邓小川罗明华), or a unit glued before the name (图文:东安路街道武馨)
             out += _glued(t) or [n for n in [_unit_glued(t)] if n]
@@ -128,12 +132,23 @@ def credits(text: str) -> dict[str, list[str]]:
             seg = block[h.end(): hits[i + 1].start() if i + 1 < len(hits) else len(block)]
             for field in _ROLES_OF[re.sub(r"[ \t]", "", h.group())]:
                 out[field] += [n for n in _names(seg) if n not in out[field]]
+    # names in brackets right after a dateline (本网某地讯(甲 乙 丙), 某某网讯( 甲 ), …讯(甲 乙 图/文)):
+    # the writers, and the photographers where 图/文 says so
+    for m in _DATELINE_NAMES.finditer(text[:600]):
+        names = _names(m.group(1))
+        if names and len("".join(names)) == len(re.sub(r"[\s、,]", "", m.group(1))):
+            out["reporters"] += [n for n in names if n not in out["reporters"]]
+            if m.group(2):
+                out["photographers"] += [n for n in names if n not in out["photographers"]]
     if not out["reporters"]:
         out["reporters"] = [n for n in _byline(text) if n not in out["editors"] and n not in out["photographers"]]
     return out
 
 
-_UNIT = r"(?:局|办|委|部|中心|镇|乡|街道|政府|办公室|所|站|队|工委|人大|社区)"
+_DATELINE_NAMES = re.compile(rf"(?:讯|电|消息)[ \t]*[(\[【][ \t]*([{CJK}·\s、,]{{2,40}}?)[ \t]*(图/文|文/图)?[ \t]*[)\]】]")
+
+
+_UNIT = r"(?:办公室|局|办|委|部|中心|镇|乡|街道|政府|所|站|队|工委|人大|社区)"  # 办公室 before 办: 教科局办公室 is no 办 + 公室
 _NAMES = rf"[{CJK}·\s、,]{{2,30}}"
 # The article's last line may be its byline with no credit word: (王海), (朱小旭 李得春), (杨浩、林云帆),
 # (商德艳/文), 张三 李四 报道.
@@ -148,12 +163,22 @@ _UNIT_END = re.compile(_UNIT)
 # A sign-off line after the body: a unit, a space, the writer (太平街道人大工委 林可欣).
 _UNIT_SIGN_OFF = re.compile(rf"^([{CJK}]{{2,16}}?{_UNIT})[ \t]+([{CJK}]{{2,4}}(?:[ \t]+[{CJK}]{{2,4}})?)$")
 _TAIL_LINES = 4  # a sign-off stands among the article's last lines
+_GLUED_SIGN_OFF = re.compile(rf"^[{CJK}]{{5,18}}$")
+_PLACE_UNIT_END = re.compile(r"(?:镇|乡|街道|县|区|市|办|局|办公室|中心)$")
 
 
 def _after_unit(seg: str) -> str:
     """The names of a byline after the writer's unit: the shortest unit after which only names are
     left (平山县板桥镇人民政府 某某 → 某某; no unit where all of it is names)."""
-    for end in [0] + [m.end() for m in _UNIT_END.finditer(seg) if m.start() >= 2]:
+    ends = [m.end() for m in _UNIT_END.finditer(seg) if m.start() >= 2]
+    # a first word ending in a unit word is the unit where names follow it ((许镇镇 李文娟): 许镇镇
+    # reads as a name to the surname rules, but a town writes the byline)
+    first = re.match(r"\s*(\S+)\s", seg)
+    if first and len(first.group(1)) >= 3 and first.end(1) in ends:
+        ends.remove(first.end(1)); ends.insert(0, first.end(1))
+    else:
+        ends.insert(0, 0)
+    for end in ends:
         rest = seg[end:].strip()
         if rest and len("".join(_names(rest))) == len(re.sub(r"[\s、,]", "", rest)):
             return rest
@@ -168,9 +193,12 @@ def _bare(line: str) -> str:
 def _byline(text: str) -> list[str]:
     lines = [b for ln in text.strip().split("\n") if (b := _bare(ln))]
     m = _BYLINE.search(lines[-1]) if lines else None
-    segs = [m.group(1) or m.group(2)] if m else []
+    segs = [_after_unit(m.group(1) or m.group(2))] if m else []
     segs += [_after_unit(b.group(1) or b.group(2)) for ln in lines if (b := _BYLINE_LINE.match(ln))]
     segs += [u.group(2) for ln in lines[-_TAIL_LINES:] if (u := _UNIT_SIGN_OFF.match(ln)) and not is_name(u.group(1))]
+    # the last line a unit glued to the writer's name, no brackets (某县某镇王某某, R4-14)
+    if lines and _GLUED_SIGN_OFF.match(lines[-1]) and (n := _unit_glued(lines[-1])) and _PLACE_UNIT_END.search(lines[-1][: -len(n)]):
+        segs.append(n)
     out: list[str] = []
     for seg in segs:
         names = _names(seg)
@@ -187,12 +215,20 @@ def _named(outlet: str) -> bool:
     return not outlet.startswith(NOT_OUTLETS) and (len(stem) >= 2 or re.search(f"{_BRAND}$", outlet) is not None)
 
 
+# A county app's name alone on the page's first line (R4-16: 涟水发布 above the title): the outlet
+# where its stem is a place (权威发布, 信息发布 are column names).
+_APP_FIRST_LINE = re.compile(rf"^\s*([{CJK}]{{2,6}}?)(发布|融媒|融媒体)[ \t]*(?:\n|$)")
+
+
 def outlet(text: str) -> str | None:
     for rx in (_DATELINE, _NEWS_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
             got = next(g for g in m.groups() if g)
             if _named(got):
                 return got
+    m = _APP_FIRST_LINE.match(text)
+    if m and lookup(m.group(1)):
+        return m.group(1) + m.group(2)
     return None
 
 
