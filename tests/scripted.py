@@ -28,10 +28,11 @@ def docs_of(articles, gold_dir, inject=False, tmp=None):
 
 
 def which(req, docs):
-    """The document a request is about: the one whose text holds the prompt's data."""
-    data = DATA.findall(req["messages"][-1]["content"])[-1][1]
-    probe = next(line for line in data.split("\n") if line.strip())[:20].replace("‹", "<").replace("›", ">")
-    return next(d for d in docs.values() if probe in d.norm.text)
+    """The document a request is about: the one whose text holds most lines of the prompt's data
+    (not only its first line: news stories share titles such as 国务院常务会议)."""
+    data = DATA.findall(req["messages"][-1]["content"])[-1][1].replace("‹", "<").replace("›", ">")
+    probes = [line.strip()[:40] for line in data.split("\n") if line.strip()]
+    return max(docs.values(), key=lambda d: sum(p in d.norm.text for p in probes))
 
 
 def oracle(doc, g):
