@@ -45,10 +45,19 @@ def is_town(name: str) -> bool:
     return any(name.endswith(s) and len(name) > len(s) for s in TOWN_SUFFIXES)
 
 
+# SPEC v1.2: a national body's meeting has region 中国, which a story seldom writes as such; the
+# region is grounded by what makes the meeting national — the country named, or a national body.
+COUNTRY = "中国"
+NATIONAL_MENTIONS = (COUNTRY, "中华人民共和国", "国务院", "中共中央", "全国人大", "全国人民代表大会", "全国政协",
+                     "中国人民政治协商会议", "中央军委", "全国")
+
+
 def region_forms(name: str) -> list[str] | None:
     """How an article may name this region (full name first, then the gazetteer's short forms:
     黔东南州 for 黔东南苗族侗族自治州), or None when it is no region at all."""
     n = normalise_value(name)
+    if n == COUNTRY:
+        return list(NATIONAL_MENTIONS)
     divs = region.lookup(n)
     if divs:
         return list(dict.fromkeys([n, *(d.name for d in divs), *(a for d in divs for a in d.aliases)]))
@@ -86,6 +95,8 @@ def checked_admin_code(name: str, code: str | None, text: str) -> tuple[str | No
     most-mentioned one of that name), or dropped. A town has no code (SPEC v1.1)."""
     if code is None:
         return None, None
+    if name == COUNTRY:
+        return None, f"admin_code {code} dropped: the country carries no code"
     if is_town(name):
         return None, f"admin_code {code} dropped: {name} is a town, towns carry no code"
     if code in {d.code for d in region.lookup(name)}:
