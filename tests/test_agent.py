@@ -180,8 +180,11 @@ def test_calibrate_writes_a_policy_that_extract_uses(tmp_path):
     pol = Policy.load(out)
     m = pol.measured
     assert m["articles"] == len(docs) and m["overall_f1"]["fused"] >= m["overall_f1"]["offline"]
-    # a model that is wrong wherever it disagrees earns no trust: its contested values score low
-    assert pol.fields["headline"].mode in ("rules", "rules_first")
+    # a model that is wrong wherever it disagrees earns no trust: the chosen headline policy scores
+    # as the rules alone, and trusting the model would have cost
+    hl = m["fields"]["headline"]
+    assert hl["f1_by_mode"][hl["chosen"]] == hl["f1_by_mode"]["rules"] > hl["f1_by_mode"]["model_first"]
+    assert hl["f1_by_mode"]["evidence@0.6"] == hl["f1_by_mode"]["rules"]  # not trusted even at the lowest threshold
     assert pol.fields["people.name"].scores["both"] > pol.fields["people.name"].scores["contested"]
     with FakeServer(_scripted("wrong", docs, gold)) as s:
         res = CliRunner().invoke(app, ["extract", str(articles), "-o", str(tmp_path / "r.jsonl"), "--backend", "hybrid",
