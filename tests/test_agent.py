@@ -154,7 +154,8 @@ def test_a_calibrated_policy_lets_a_good_model_correct_the_rules(gold, tmp_path)
 
 @pytest.mark.parametrize("bad", [{"policy_version": 2}, {"policy_version": 1, "fields": {"nope": {"mode": "rules"}}},
                                  {"policy_version": 1, "fields": {"headline": {"mode": "union"}}},
-                                 {"policy_version": 1, "fields": {"slogans": {"mode": "union", "scores": {"both": 3}}}}])
+                                 {"policy_version": 1, "fields": {"slogans": {"mode": "union", "scores": {"both": 3}}}},
+                                 {"policy_version": 1, "fields": {"headline": {"mode": "evidence", "trust": "high"}}}])
 def test_bad_policies_are_refused_with_a_reason(bad):
     with pytest.raises(PolicyError):
         Policy.from_json(bad)
