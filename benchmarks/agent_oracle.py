@@ -124,7 +124,7 @@ def main() -> None:
             offline = score_set(gold, extract(docs, "offline"))
             runs = {"offline": (offline, 0, 0.0)}
             for b in backends:
-                script = Script(default=lambda req: MODELS[model](doc := which(req, docs), by_id[doc.doc_id]))
+                script = Script(default=lambda req: MODELS[model](doc := which(req, docs), by_id[doc.doc_id], req))
                 t0 = time.perf_counter()
                 with FakeServer(script) as s:
                     if b == "llm":

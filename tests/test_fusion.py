@@ -174,7 +174,7 @@ def _script(model, docs, gold):
     from scripted import MODELS, which
 
     by_id = {doc.doc_id: gold[d] for d, doc in docs.items()}
-    return Script(default=lambda req: MODELS[model](doc := which(req, docs), by_id[doc.doc_id]))
+    return Script(default=lambda req: MODELS[model](doc := which(req, docs), by_id[doc.doc_id], req))
 
 
 def test_national_stories_an_oracle_fixes_the_rules_and_bad_models_never_hurt(national, tmp_path):

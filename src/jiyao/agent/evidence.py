@@ -53,6 +53,7 @@ _RELAY_BEFORE = re.compile(RELAY + r"[^,。;]{0,40}$")
 _VIDEO_CUE = re.compile(r"视频|电视电话|分会场")
 _HELD = re.compile(r"召开|举行|举办|主持|会议|会上")
 _TITLE_LINES = 8
+_NOT_IN_NAME = re.compile(r"主持|出席|讲话|并|。")
 # SPEC v1.2's time-of-day words as the text writes them, after a day (4月8日下午, 今天上午, 20日晚)
 _TIME_WORDS = {"上午": "上午|早上|早晨|凌晨", "中午": "中午", "下午": "下午", "晚上": "晚上|晚间|傍晚|夜间|晚"}
 _DAY_BEFORE = r"(?:日|号|今天|今日|当天|当日|昨天|昨日|前天|前日)\s*"
@@ -232,8 +233,8 @@ class Evidence:
             return v in lines or v == normalise_value(self.doc.page_title or "")
         if field == "source.outlet":
             return any(a.startswith(("讯", "消息")) for a in after) or any(re.search(r"来源[::]\s*$", b) for b in before)
-        if field == "meeting.name":
-            return bool(_MEETING_END.search(v)) and v not in rules_upstream and not any(
+        if field == "meeting.name":  # a name, not a clause that ends in 会议 (…习近平主持会议)
+            return bool(_MEETING_END.search(v)) and len(v) <= 40 and not _NOT_IN_NAME.search(v) and v not in rules_upstream and not any(
                 _RELAY_BEFORE.search(self._clause_before(i)) for i in hits)
         if field == "meeting.venue":  # 在北京人民大会堂举行: 在 may stand before the city
             before = [self.text[max(0, i - 12): i] for i in hits]

@@ -292,7 +292,9 @@ def measure_trust(rules: ExtractedReport, view: ModelView | None, checks: Checks
     item of a list it gave (a focused answer's lists cover a few sentences: their omissions are not
     counted), and the titles and roles of the people."""
     trust = Trust()
-    if view is None:
+    if view is None or view.partial:
+        # focused answers are about what the rules are unsure of, from candidates the text offers:
+        # they check out by construction, so they earn no trust (the policy may grant it, calibrated)
         return trust
     model, asked = view.answer, view.asked
 

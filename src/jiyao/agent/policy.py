@@ -40,7 +40,8 @@ DEFAULT_MODES = {f: "evidence" for f in FIELDS}
 # The agreement with the rules' sure values (trust.py) a model needs before it may overrule them:
 # four agreements and no disagreement give (4+1)/(4+2) = 0.83; one disagreement in ten, 0.83.
 DEFAULT_TRUST = 0.8
-TRUST_LEVELS = (0.6, 0.7, 0.8, 0.9, 0.95)  # what calibrate tries
+# What calibrate tries; 0.5 is what a model earns with nothing to measure it on (focused answers).
+TRUST_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 # Before any calibration: agreement is near-certain; the rules are right on most reports of the
 # genre; a value only a model gives has passed the evidence check but nothing else; a value the
 # other source contradicted is a coin toss.
