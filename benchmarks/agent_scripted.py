@@ -51,7 +51,7 @@ def main(out: Path) -> None:
         by_id = {doc.doc_id: gold[d] for d, doc in docs.items()}
         rows.append((model, "offline", offline, 0, 0, 0.0, offline))
         for strategy in ("oneshot", "focused"):
-            script = Script(default=lambda req: MODELS[model](doc := which(req, docs), by_id[doc.doc_id]))
+            script = Script(default=lambda req: MODELS[model](doc := which(req, docs), by_id[doc.doc_id], req))
             t0 = time.perf_counter()
             with FakeServer(script) as s:
                 per = score_set(gold, extract(docs, "hybrid", s.base_url, strategy))

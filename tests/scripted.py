@@ -3,7 +3,9 @@ bad way (or perfectly), for whichever labelled article a request is about."""
 import json
 import re
 
+from jiyao.agent.questions import ASKS
 from jiyao.eval.report import load_gold
+from jiyao.fields import key
 from jiyao.read.document import read_file
 
 from helpers import HELDOUT, SETS, answer_from_gold
@@ -28,12 +30,14 @@ def docs_of(articles, gold_dir, inject=False, tmp=None):
 
 
 def which(req, docs):
-    """The document a request is about: the one whose text holds the prompt's data (a re-ask's
-    last message has none: the article is in the question it follows)."""
+    """The document a request is about: the one whose text holds most lines of the prompt's data (not
+    only its first line: news stories share titles such as 国务院常务会议). A re-ask's last message has
+    no data: the article is in the question it follows."""
     data = next(found[-1][1] for m in reversed(req["messages"]) if m["role"] == "user"
                 and (found := DATA.findall(m["content"] or "")))
-    probe = next(line for line in data.split("\n") if line.strip())[:20].replace("‹", "<").replace("›", ">")
-    return next(d for d in docs.values() if probe in d.norm.text)
+    data = data.replace("‹", "<").replace("›", ">")
+    probes = [line.strip()[:40] for line in data.split("\n") if line.strip()]
+    return max(docs.values(), key=lambda d: sum(p in d.norm.text for p in probes))
 
 
 def oracle(doc, g):
@@ -72,4 +76,46 @@ def wrong(doc, g):
     return a
 
 
-MODELS = {"oracle": oracle, "lazy": lazy, "injected": injected, "wrong": wrong}
+_MODELS = {"oracle": oracle, "lazy": lazy, "injected": injected, "wrong": wrong}
+
+
+def _record_value(record: dict, field: str):
+    """A field's value in a whole-record answer (a region by its name)."""
+    if field == "people.name":
+        return [p["name"] for p in record.get("people") or []]
+    if "." not in field:
+        return record.get(field)
+    part, attr = field.split(".")
+    v = (record.get(part) or {}).get(attr)
+    return v.get("name") if attr == "region" and isinstance(v, dict) else v
+
+
+def reply(req: dict, record: dict) -> dict:
+    """A focused question (agent/questions.py) answered as the model's whole-record belief says:
+    the option equal to its value, the options in its list, yes when it says video, its names."""
+    text = req["messages"][-1]["content"]
+    field = next(f for f, ask in ASKS.items() if ask in text)
+    value = _record_value(record, field)
+    options = dict(re.findall(r"^([A-Z])\. (.*)$", text, re.M))
+    have = {key(v) for v in (value if isinstance(value, list) else [value]) if v}
+    picks = [letter for letter, o in options.items() if key(o) in have]
+    if "Answer with the letter of the right option" in text:
+        return {"answer": picks[0] if picks else "N"}
+    if "letters of every right option" in text:
+        return {"answer": picks}
+    if "Answer yes or no" in text:
+        return {"answer": "yes" if value == "video" else "no"}
+    return {"answer": list(value or [])}
+
+
+def _answering(model):
+    """A scripted model that answers whole-record prompts with its record, focused questions from it."""
+    def answer(doc, g, req=None):
+        record = model(doc, g)
+        if req is not None and '"answer"' in req["messages"][0]["content"]:
+            return reply(req, record)
+        return record
+    return answer
+
+
+MODELS = {name: _answering(m) for name, m in _MODELS.items()}

@@ -15,6 +15,7 @@ from jiyao.cli.main import app  # noqa: E402
 from jiyao.run.extractor import Extractor  # noqa: E402
 from jiyao.run.records import RecordWriter  # noqa: E402
 from jiyao.read.inputs import iter_items  # noqa: E402
+from jiyao.schema import evidence_spans  # noqa: E402
 from jiyao.run.folder import run  # noqa: E402
 
 from helpers import SEEDS  # noqa: E402
@@ -135,4 +136,19 @@ def test_parquet_parts_read_as_one_table(tmp_path, plain):
     rows = ds.dataset(sorted(map(str, out.glob("part-*.parquet"))), format="parquet").to_table().to_pylist()
     assert [r["doc_id"] for r in rows] == [r["doc_id"] for r in plain]
     for row, rec in zip(rows, plain):
-        assert dict(row["evidence"]) == rec["evidence"] and row["people"] == rec["people"] and row["meeting"] == rec["meeting"]
+        # every evidence entry a list of spans in Parquet: one span, or a composed value's parts
+        spans = {k: [list(x) for x in evidence_spans(v)] for k, v in rec["evidence"].items()}
+        assert dict(row["evidence"]) == spans and row["people"] == rec["people"] and row["meeting"] == rec["meeting"]
+
+
+def test_parquet_keeps_the_parts_of_a_composed_value(tmp_path):
+    import pyarrow.parquet as pq
+
+    from jiyao.run.records_parquet import jsonl_to_parquet
+
+    rec = {"doc_id": "c", "headline": "区委常委会召开会议", "meeting": {"name": "区委常委会会议"},
+           "evidence": {"/headline": [0, 9], "/meeting/name": [[0, 5], [7, 9]]}}
+    (tmp_path / "r.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", "utf-8")
+    jsonl_to_parquet(tmp_path / "r.jsonl", tmp_path / "r.parquet")
+    row = pq.read_table(tmp_path / "r.parquet").to_pylist()[0]
+    assert dict(row["evidence"]) == {"/headline": [[0, 9]], "/meeting/name": [[0, 5], [7, 9]]}

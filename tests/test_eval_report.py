@@ -56,3 +56,16 @@ def test_html_renders_in_headless_chromium(reports, tmp_path):
 def test_eval_names_a_missing_prediction_file(tmp_path):
     r = CliRunner().invoke(app, ["eval", "--gold", str(GOLD), "--pred", str(tmp_path / "typo.jsonl")])
     assert r.exit_code == 2 and "typo.jsonl" in r.output and "Traceback" not in r.output
+
+
+def test_grounding_check_joins_the_parts_of_a_composed_value(tmp_path):
+    from jiyao.eval.report import grounding
+
+    text = "区委常委会召开会议\n3月5日上午,区委常委会召开会议。\n"
+    (tmp_path / "c.txt").write_text(text, "utf-8")
+    body, verb = text.index("区委常委会"), text.index("会议")
+    rec = {"doc_id": "c", "meeting": {"name": "区委常委会会议"},
+           "evidence": {"/meeting/name": [[body, body + 5], [verb, verb + 2]]}}
+    assert grounding({"c": rec}, tmp_path) == {"checked": 1, "grounded": 1, "rate": 1.0}
+    rec["evidence"]["/meeting/name"] = [[body, body + 5], [body, body + 2]]  # parts that spell 区委常委会区委
+    assert grounding({"c": rec}, tmp_path)["grounded"] == 0

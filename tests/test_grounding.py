@@ -320,8 +320,9 @@ def test_relative_day_counts_back_from_the_publication_date():
     a = ExtractedReport.model_validate({"source": {"published_date": "2021-11-26"},
                                         "meeting": {"name": "全市理论学习中心组工作会议", "date": "2021-11-25"}})
     res = ground(a, _doc(text))
-    s, e = res.evidence["/meeting/date"]
-    assert text[s:e] == "昨日" and res.dropped == []
+    # the day from 昨日, its year (and month) from the publication line: two spans
+    (s, e), (ys, ye) = res.evidence["/meeting/date"]
+    assert text[s:e] == "昨日" and text[ys:ye] == "2021年11月26日" and res.dropped == []
     a.meeting.date = "2021-11-20"  # no word of the text means that day
     assert ground(a, _doc(text)).report.meeting.date is None
 
@@ -337,3 +338,65 @@ def test_html_source_line_with_full_width_colon_grounds_outlet_and_reporter(tmp_
     assert res.dropped == []
     s, e = res.evidence["/source/outlet"]
     assert doc.original[s:e] == "临淄区融媒体中心"
+
+
+# ---------------------------------------------------------------- values the format composes
+
+@pytest.mark.parametrize("text, name, parts", [
+    ("县十五届人大常委会召开第36次会议\n5月18日,县十五届人大常委会召开第36次会议。", "县十五届人大常委会第36次会议",
+     ["县十五届人大常委会", "第36次会议"]),
+    ("区委常委会召开会议\n区委常委会3月2日召开会议,研究近期工作。", "区委常委会会议", ["区委常委会", "会议"]),
+    ("中共中央政治局召开会议 分析研究当前经济形势\n中共中央政治局4月28日召开会议。", "中共中央政治局会议",
+     ["中共中央政治局", "会议"]),
+])
+def test_a_name_composed_from_two_places_is_grounded_by_both_spans(text, name, parts):
+    doc = _doc(text)
+    a = ExtractedReport.model_validate({"meeting": {"name": name}})
+    res = ground(a, doc)
+    assert res.report.meeting.name == name and res.dropped == []
+    assert [_original(doc, s) for s in res.evidence["/meeting/name"]] == parts
+    assert Locator(doc)(name)  # the answer validator accepts it too: no re-ask for a correct name
+
+
+def test_composition_needs_a_convening_verb_within_the_sentence():
+    loc = Locator(_doc("区委常委会强调,要抓好落实。会议要求各地加强值守。县人大常委会。之后召开第3次会议。"))
+    assert loc.composed("区委常委会会议") is None  # no 召开 between body and 会议
+    assert loc.composed("县人大常委会第3次会议") is None  # the verb is in the next sentence
+
+
+def test_an_ungrounded_name_drops_the_name_not_the_meeting():
+    doc = _doc("全区召开安全生产会议\n3月2日上午,全区安全生产工作会议在区行政中心召开。区长刘春明出席会议并讲话。")
+    a = ExtractedReport.model_validate({"meeting": {"name": "全区安全生产大会战部署会", "date": "--03-02",
+                                                    "time_of_day": "上午", "venue": "区行政中心"},
+                                        "people": [{"name": "刘春明", "titles": ["区长"], "roles": ["speaker"]}]})
+    res = ground(a, doc)
+    m = res.report.meeting
+    assert m is not None and m.name is None and "/meeting/name" in res.dropped
+    assert (m.date, m.time_of_day, m.venue) == ("--03-02", "上午", "区行政中心")
+    assert [p.name for p in res.report.people] == ["刘春明"] and "/meeting/date" in res.evidence
+
+
+def test_a_date_without_its_year_is_grounded_with_the_publication_line():
+    text = "来源:某某日报 2022年5月19日\n5月18日下午,县委召开常委会会议。"
+    doc = _doc(text)
+    a = ExtractedReport.model_validate({"source": {"published_date": "2022-05-19"},
+                                        "meeting": {"name": "常委会会议", "date": "2022-05-18"}})
+    (s, e), (ys, ye) = ground(a, doc).evidence["/meeting/date"]
+    assert text[s:e] == "5月18日" and text[ys:ye] == "2022年5月19日"
+    # written with its year: one span, as before
+    doc2 = _doc("2022年5月18日下午,县委召开常委会会议。")
+    s, e = ground(a, doc2).evidence["/meeting/date"]
+    assert doc2.original[s:e] == "2022年5月18日"
+
+
+def test_a_national_meeting_has_region_china_grounded_by_its_national_body():
+    text = "国务院召开常务会议\n国务院总理李强3月8日主持召开国务院常务会议。"
+    doc = _doc(text)
+    a = ExtractedReport.model_validate({"meeting": {"name": "国务院常务会议", "region": {"name": "中国", "admin_code": "100000"}}})
+    res = ground(a, doc)
+    assert res.report.meeting.region.name == "中国" and res.report.meeting.region.admin_code is None
+    assert _original(doc, res.evidence["/meeting/region/name"]) == "国务院"
+    assert answer_problems(a, Locator(doc)) == []  # no re-ask for the country
+    # a county meeting that names no national body gets no 中国
+    local = _doc("县委召开常委会会议\n县委书记王强主持会议。")
+    assert ground(a, local).report.meeting.region is None

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from jiyao.read.document import from_text, read_file
+from jiyao.recognise import recognise
 from jiyao.recognise.source import published_date
 from jiyao.run.extractor import Extractor
 
@@ -240,3 +241,19 @@ def test_a_study_session_of_a_中心组_is_a_meeting():
 def test_a_session_holding_its_presidium_s_meeting_names_it():
     m = _rec("2月4日上午,区十九届人大五次会议举行主席团第三次会议,区人大常委会副主任刘一伟主持会议。").meeting
     assert m.name == "区十九届人大五次会议主席团第三次会议"
+
+
+@pytest.mark.parametrize("lead", ["本网讯 ", "本网讯\u3000", "本报讯(记者 王小川)", "本报讯 记者王小川 ", "江津网讯 ",
+                                  "(江津网 记者 王小川)", "【江津网】", "江津网消息 ", "(记者 王小川 通讯员 李四)",
+                                  "记者 王小川 报道 "])
+def test_a_dateline_glued_to_the_meeting_sentence_is_no_part_of_the_name(lead):
+    """本报讯(记者 某某)全市…会议5日在…召开 with no comma after the dateline: the name starts after it."""
+    text = "全市安全生产工作会议召开\n" + lead + "全市安全生产工作会议5日在渝北会展中心召开。副市长刘志远出席会议并讲话。\n"
+    doc = from_text(text, "x")
+    assert recognise(doc.norm.text, doc.page_date, doc.page_title).meeting.name == "安全生产工作会议"
+
+
+def test_a_name_with_brackets_inside_keeps_them():
+    text = "理论学习中心组工作会议召开\n全市党委(党组)理论学习中心组工作会议5日召开。市委常委倪嘉禾出席并讲话。\n"
+    doc = from_text(text, "x")
+    assert recognise(doc.norm.text, doc.page_date, doc.page_title).meeting.name == "党委(党组)理论学习中心组工作会议"

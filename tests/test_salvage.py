@@ -135,22 +135,23 @@ def test_option_values_that_make_every_call_fail_leave_the_offline_records(offli
 
 
 def test_a_focused_question_without_an_answer_leaves_the_others(tmp_path):
-    text = ("区委召开常委会会议\n3月2日,区委召开常委会会议,会议由刘强主持。\n会议指出,要坚持“动态清零”不动摇。\n"
-            "刘强强调,要压实各方责任。\n来源:某某区融媒体 编辑:小王\n")
+    # the rules take no outlet from 江津网消息 without a colon and name no region: two questions
+    text = ("全市安全生产工作会议在渝召开 刘志远出席\n江津网消息 全市安全生产工作会议5日在渝召开。副市长刘志远出席会议并讲话。"
+            "市应急局局长陈思远,市住建委主任何立新参加会议。\n")
     (tmp_path / "x.txt").write_text(text, "utf-8")
 
-    def step(req):  # the credits question is answered; the people question gets prose
-        if "SourceAnswer" in json.dumps(req.get("response_format")):
-            return {"source": {"editors": ["小王"]}}
-        return ("raw", "刘强是主持人。")
+    def step(req):  # the outlet question is answered; the region question gets prose
+        if "Which media outlet" in req["messages"][-1]["content"]:
+            return {"answer": "A"}
+        return ("raw", "这是江津区的会议。")
     script = Script(default=step)
     out = tmp_path / "r.jsonl"
     with FakeServer(script) as s:
         assert _extract(s, out, tmp_path / "x.txt", "--strategy", "focused").exit_code == 0
     rec = _records(out)["x"]
-    assert rec["source"]["editors"] == ["小王"] and rec["confidence"]["/source/editors/0"]["source"] == "model"
+    assert rec["source"]["outlet"] == "江津网" and rec["confidence"]["/source/outlet"]["source"] == "model"
     model = rec["diagnostics"]["model"]
-    assert model["status"] == "partial" and "PeopleAnswer" in model["reason"] and "no valid answer" in model["reason"]
+    assert model["status"] == "partial" and "meeting.region" in model["reason"] and "no valid answer" in model["reason"], model
     assert len(script.requests) == 2 + 2  # each question, and two re-asks of the one without an answer
 
 

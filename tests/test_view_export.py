@@ -9,11 +9,14 @@ from typer.testing import CliRunner
 
 from jiyao.cli.main import app
 from jiyao.view.people import Mention, resolve
+from jiyao.schema import evidence_spans
 from jiyao.view.values import values
 
 from helpers import GOLD, ROOT, SEEDS
 
 HOSTILE = "县委召开安全生产工作会议\n<script>window.__pwned = 1</script>3月2日上午,县委书记王大明主持会议并讲话。副县长李小红出席会议。\n"
+# a meeting SPEC names by composing two places of the text: 区委常委会 + 会议 around 召开
+COMPOSED = "区委常委会召开会议\n3月5日上午,区委常委会召开会议。区委书记赵德明主持会议并讲话。\n"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +26,7 @@ def run(tmp_path_factory):
     arts = d / "articles"
     shutil.copytree(SEEDS, arts)
     (arts / "hostile.txt").write_text(HOSTILE, "utf-8")
+    (arts / "composed.txt").write_text(COMPOSED, "utf-8")
     out = d / "records.jsonl"
     r = CliRunner().invoke(app, ["extract", str(arts), "-o", str(out), "--backend", "offline"])
     assert r.exit_code == 0, r.output
@@ -42,8 +46,16 @@ def test_view_writes_escaped_self_contained_page(run):
     assert "<script>window.__pwned" not in html and "&lt;script&gt;window.__pwned" in html
     assert "http://" not in html and "https://" not in html  # nothing loaded from the network
     recs = _records(out)
-    n_spans = sum(1 for rec in recs for v in values(rec) if v.start is not None)
+    n_spans = sum(len(v.spans) for rec in recs for v in values(rec))
     assert html.count('data-ref="v') >= n_spans  # every evidence span is a highlighted mark
+    # a composed name is highlighted at both its parts, each mark naming the one value
+    rec = next(r for r in recs if r["doc_id"] == "composed")
+    i, name = next((i, v) for i, v in enumerate(values(rec)) if v.pointer == "/meeting/name")
+    assert len(name.spans) == 2
+    section = html[html.index("data-doc='composed'"):]
+    section = section[:section.index("</section>")]
+    marks = [m for m in section.split("<mark")[1:] if f"v{i}" in m.split(">", 1)[0].split("data-ref=")[1].split('"')[1].split()]
+    assert [m.split(">", 1)[1].split("<", 1)[0] for m in marks] == ["区委常委会", "会议"]
 
 
 def _browser():
@@ -109,9 +121,14 @@ def test_export_round_trip_and_duckdb_joins(run, tmp_path):
         assert r.exit_code == 0, r.output
     con = duckdb.connect(str(tmp_path / "duckdb" / "jiyao.duckdb"), read_only=True)
     # every evidence span of the JSONL is a row, with the original characters
-    rows = set(con.execute("select doc_id, field_path, start, \"end\" from evidence").fetchall())
-    want = {(rec["doc_id"], p, s, e) for rec in recs for p, (s, e) in rec["evidence"].items()}
+    rows = set(con.execute("select doc_id, field_path, part, start, \"end\" from evidence").fetchall())
+    want = {(rec["doc_id"], p, k, s, e) for rec in recs for p, entry in rec["evidence"].items()
+            for k, (s, e) in enumerate(evidence_spans(entry))}
     assert rows == want
+    # a composed value: one row per part, in the order the value joins them
+    parts = con.execute("select text from evidence where doc_id = 'composed' and field_path = '/meeting/name' "
+                        "order by part").fetchall()
+    assert [t for (t,) in parts] == ["区委常委会", "会议"]
     # every value: people (names, titles, roles), upstream meetings, slogans, meeting fields
     got_people = {(d, n, tuple(t), tuple(r)) for d, n, t, r in con.execute("select doc_id, name, titles, roles from participants").fetchall()}
     assert got_people == {(rec["doc_id"], p["name"], tuple(p["titles"]), tuple(p["roles"])) for rec in recs for p in rec["people"]}

@@ -94,6 +94,30 @@ class Usage(_Model):
             setattr(self, f, getattr(self, f) + (getattr(other, f, 0) or 0))
 
 
+# Evidence of one value: one span [start, end], or, for a value SPEC composes from several places
+# in the text (a body and a session around 召开, a date's year from the publication line), the
+# list of its parts' spans [[s1, e1], [s2, e2]] in the order the value joins them. One span stays
+# [s, e], so readers of single spans keep working.
+EvidenceSpans = list[int] | list[list[int]]
+
+
+def evidence_spans(entry) -> list[tuple[int, int]]:
+    """The spans of one evidence entry, single or composed; [] for anything malformed."""
+    def ok(x) -> bool:
+        return isinstance(x, (list, tuple)) and len(x) == 2 and all(isinstance(v, int) and not isinstance(v, bool) for v in x)
+    if ok(entry):
+        return [(entry[0], entry[1])]
+    if isinstance(entry, (list, tuple)) and entry and all(ok(x) for x in entry):
+        return [(x[0], x[1]) for x in entry]
+    return []
+
+
+def evidence_entry(spans: list) -> list:
+    """The evidence entry of one or several spans: [s, e], or [[s1, e1], …]."""
+    spans = [list(s) for s in spans]
+    return spans[0] if len(spans) == 1 else spans
+
+
 ValueSource = Literal["rules", "model", "both"]
 
 
@@ -141,7 +165,7 @@ class MeetingReport(_Model):
     upstream_meetings: list[str] = Field(default_factory=list, description="Named meetings of higher bodies whose spirit is relayed, studied or implemented (传达…会议精神, 收听收看…会议).")
     slogans: list[str] = Field(default_factory=list, description="Policy formulations or campaign terms in Chinese quotation marks, quotes stripped, de-duplicated, in order; not holidays, dates, apps, brands, places or single characters.")
     directives: list[Directive] = Field(default_factory=list)
-    evidence: dict[str, list[int]] = Field(default_factory=dict, description="JSON pointer → [start, end] character offsets into the original file text.")
+    evidence: dict[str, EvidenceSpans] = Field(default_factory=dict, description="JSON pointer → [start, end] character offsets into the original file text; [[s1, e1], [s2, e2]…] for a value the format composes from several places (县人大常委会 + 第3次会议 around 召开).")
     usage: Usage | None = None
     diagnostics: Diagnostics | None = None
     confidence: dict[str, Confidence] | None = Field(None, description="Hybrid: JSON pointer → where the value came from and how likely it is right.")

@@ -1,16 +1,20 @@
 """Fusion policy: per field, how the recognisers' value and the model's value are combined, and
 how much each source is trusted (the record's `confidence` scores).
 
-The default is safe with any model, however small or hostile: the rules' value stands, the model
-may only fill a gap or add a list item the text supports (agent.py checks the evidence). A
-policy written by `jiyao calibrate` from a labelled set may trust a good model further.
+The default (mode `evidence`, fuse.py) decides each disagreement by the evidence in the text and
+by how far this model is trusted on this article (trust.py: its agreement with the rules where they
+are sure): a model must reach the field's `trust` threshold before it may overrule the rules, and
+even then only where the evidence does not speak against it. A wrong, lazy or injected model never
+reaches it; an oracle does. A policy written by `jiyao calibrate` from a labelled set sets, per
+field, the mode and threshold that scored best there.
 
 Policy file (JSON):
     {"policy_version": 1,
-     "fields": {"people.titles": {"mode": "rules_first",
+     "fields": {"people.titles": {"mode": "evidence", "trust": 0.9,
                                   "scores": {"both": 0.97, "rules": 0.9, "model": 0.6, "contested": 0.5}}, ...},
      "measured": {...}}          # optional: what calibrate measured, for people to read
-Fields are jiyao.eval's field names; a field the file leaves out keeps its default.
+Fields are jiyao.eval's field names; a field the file leaves out keeps its default; `trust` is
+read by mode `evidence` only.
 """
 from __future__ import annotations
 
@@ -23,16 +27,23 @@ from ..fields import FIELDS, LISTS, SCALARS
 POLICY_VERSION = 1
 SOURCES = ("rules", "model", "both")
 
-# Scalars: rules (model ignored) | rules_first (model fills a gap) | model_first (the model's
+# Every field: evidence (the evidence in the text and the model's trust on the article decide, fuse.py).
+# Scalars also: rules (model ignored) | rules_first (model fills a gap) | model_first (the model's
 # supported value wins a disagreement; rules fill its gap).
-SCALAR_MODES = ("rules", "rules_first", "model_first")
-# Lists (and a person's titles or roles): rules | union (rules + supported model items) |
+SCALAR_MODES = ("evidence", "rules", "rules_first", "model_first")
+# Lists (and a person's titles or roles) also: rules | union (rules + supported model items) |
 # intersection (items both give; rules alone where the model was not asked) | model (the model's
 # supported items) | rules_first (rules' items, the model's only where the rules have none).
-LIST_MODES = ("rules", "union", "intersection", "model", "rules_first")
+LIST_MODES = ("evidence", "rules", "union", "intersection", "model", "rules_first")
 
-DEFAULT_MODES = {**{f: "rules_first" for f in SCALARS}, **{f: "union" for f in LISTS},
-                 "people.name": "union", "people.titles": "rules_first", "people.roles": "rules"}
+DEFAULT_MODES = {f: "evidence" for f in FIELDS}
+# The agreement with the rules' sure values (trust.py) a model needs before it may overrule them:
+# four agreements and no disagreement give (4+1)/(4+2) = 0.83; one miss in six sure values and one
+# unsupported value in six of its own, (10+1)/(12+2) = 0.79 (a good model where the rules are wrong
+# about a value they are sure of); the wrong and injected scripted models stay below 0.65.
+DEFAULT_TRUST = 0.75
+# What calibrate tries; 0.5 is what a model earns with nothing to measure it on (focused answers).
+TRUST_LEVELS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
 # Before any calibration: agreement is near-certain; the rules are right on most reports of the
 # genre; a value only a model gives has passed the evidence check but nothing else; a value the
 # other source contradicted is a coin toss.
@@ -51,6 +62,7 @@ def modes_for(f: str) -> tuple[str, ...]:
 class FieldPolicy:
     mode: str
     scores: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_SCORES))
+    trust: float = DEFAULT_TRUST
 
 
 @dataclass
@@ -65,13 +77,16 @@ class Policy:
     def mode(self, f: str) -> str:
         return self.fields[f].mode
 
+    def trust(self, f: str) -> float:
+        return self.fields[f].trust
+
     def score(self, f: str, source: str, contested: bool = False) -> float:
         s = self.fields[f].scores
         return round(s["contested"] if contested else s[source], 3)
 
     def to_json(self) -> dict:
         return {"policy_version": POLICY_VERSION,
-                "fields": {f: {"mode": p.mode, "scores": p.scores} for f, p in self.fields.items()},
+                "fields": {f: {"mode": p.mode, "trust": p.trust, "scores": p.scores} for f, p in self.fields.items()},
                 "measured": self.measured}
 
     def save(self, path: str | Path) -> None:
@@ -91,7 +106,10 @@ class Policy:
             scores = {**DEFAULT_SCORES, **(spec.get("scores") or {})}
             if any(not isinstance(v, (int, float)) or not 0 <= v <= 1 for v in scores.values()):
                 raise PolicyError(f"{where}: field {f!r}: scores must be numbers in [0, 1]")
-            pol.fields[f] = FieldPolicy(mode, {k: float(scores[k]) for k in DEFAULT_SCORES})
+            trust = spec.get("trust", DEFAULT_TRUST)
+            if not isinstance(trust, (int, float)) or isinstance(trust, bool) or not 0 <= trust <= 1.01:
+                raise PolicyError(f"{where}: field {f!r}: trust must be a number in [0, 1]")
+            pol.fields[f] = FieldPolicy(mode, {k: float(scores[k]) for k in DEFAULT_SCORES}, float(trust))
         pol.measured = data.get("measured") or {}
         return pol
 

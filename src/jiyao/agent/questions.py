@@ -1,114 +1,227 @@
-"""Focused hybrid: short questions about what the rules are unsure of, each with only the sentences
-that matter, instead of one whole-record prompt. Small models answer these far better than they
-fill a schema, and an article the rules read fully costs no call at all.
+"""Focused hybrid: a few short questions about the fields the rules are unsure of, of the kinds a
+small model answers well, instead of one whole-record prompt. An article the rules read fully
+costs no call at all.
 
-Where the rules are unsure:
-- people: a sentence with a verb of taking part and a title word (县委副书记…出席) where the rules
-  found nobody, or a person the rules found without a title;
-- meeting: a field the rules left empty although the text reports a meeting (召开/举行…会);
-- upstream meetings: a relay sentence (传达学习…会议精神) the rules took nothing from;
-(Quoted terms are not asked about: a slogan the model adds must pass the recognisers' own
-exclusions anyway, see evidence.py.)
-- source: a credit word (记者/摄影/编辑) the rules took no name from, a dateline …讯 without an outlet.
+Three kinds, all answered in one tiny schema (`Reply`: {"answer": …}), so that every question of a
+run sends the same system prompt and schema first and an inference server's prefix cache (llama.cpp)
+evaluates them once; only the question and its few sentences are new tokens:
+
+- choice: pick one of the candidates the text offers (candidates.py) by letter, or N for none —
+  headline, meeting name, venue, outlet, region; the rules' own value is always an option;
+- several choices: the letters of every option that fits — upstream meetings among the meeting
+  names after a relay cue;
+- yes/no about one quoted sentence — was this meeting held by video;
+- fill: the names one field asks for, from two or three sentences — reporters from a credit line
+  the rules took no name from, participants from sentences with a titled name the rules missed.
+
+A field is asked about when the rules left it empty or their value fails its evidence check
+(evidence.py), and the text offers something to choose; at most MAX_QUESTIONS per article, weakest
+fields first. Answers become a partial record that goes through grounding and the same fusion as
+any answer (fuse.py): a chosen candidate is grounded by construction, and whether it stands is the
+evidence's and the policy's call.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import string
+from dataclasses import dataclass, field, replace
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from .fuse import ModelView
-from .merge import merge_answers
-from .evidence import ATTEND_RE
+from . import candidates as cand
+from .evidence import ATTEND_RE, Evidence
+from .fuse import Checks, ModelView
 from ..ground.spans import Locator, ground
 from ..read.document import Document
-from ..recognise.lexicon import ANY_CREDIT_WORD, NOT_OUTLETS, RELAY, TITLE_ENDINGS  # defined once there
+from ..recognise.lexicon import ANY_CREDIT_WORD, TITLE_ENDINGS  # defined once there
 from ..recognise.people import split_name
-
-
-from ..schema import ExtractedReport, Meeting, Person, Source, Usage
+from ..schema import ExtractedReport, Meeting, Person, Region, Usage
 
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 _TITLE_WORD = re.compile("|".join(map(re.escape, TITLE_ENDINGS)))
-# a relay cue, a meeting's name, then 精神 or 后: 传达学习省委常委会(扩大)会议精神
-_RELAY = re.compile(RELAY + r"了?([^,。;]{4,60}?(?:会议|全会|大会|例会|会|[一二三四五六七八九十]大))(?:精神|后)")
-_LEADING_CUES = re.compile(rf"^(?:{RELAY}|了|好)+")
-_GENERIC = re.compile(r"^(?:此次|本次|这次|上述|该|有关|相关|会议|各级)")
-_DATELINE = re.compile(r"([\u4e00-\u9fff]{2,12})讯")
 _CREDIT = re.compile("|".join(sorted(map(re.escape, ANY_CREDIT_WORD), key=len, reverse=True)))
-_HELD = re.compile(r"召开|举行")
-MAX_SENTENCES = 8  # per question: a longer excerpt is a whole-article prompt again
-_PEOPLE = frozenset({"people.name", "people.titles", "people.roles"})
+_VIDEO = re.compile(r"视频|电视电话|分会场|线上")
+_HELD = re.compile(r"召开|举行|主持|会议")
+MAX_QUESTIONS = 4  # per article: each question is a call (seconds on a small local model)
+MAX_SENTENCES = 3  # per question: a longer excerpt is a whole-article prompt again
+# The question of each field, defined once (scripted test models read them back to know the field).
+ASKS = {
+    "headline": "Which line is the title of this news report?",
+    "meeting.name": "What is the name of the meeting this report is about (not a meeting it relays)?",
+    "upstream_meetings": "Which of these are meetings of higher bodies whose spirit this report relays, studies or implements (not the meeting it reports)?",
+    "source.outlet": "Which media outlet published this report (named before 讯, after 来源, or in the sign-off)?",
+    "source.reporters": "Who are the reporters (记者/通讯员) credited here?",
+    "meeting.venue": "Where was the meeting held?",
+    "meeting.region": "Whose meeting is it: which jurisdiction (place, or 中国 for a national body)?",
+    "meeting.format": "Was the meeting this report is about held by video (视频/电视电话)? (Not a meeting it only watched or relayed.)",
+    "people.name": "Which named individuals take part in the meeting in these sentences (chair, speak or attend)? Not reporters, not leaders only cited.",
+}
+LETTERS = string.ascii_uppercase
+NONE = "N"
 
 
-class _Answer(BaseModel):
-    """A question's answer schema: only the asked part of the record (a few hundred characters of
-    schema in the prompt instead of the whole record's thousands); unknown keys are ignored."""
+class Reply(BaseModel):
+    """Every focused question's answer: one short value (the letter of a choice, several letters,
+    yes or no, or a few names). Whatever shape a small model gives is read leniently."""
     model_config = ConfigDict(extra="ignore")
+    # required: an object without it (a whole record, an error) is no answer and is re-asked
+    answer: str | list[str] | None = Field(..., description="The option letter (or letters), yes or no, or the names asked for; null when none.")
 
-
-class PeopleAnswer(_Answer):
-    people: list[Person] = Field(default_factory=list)
-
-
-class MeetingAnswer(_Answer):
-    meeting: Meeting | None = None
-
-
-class UpstreamAnswer(_Answer):
-    upstream_meetings: list[str] = Field(default_factory=list, description=ExtractedReport.model_fields["upstream_meetings"].description)
-
-
-class SourceAnswer(_Answer):
-    source: Source = Field(default_factory=Source)
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _lenient(cls, v):
+        if v is None or isinstance(v, str):
+            return v
+        if isinstance(v, (list, tuple)):
+            return [str(x) for x in v if x is not None]
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        return str(v)
 
 
 @dataclass(frozen=True)
 class Question:
-    fields: frozenset[str]  # the eval fields the answer is taken for
+    kind: str  # choice | choices | yes_no | names
+    field: str  # the eval field the answer is taken for
     ask: str
-    sentences: tuple[str, ...]
-    answer: type[_Answer]
+    sentences: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+    fields: frozenset[str] = field(default=frozenset())  # all eval fields the answer speaks for
 
     @property
     def excerpt(self) -> str:
         return "\n".join(self.sentences[:MAX_SENTENCES])
 
+    @property
+    def text(self) -> str:
+        """The question as sent: the question, then its options, then how to answer."""
+        if self.kind in ("choice", "choices"):
+            opts = "\n".join(f"{LETTERS[i]}. {o}" for i, o in enumerate(self.options))
+            how = ("Answer with the letter of the right option, or N if none is right." if self.kind == "choice" else
+                   "Answer with the letters of every right option (a list), or [] if none is.")
+            return f"{self.ask}\n{opts}\n{NONE}. none of these\n{how}"
+        if self.kind == "yes_no":
+            return f"{self.ask}\nAnswer yes or no."
+        return f"{self.ask}\nAnswer with the names as written, a list ([] if none)."
 
-def plan(rules: ExtractedReport, doc: Document) -> list[Question]:
-    """The questions worth a call for this article (none when the rules are sure of everything)."""
-    sentences = [m.group().strip() for m in _SENTENCE.finditer(doc.norm.text) if m.group().strip()]
-    out: list[Question] = []
-    names = [p.name for p in rules.people]
-    untitled = [p.name for p in rules.people if not p.titles]
-    unsure = [s for s in sentences if ATTEND_RE.search(s) and _titled_name(s) and not any(n in s for n in names)]
-    unsure += [s for s in sentences if any(n in s for n in untitled) and s not in unsure]
-    if unsure:
-        out.append(Question(_PEOPLE, "Question: which named individuals take part in the meeting reported in these "
-                                     "sentences (chair, speak or attend)? For each give the full name, every title as "
-                                     "written before the name (县委副书记、县长高志强 → [县委副书记, 县长]) and roles "
-                                     "(chair = 主持; speaker = 讲话/指出/强调/要求/部署). Not reporters, not cited leaders. "
-                                     "Answer in `people`.", tuple(unsure), PeopleAnswer))
+    def read(self, reply: Reply) -> list[str] | str | None:
+        """The value(s) the reply gives: options by letter, yes/no, or names."""
+        a = reply.answer
+        if self.kind == "choice":
+            picks = self._letters(a)
+            return picks[0] if picks else None
+        if self.kind == "choices":
+            return self._letters(a)
+        if self.kind == "yes_no":
+            s = (a[0] if isinstance(a, list) and a else a or "").strip().lower()
+            return "yes" if s.startswith(("y", "是", "对", "true")) else "no"
+        names = a if isinstance(a, list) else re.split(r"[、,，;；\s]+", a or "")
+        return [n.strip() for n in names if n and n.strip()]
+
+    def _letters(self, a) -> list[str]:
+        """Options by letter (B, "B. …", ["A", "C"]), or by their text when a model copies it."""
+        items = a if isinstance(a, list) else [a or ""]
+        out = []
+        for x in items:
+            x = str(x).strip()
+            hit = next((o for o in self.options if o == x), None)
+            letters = [] if hit else re.findall(r"(?<![A-Za-z])([A-Za-z])(?![A-Za-z])", x)
+            for letter in letters[:1] if self.kind == "choice" else letters:
+                i = LETTERS.find(letter.upper())
+                hit = self.options[i] if 0 <= i < len(self.options) else None
+                if hit and hit not in out:
+                    out.append(hit)
+            if hit and hit not in out:
+                out.append(hit)
+        return out[:1] if self.kind == "choice" else out
+
+
+def _choice(f: str, ask: str, rules_value: str | None, found: list[str], sentences) -> Question | None:
+    """A multiple choice among the text's candidates and the rules' value; None when there is
+    nothing to choose (no candidate, or only the rules' own value)."""
+    options = list(dict.fromkeys(([rules_value] if rules_value else []) + found))[:cand.MAX_CHOICES]
+    if not options or options == [rules_value]:
+        return None
+    return Question("choice", f, ask, tuple(sentences), tuple(options), frozenset({f}))
+
+
+def plan(rules: ExtractedReport, doc: Document, ev: Evidence | None = None) -> list[Question]:
+    """The questions worth a call for this article, weakest fields first (none when the rules are
+    sure of everything the text offers)."""
+    ev = ev or Evidence(doc)
+    text = doc.norm.text
+    sentences = [m.group().strip() for m in _SENTENCE.finditer(text) if m.group().strip()]
+    body = [s for s in sentences if "。" in s] or sentences
+    checks = Checks(ev, rules, ExtractedReport())
+
+    def unsure(f: str, value) -> bool:
+        return value is None or not checks.scalar(f)(value)
+
+    out: list[Question | None] = []
     m = rules.meeting
-    if m is None or m.name is None or m.date is None:
-        held = [s for s in sentences if _HELD.search(s) and "会" in s][:3]
-        if held:
-            fields = frozenset({"meeting.name", "meeting.date", "meeting.time_of_day", "meeting.venue", "meeting.organizer"}
-                               if m is None else {f"meeting.{a}" for a in ("name", "date", "time_of_day") if getattr(m, a) is None})
-            head = (rules.headline,) if rules.headline else ()
-            out.append(Question(fields, "Question: what meeting does this report describe? Give in `meeting` its name "
-                                        "as written (without 我市/我区 and the date), its date (YYYY-MM-DD, or --MM-DD "
-                                        "when no year is written), time of day, venue and convening body.",
-                                head + tuple(held), MeetingAnswer))
-    relay = [s for s in sentences if any(not _GENERIC.match(_LEADING_CUES.sub("", m.group(1))) for m in _RELAY.finditer(s))
-             and not any(u in s for u in rules.upstream_meetings)]
-    if relay:
-        out.append(Question(frozenset({"upstream_meetings"}), "Question: which named meetings of higher bodies are "
-                            "relayed, studied or implemented in these sentences (传达学习…会议精神)? Answer in "
-                            "`upstream_meetings`, names exactly as written.", tuple(relay), UpstreamAnswer))
-    out += _source_question(rules, sentences)
+    head = (rules.headline,) if rules.headline else ()
+    if unsure("headline", rules.headline):
+        out.append(_choice("headline", ASKS["headline"], rules.headline,
+                           cand.headline(text, doc.page_title), body[:1]))
+    names = cand.meeting_name(text, rules.headline)
+    # unsure, or the text also gives a longer cut of the rules' name (双周协商座谈会 / 十三届全国政协第十四次双周协商座谈会)
+    if m is None or unsure("meeting.name", m.name) or any(m.name in n and m.name != n for n in names):
+        out.append(_choice("meeting.name", ASKS["meeting.name"], m.name if m else None, names, head + tuple(body[:1])))
+    known = {u for u in rules.upstream_meetings}
+    relayed = [u for u in cand.upstream(text) if u not in known and (m is None or u != m.name)]
+    if relayed:
+        where = [s for s in sentences if any(u in s for u in relayed)]
+        out.append(Question("choices", "upstream_meetings", ASKS["upstream_meetings"], tuple(where),
+                            tuple(relayed[:cand.MAX_CHOICES]), frozenset({"upstream_meetings"})))
+    out += _source_questions(rules, text, sentences, unsure)
+    if m is not None or names:  # a meeting is reported
+        out += _meeting_questions(rules, text, sentences, body, unsure)
+    out += _people_question(rules, sentences)
+    # every question quotes some of the article (the opening sentence when it needs no other)
+    return [q if q.sentences else replace(q, sentences=tuple(body[:1])) for q in out if q is not None][:MAX_QUESTIONS]
+
+
+def _source_questions(rules: ExtractedReport, text: str, sentences: list[str], unsure) -> list[Question | None]:
+    s = rules.source
+    out: list[Question | None] = []
+    if unsure("source.outlet", s.outlet):
+        found = cand.outlet(text)
+        where = [x for x in sentences if any(o in x for o in found)][:2]
+        out.append(_choice("source.outlet", ASKS["source.outlet"], s.outlet, found, where))
+    credited = s.reporters + s.photographers + s.editors
+    lines = [x for x in sentences if _CREDIT.search(x) and not any(n in x for n in credited)][:2]
+    if lines:
+        out.append(Question("names", "source.reporters", ASKS["source.reporters"], tuple(lines), fields=frozenset({"source.reporters"})))
     return out
+
+
+def _meeting_questions(rules: ExtractedReport, text: str, sentences: list[str], body: list[str], unsure) -> list[Question | None]:
+    m = rules.meeting or Meeting(name=None)
+    out: list[Question | None] = []
+    found = cand.venue(text)
+    if found and unsure("meeting.venue", m.venue):
+        where = [x for x in sentences if any(v in x for v in found)]
+        out.append(_choice("meeting.venue", ASKS["meeting.venue"], m.venue, found, where))
+    region = m.region.name if m.region else None
+    if unsure("meeting.region", region):
+        out.append(_choice("meeting.region", ASKS["meeting.region"], region, cand.meeting_region(text), body[:1]))
+    if m.format is None:
+        video = [x for x in sentences if _VIDEO.search(x) and _HELD.search(x)]
+        if video:
+            out.append(Question("yes_no", "meeting.format", ASKS["meeting.format"], tuple(video[:2]),
+                                fields=frozenset({"meeting.format"})))
+    return out
+
+
+def _people_question(rules: ExtractedReport, sentences: list[str]) -> list[Question]:
+    """Participants from sentences with a verb of taking part and a titled name the rules took
+    nobody from."""
+    names = [p.name for p in rules.people]
+    unsure = [s for s in sentences if ATTEND_RE.search(s) and _titled_name(s) and not any(n in s for n in names)]
+    if not unsure:
+        return []
+    return [Question("names", "people.name", ASKS["people.name"], tuple(unsure),
+                     fields=frozenset({"people.name"}))]
 
 
 def _titled_name(sentence: str) -> bool:
@@ -118,20 +231,32 @@ def _titled_name(sentence: str) -> bool:
                for m in _TITLE_WORD.finditer(sentence))
 
 
-def _source_question(rules: ExtractedReport, sentences: list[str]) -> list[Question]:
-    s = rules.source
-    credited = s.reporters + s.photographers + s.editors
-    lines = [x for x in sentences if _CREDIT.search(x) and not any(n in x for n in credited)]
-    fields = {"source.reporters", "source.photographers", "source.editors"} if lines else set()
-    named = [x for x in sentences[:3] if (m := _DATELINE.search(x[:24])) and not m.group(1).startswith(NOT_OUTLETS)]
-    if s.outlet is None and named:
-        lines += [x for x in named if x not in lines]
-        fields.add("source.outlet")
-    if not fields:
-        return []
-    return [Question(frozenset(fields), "Question: who are the reporters (记者/通讯员), photographers (摄影) and editors "
-                                        "(编辑) credited here, and which media outlet is named before 讯? Answer in "
-                                        "`source`.", tuple(lines), SourceAnswer)]
+def answer_report(answers: list[tuple[Question, Reply]]) -> ExtractedReport:
+    """The answers as one partial record (only the asked fields filled)."""
+    out = ExtractedReport()
+    meeting: dict = {}
+    for q, reply in answers:
+        v = q.read(reply)
+        f = q.field
+        if f == "headline":
+            out.headline = v
+        elif f == "source.outlet":
+            out.source.outlet = v
+        elif f == "source.reporters":
+            out.source.reporters = v
+        elif f == "upstream_meetings":
+            out.upstream_meetings = v
+        elif f == "people.name":
+            out.people = [Person(name=n) for n in v]
+        elif f == "meeting.format":
+            meeting["format"] = "video" if v == "yes" else None
+        elif f == "meeting.region":
+            meeting["region"] = Region(name=v) if v else None
+        else:
+            meeting[f.split(".")[1]] = v
+    if meeting:
+        out.meeting = Meeting(**{"name": None, **meeting})
+    return out
 
 
 async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Locator, usage: Usage,
@@ -140,24 +265,8 @@ async def ask_focused(extractor, doc: Document, rules: ExtractedReport, loc: Loc
     questions = plan(rules, doc)
     if not questions:
         return ModelView(ExtractedReport(), frozenset()), []
-    answers = [ExtractedReport.model_validate((await extractor._ask(extractor.prompts.ask(q.ask, q.excerpt), loc, usage,
-                                                                    warnings, q.answer)).model_dump())
+    answers = [(q, await extractor._ask(extractor.prompts.ask(q.text, q.excerpt), loc, usage, warnings, Reply,
+                                       kind=f"focused:{q.field}"))
                for q in questions]
-    # each answer is read only for the fields its question asked
-    kept = [_only(a, q.fields) for a, q in zip(answers, questions)]
-    g = ground(merge_answers(kept), doc, loc)
+    g = ground(answer_report(answers), doc, loc)
     return ModelView(g.report, frozenset().union(*(q.fields for q in questions)), partial=True), g.dropped
-
-
-def _only(answer: ExtractedReport, fields: frozenset[str]) -> ExtractedReport:
-    out = ExtractedReport()
-    if fields & _PEOPLE:
-        out.people = answer.people
-    if "upstream_meetings" in fields:
-        out.upstream_meetings = answer.upstream_meetings
-    for f in fields:
-        if f.startswith("source."):
-            setattr(out.source, f.split(".")[1], getattr(answer.source, f.split(".")[1]))
-    if any(f.startswith("meeting.") for f in fields) and answer.meeting is not None:
-        out.meeting = answer.meeting
-    return out

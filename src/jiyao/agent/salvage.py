@@ -149,6 +149,11 @@ def _object(data, model: type[BaseModel], ptr: str, out: Salvaged) -> dict | Non
     if not isinstance(data, dict):
         out.dropped.append((ptr or "/", f"an object was expected, not {_kind(data)}"))
         return None
+    if not ptr and not any(name in data for name in model.model_fields):
+        # an answer that has none of the asked fields answers nothing (a focused question's reply
+        # given as a whole record), however lenient the rest is
+        out.dropped.append(("/", "none of the asked fields (" + ", ".join(model.model_fields) + ") is in the answer"))
+        return None
     kept = {}
     for name, f in model.model_fields.items():
         if name not in data:

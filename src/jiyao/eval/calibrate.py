@@ -2,10 +2,10 @@
 
 The recognisers and the model each read every labelled article once (the model through the
 chosen hybrid strategy, with the response cache). Then, offline and cheaply, every fusion mode of
-every field (policy.py) is scored with jiyao.eval's own precision/recall, and each field gets the
-mode with the best F1; ties keep the default, which trusts the model least. Each source's
-precision per field (smoothed) becomes its confidence score. The result is a policy file for
-`jiyao extract --policy`.
+every field (policy.py) — for mode `evidence`, each trust threshold of TRUST_LEVELS — is scored
+with jiyao.eval's own precision/recall, and each field gets the choice with the best F1; ties keep
+the default, then the choice that trusts the model least. Each source's precision per field
+(smoothed) becomes its confidence score. The result is a policy file for `jiyao extract --policy`.
 
 Fields are chosen one at a time with the others at their defaults (titles and roles depend on
 which people are kept), so the chosen combination is a good policy, not provably the best one.
@@ -24,7 +24,7 @@ from .score import FIELDS, micro_f1, score_set
 from ..ground.spans import ground
 from ..agent.endpoint import LLMError
 from ..run.extractor import Extractor
-from ..agent.policy import DEFAULT_SCORES, FieldPolicy, Policy, modes_for
+from ..agent.policy import DEFAULT_SCORES, DEFAULT_TRUST, TRUST_LEVELS, FieldPolicy, Policy, modes_for
 from ..read.inputs import iter_items
 from ..read.document import Document, ReadError
 from ..recognise import recognise
@@ -50,17 +50,40 @@ def _records(samples: list[Sample], policy: Policy) -> dict[str, dict]:
     return {doc.doc_id: fused_record(doc, rules, view, policy)[0].model_dump() for doc, rules, view in samples}
 
 
+# modes from the one that trusts the model least to the one that trusts it most
+_TRUST_ORDER = ("rules", "rules_first", "union", "evidence", "intersection", "model_first", "model")
+
+
+def _choices(f: str) -> list[tuple[str, FieldPolicy]]:
+    """(label, field policy) of every choice for one field, the default first, then from the one
+    that trusts the model least (rules) to the one that trusts it most."""
+    default = Policy.default().fields[f]
+    out = [(_label(default), default)]
+    for mode in sorted(modes_for(f), key=_TRUST_ORDER.index):
+        for tau in (sorted(TRUST_LEVELS, reverse=True) if mode == "evidence" else (DEFAULT_TRUST,)):
+            fp = FieldPolicy(mode, trust=tau)
+            if _label(fp) != out[0][0]:
+                out.append((_label(fp), fp))
+    return out
+
+
+def _label(fp: FieldPolicy) -> str:
+    return f"{fp.mode}@{fp.trust:g}" if fp.mode == "evidence" else fp.mode
+
+
 def choose(samples: list[Sample], gold: dict[str, dict]) -> Policy:
-    """The policy: per field the mode with the best F1 on this set, and measured source scores."""
+    """The policy: per field the mode (and trust threshold) with the best F1 on this set, and
+    measured source scores."""
     policy, measured = Policy.default(), {}
     for f in FIELDS:
-        scores = {}
-        for mode in modes_for(f):
+        scores, choices = {}, _choices(f)
+        for label, fp in choices:
             trial = Policy.default()
-            trial.fields[f] = FieldPolicy(mode)
-            scores[mode] = round(micro_f1(score_set(gold, _records(samples, trial)), [f]), 4)
-        best = max(scores, key=lambda m: (scores[m], m == policy.mode(f)))
-        policy.fields[f] = FieldPolicy(best)
+            trial.fields[f] = fp
+            scores[label] = round(micro_f1(score_set(gold, _records(samples, trial)), [f]), 4)
+        order = {label: i for i, (label, _) in enumerate(choices)}
+        best = max(scores, key=lambda c: (scores[c], -order[c]))  # ties: the earlier choice
+        policy.fields[f] = dict(choices)[best]
         measured[f] = {"f1_by_mode": scores, "chosen": best}
     _measure_scores(samples, gold, policy, measured)
     offline = score_set(gold, _records(samples, _ignore_model()))

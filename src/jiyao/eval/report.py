@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .._version import __version__
-from ..schema import COST_COUNTERS
+from ..schema import COST_COUNTERS, evidence_spans
 from ..text import normalise
 from .articles import Articles
 from .inputs import MAX_LISTED, EvalInputError, load_gold, read_predictions  # noqa: F401 - EvalInputError, load_gold: this module's API too
@@ -22,7 +22,8 @@ REPORT_VERSION = 1
 
 
 def grounding(records: dict[str, dict], articles: str | Path | None) -> dict | None:
-    """Share of evidence offsets whose original-file characters normalise to (a form of) the value."""
+    """Share of evidence entries whose original-file characters normalise to (a form of) the value; a
+    value composed from several spans is checked on its parts joined."""
     if not articles:
         return None
     found = Articles(articles)  # by origin path, then doc_id; a same-named file is never taken
@@ -32,15 +33,17 @@ def grounding(records: dict[str, dict], articles: str | Path | None) -> dict | N
         if doc is None:
             continue
         original = doc.original
-        for pointer, span in (rec.get("evidence") or {}).items():
+        for pointer, entry in (rec.get("evidence") or {}).items():
             value = value_at(rec, pointer)
-            if not isinstance(value, str) or len(span) != 2:
+            spans = evidence_spans(entry)
+            if not isinstance(value, str) or not spans:
                 continue
             total += 1
-            s, e = span
-            got = key(normalise(original[s:e]).text) if 0 <= s < e <= len(original) else ""
-            want = key(value)
-            if got and (got == want or (pointer.endswith(("region/name", "/date", "published_date")) and got[:2] in want + got)):
+            # a composed value (县人大常委会 + 第3次会议) is its parts' characters joined
+            parts = [key(normalise(original[s:e]).text) if 0 <= s < e <= len(original) else "" for s, e in spans]
+            got, want = "".join(parts), key(value)
+            if all(parts) and (got == want or (pointer.endswith(("region/name", "/date", "published_date"))
+                                               and parts[0][:2] in want + parts[0])):
                 ok += 1
     return {"checked": total, "grounded": ok, "rate": round(ok / total, 4) if total else None}
 

@@ -89,6 +89,8 @@ def checked_admin_code(name: str, code: str | None, text: str) -> tuple[str | No
     most-mentioned one of that name), or dropped. A town has no code (SPEC v1.1)."""
     if code is None:
         return None, None
+    if name == region.CHINA.name:
+        return None, f"admin_code {code} dropped: the country carries no code"
     if is_town(name):
         return None, f"admin_code {code} dropped: {name} is a town, towns carry no code"
     if code in {d.code for d in region.lookup(name)}:

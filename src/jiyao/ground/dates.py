@@ -50,3 +50,25 @@ def date_span(text: str, iso: str, published: str | None = None) -> tuple[int, i
     words = [w for w, back in RELATIVE_DAYS.items() if pub - timedelta(days=back) == day]
     hits = [m.span() for w in words if (m := re.search(w, text))]
     return min(hits) if hits else None
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+
+
+def date_spans(text: str, iso: str, published: str | None = None) -> list[tuple[int, int]] | None:
+    """The date's evidence: its own mention, and when that mention has no year (5月18日 for
+    2022-05-18), where the year comes from — the publication line's date, else a year the text
+    writes (2022年). A year found nowhere leaves the one span (the page's date may carry it, outside
+    the text); None when the date itself is not stated."""
+    span = date_span(text, iso, published)
+    if span is None:
+        return None
+    if not ISO_DATE.fullmatch(iso) or re.search(r"\d{4}", text[span[0]: span[1]]):
+        return [span]
+    year = iso[:4]
+    if published and ISO_DATE.fullmatch(published) and published[:4] in (year, str(int(year) + 1)):
+        pub = date_span(text, published)
+        if pub is not None and pub != span:
+            return [span, pub]
+    written = next((m for m in _YEAR.finditer(text) if m.group(1) == year), None)
+    return [span, written.span()] if written else [span]

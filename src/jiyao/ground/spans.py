@@ -11,11 +11,11 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .checks import checked_admin_code, full_region_name, person_names, region_mention
-from .dates import date_span
+from .dates import date_span, date_spans
 from ..read.document import Document
 from ..recognise.meeting import COMPOSED_NAME
 from ..recognise.mentions import LEVEL_LISTS, SHARED_CONGRESS_LISTS, expand_levels, expand_shared_congress
-from ..schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, found_key
+from ..schema import DIRECTIVE_CATEGORIES, Diagnostics, ExtractedReport, Meeting, MeetingReport, evidence_entry, evidence_spans, found_key
 from ..text import QUOTE_PAIRS, keyed, normalise_value, value_key
 
 MAX_DROPPED_VALUE = 40  # characters of a dropped value kept in its pointer (an invented value can be 100k)
@@ -24,7 +24,12 @@ _NOT_AS_WRITTEN = ("/meeting/date", "/source/published_date", "/meeting/region/n
 _NAMES = re.compile(r"^/(?:people/\d+/name|source/(?:reporters|photographers|editors)/\d+|directives/\d+/speaker)$")
 
 
-_CONVENE_VERB = re.compile(r"(?:召开|举行)了?")
+# A composed meeting name (Locator.composed): what may stand between the body and the rest of the
+# name — the date, time, place or subject of the meeting, then the verb that convenes it — within
+# one sentence; and how the rest of the name must end to name a meeting.
+_COMPOSED_GAP = 40
+_CONVENE_GAP = re.compile(r"[^。;!?]{0,%d}?(?:召开|举行|举办|进行)了?" % (_COMPOSED_GAP - 3))
+_MEETING_TAIL = re.compile(r"(?:会|会议|集体学习|座谈|论坛)$")
 
 
 class Locator:
@@ -60,33 +65,57 @@ class Locator:
             yield _balance_quotes(self.doc.norm.text, self.idx[at], self.idx[at + len(k) - 1] + 1)
             at = self.key.find(k, at + 1)
 
-    def meeting_name_span(self, name: str) -> list[int] | None:
-        """Original span of a meeting name: as written, or composed by SPEC v1.1 from body + verb +
-        会议 (市委常委会召开会议 → 市委常委会会议, 县十五届人大常委会召开第36次会议 → 县十五届人大常委会
-        第36次会议: the span of the phrase), a day or a topic perhaps between body and verb
-        (中共中央政治局3月28日召开会议, …6月30日下午就某某进行第十二次集体学习)."""
+    def composed(self, value: str) -> list[tuple[int, int]] | None:
+        """Normalised spans of a meeting name SPEC composes from a body and the meeting it convenes
+        (市委常委会召开会议 → 市委常委会会议; 县十五届人大常委会召开第36次会议 → 县十五届人大常委会
+        第36次会议; 中共中央政治局4月28日召开会议 → 中共中央政治局会议): the body, then within the
+        same sentence a convening verb, then the rest of the name right after it. The longest body
+        the text has wins; None when no such pair is written."""
+        k = value_key(value)
+        if not _MEETING_TAIL.search(k):
+            return None
+        for i in range(len(k) - 2, 1, -1):  # the body's length: at least 2 characters each side
+            body, tail = k[:i], k[i:]
+            at = self.key.find(body)
+            while at >= 0:
+                end = at + len(body)
+                window = self.key[end: end + _COMPOSED_GAP + len(tail)]
+                j = window.find(tail)
+                while j >= 0:
+                    if _CONVENE_GAP.fullmatch(window[:j]):
+                        t0 = end + j
+                        return [(self.idx[at], self.idx[end - 1] + 1), (self.idx[t0], self.idx[t0 + len(tail) - 1] + 1)]
+                    j = window.find(tail, j + 1)
+                at = self.key.find(body, at + 1)
+        return None
+
+    def meeting_name_spans(self, name: str) -> list[list[int]] | None:
+        """Original spans of a meeting name: one where it is written as such, else the parts it is
+        composed from (see `composed`)."""
         span = self.original_span(name)
-        if span is None and COMPOSED_NAME.match(name):
-            text = self.doc.norm.text
-            for verb in _CONVENE_VERB.finditer(text):
-                before, after = text[: verb.start()].rstrip(), text[verb.end():].lstrip()
-                k = next((k for k in range(len(name) - 2, 1, -1)
-                          if before.endswith(name[:k]) and after.startswith(name[k:])), None)
-                if k is not None:
-                    start = len(before) - k
-                    return list(self.doc.span(start, len(text) - len(after) + len(name) - k))
-            m = COMPOSED_NAME.match(name)
+        if span is not None:
+            return [span]
+        parts = self.composed(name)
+        if parts:
+            return [list(self.doc.span(*p)) for p in parts]
+        span = self.phrase_span(name)
+        return [span] if span else None
+
+    def phrase_span(self, name: str) -> list[int] | None:
+        """Last resort for a composed meeting name whose parts lie further apart than `composed`
+        allows (十三届全国人大常委会4日上午在北京人民大会堂举行第一百三十六次委员长会议): the span of
+        the whole phrase, body to name."""
+        text = self.doc.norm.text
+        m = COMPOSED_NAME.match(name)
+        if m:
             hit = re.search(re.escape(m.group(1)) + r"[^,。;!?\n]{0,80}?(?:召开|举行|进行)了?\s*" + re.escape(m.group(2)), text)
-            span = list(self.doc.span(hit.start(), hit.end())) if hit else None
-        if span is None:
-            # a body, its day and place, the verb, then its numbered sitting (十三届全国人大常委会4日上午在
-            # 北京人民大会堂举行第一百三十六次委员长会议): the span of the phrase
-            for k in (k for k in range(2, len(name) - 2) if name[k] == "第"):
-                hit = re.search(re.escape(name[:k]) + r"[^,。;!?\n]{0,40}?(?:召开|举行)了?\s*" + re.escape(name[k:]),
-                                self.doc.norm.text)
-                if hit:
-                    return list(self.doc.span(hit.start(), hit.end()))
-        return span
+            if hit:
+                return list(self.doc.span(hit.start(), hit.end()))
+        for k in (k for k in range(2, len(name) - 2) if name[k] == "第"):
+            hit = re.search(re.escape(name[:k]) + r"[^,。;!?\n]{0,40}?(?:召开|举行)了?\s*" + re.escape(name[k:]), text)
+            if hit:
+                return list(self.doc.span(hit.start(), hit.end()))
+        return None
 
     def level_list_span(self, value: str) -> list[int] | None:
         """Original span of a relayed meeting named through a level list (省经济工作会议 in
@@ -108,7 +137,7 @@ class Locator:
 
     def __call__(self, value: str) -> bool:
         """Whether the article has this value (a meeting name also in its composed form)."""
-        return self.meeting_name_span(value) is not None
+        return self.meeting_name_spans(value) is not None
 
     def original_span(self, value: str, near: int = 0) -> list[int] | None:
         hit = self.find(value, near)
@@ -147,7 +176,7 @@ def _balance_quotes(text: str, s: int, e: int) -> tuple[int, int]:
 @dataclass
 class GroundResult:
     report: ExtractedReport
-    evidence: dict[str, list[int]] = field(default_factory=dict)
+    evidence: dict[str, list] = field(default_factory=dict)  # pointer → [s, e] or [[s1, e1], …] (schema.evidence_entry)
     dropped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # values corrected or dropped against a closed set
 
@@ -178,19 +207,17 @@ def ground(report: ExtractedReport, doc: Document, loc: Locator | None = None) -
             res.dropped.append("/source/published_date"); s.published_date = None
     m = r.meeting
     if m is not None:
-        span = loc.meeting_name_span(m.name) if m.name else None
-        if span:
-            res.evidence["/meeting/name"] = span
-        elif m.name is None:
-            pass  # an unnamed meeting: its other fields are grounded one by one
-        else:
-            res.dropped.append("/meeting/name")
-            r.meeting = m = None
-    if m is not None:
+        # a name the text lacks drops the name only: the meeting, its date, venue and people stand
+        # or fall one by one (an unnamed meeting is a meeting too)
+        spans = loc.meeting_name_spans(m.name) if m.name else None
+        if spans:
+            res.evidence["/meeting/name"] = evidence_entry(spans)
+        elif m.name is not None:
+            res.dropped.append("/meeting/name"); m.name = None
         if m.date:
-            span = date_span(doc.norm.text, m.date, s.published_date or doc.page_date)
-            if span:
-                res.evidence["/meeting/date"] = list(doc.span(*span))
+            spans = date_spans(doc.norm.text, m.date, s.published_date or doc.page_date)
+            if spans:
+                res.evidence["/meeting/date"] = evidence_entry([doc.span(*x) for x in spans])
             else:
                 res.dropped.append("/meeting/date"); m.date = None; m.time_of_day = None
         if not keep("/meeting/venue", m.venue, at.get(found_key("venue"), 0)):
@@ -216,9 +243,11 @@ def _as_written(r: ExtractedReport, doc: Document, res: GroundResult) -> None:
     """Each located value as the article writes it, not as the answer spelled it (`廖 蓝 蕾`,
     `“李秋玥”`, traditional, full width): the article's characters at its evidence, normalised
     (names without spaces), whenever they have the value's key; else the value stays."""
-    for pointer, (s, e) in res.evidence.items():
-        if pointer in _NOT_AS_WRITTEN:
-            continue
+    for pointer, entry in res.evidence.items():
+        spans = evidence_spans(entry)
+        if pointer in _NOT_AS_WRITTEN or len(spans) != 1:
+            continue  # (a composed value is written in parts: it stays as given)
+        (s, e), = spans
         *path, leaf = pointer.strip("/").split("/")
         holder = r
         for part in path:

@@ -112,8 +112,23 @@ _CAPTION = re.compile(rf"^(?:会议现场|会场|现场图?|[{CJK}]{{2,20}}?(?:�
 _HOSTED_BY = re.compile(r"^由[^,。;]{1,30}?(?:主办|举办|承办|组织)的")
 
 
+# A dateline or byline the clause opens with, right before the name with no comma between
+# (本报讯(记者 某某)全市…会议5日召开, 本网讯 全市…会议, 【某某网】…, 记者 某某 报道 …): never the name's.
+_BRACKET_HEAD = re.compile(r"^\s*(?P<line>[^\s()\[\]【】,。]{0,12}?(?:讯|消息|电))?\s*[(\[【](?P<group>[^()\[\]【】]{1,40})[)\]】]\s*")
+_BYLINE_WORDS = re.compile(r"记者|通讯员|撰稿|讯|消息|网|报|台|电|摄|文")
+_BYLINE_HEAD = re.compile(r"(?:讯|消息|电|报道)$|记者|通讯员")
+
+
+def _after_dateline(raw: str) -> str:
+    m = _BRACKET_HEAD.match(raw)
+    if m and (m.group("line") or _BYLINE_WORDS.search(m.group("group"))):
+        raw = raw[m.end():]
+    head, _, tail = raw.strip().rpartition(" ")
+    return tail if head and tail and _BYLINE_HEAD.search(head) else raw
+
+
 def _clean_name(raw: str) -> str:
-    name = _HOSTED_BY.sub("", _LEADING.sub("", raw).strip())
+    name = _HOSTED_BY.sub("", _LEADING.sub("", _after_dateline(raw)).strip())
     name = re.sub(r"^(?:在[^,]{1,20}?)(?=[^,]*会议$)", "", name) if name.startswith("在") else name
     return name
 

@@ -267,7 +267,7 @@ class Extractor:
                 if self.backend == "hybrid" and answer_model is not ExtractedReport and not isinstance(exc, EndpointFatal):
                     # a focused question without an answer is no opinion (focused views are partial):
                     # the other questions' answers stay; with none at all, the rules' record is kept
-                    return answer_model()
+                    return answer_model.model_construct(**dict.fromkeys(answer_model.model_fields))  # no answer: null
                 raise
         usage.add(stats)
         warnings.extend(warn)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from ..schema import MeetingReport
+from ..schema import EvidenceSpans, MeetingReport, evidence_spans
 
 
 def _arrow_type(annotation):
@@ -24,7 +24,9 @@ def _arrow_type(annotation):
         return pa.string()
     if origin is list:
         return pa.list_(_arrow_type(args[0]))
-    if origin is dict:  # evidence: JSON pointer → [start, end]
+    if origin is dict:
+        if args[1] == EvidenceSpans:  # evidence: JSON pointer → its spans, each [start, end] (schema.evidence_spans)
+            return pa.map_(_arrow_type(args[0]), pa.list_(pa.list_(pa.int64())))
         return pa.map_(_arrow_type(args[0]), _arrow_type(args[1]))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return pa.struct([(name, _arrow_type(f.annotation)) for name, f in annotation.model_fields.items()])
@@ -49,7 +51,8 @@ def jsonl_to_parquet(src: str | Path, dst: str | Path) -> int:
         for line in f:
             if line.strip():
                 rec = json.loads(line)
-                rec["evidence"] = list((rec.get("evidence") or {}).items())  # a map is a list of pairs
+                # a map is a list of pairs; every entry a list of spans, one or composed
+                rec["evidence"] = [(k, [list(x) for x in evidence_spans(v)]) for k, v in (rec.get("evidence") or {}).items()]
                 rows.append(rec)
     tmp = Path(str(dst) + ".tmp")
     pq.write_table(pa.Table.from_pylist(rows, schema=record_schema()), tmp)

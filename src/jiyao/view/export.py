@@ -6,13 +6,15 @@ Tables and columns (stable; documented in the README):
   participants       doc_id, person_id, name, titles, roles, order
   upstream_meetings  doc_id, name, order
   slogans            doc_id, slogan, order
-  evidence           doc_id, field_path, field, start, end, text
+  evidence           doc_id, field_path, field, part, start, end, text   (one row per span; `part` 0, 1…
+                     numbers the spans of a value composed from several places, 县人大常委会 + 第3次会议)
   people             person_id, name, region, admin_code, titles, first_date, last_date,
                      meetings_attended, doc_ids, resolution
 `order` is the 0-based index in the record's list, as in evidence pointers (/people/0/…). List
 columns (titles, roles, doc_ids) are lists in Parquet and DuckDB and JSON arrays in CSV cells
 (`["副县长|区长"]` is one title: any separator could occur in a title).
-`text` is the original file's characters at [start, end) when --articles is given, else the value.
+`text` is the original file's characters at [start, end) when --articles is given, else the value
+(null for a part of a composed value).
 
 CSV cells are text a spreadsheet may open: a cell that would start with a formula character
 (`=`, `+`, `-`, `@`, tab, CR, LF, NUL, or their full-width forms) gets a leading `'` (OWASP's CSV
@@ -41,11 +43,11 @@ COLUMNS = {
     "participants": ["doc_id", "person_id", "name", "titles", "roles", "order"],
     "upstream_meetings": ["doc_id", "name", "order"],
     "slogans": ["doc_id", "slogan", "order"],
-    "evidence": ["doc_id", "field_path", "field", "start", "end", "text"],
+    "evidence": ["doc_id", "field_path", "field", "part", "start", "end", "text"],
     "people": ["person_id", "name", "region", "admin_code", "titles", "first_date", "last_date",
                "meetings_attended", "doc_ids", "resolution"],
 }
-INT_COLUMNS = {"order", "start", "end", "meetings_attended"}
+INT_COLUMNS = {"order", "part", "start", "end", "meetings_attended"}
 
 
 def _date(rec: dict) -> str | None:
@@ -96,11 +98,10 @@ def _rows(records: str | Path, people: list[Person], articles: Articles, bad: li
             yield "slogans", {"doc_id": d, "slogan": x, "order": i}
         doc = articles.document(rec) if articles.root else None
         for v in values(rec):
-            if v.start is None:
-                continue
-            text = doc.original[v.start:v.end] if doc is not None else v.value
-            yield "evidence", {"doc_id": d, "field_path": v.pointer, "field": v.field, "start": v.start, "end": v.end,
-                               "text": text}
+            for part, (a, b) in enumerate(v.spans):  # a composed value: one row per part
+                text = doc.original[a:b] if doc is not None else (v.value if len(v.spans) == 1 else None)
+                yield "evidence", {"doc_id": d, "field_path": v.pointer, "field": v.field, "part": part,
+                                   "start": a, "end": b, "text": text}
     for p in people:
         titles = list(dict.fromkeys(t for m in p.mentions for t in m.titles))
         dates = [m.date for m in p.mentions if m.date]

@@ -63,7 +63,7 @@ def _record_panel(rec: dict, vals: list[Value], diff: GoldDiff | None, missed_at
         cls = f"val f-{group(v.field)}" + (" wrong" if diff and v.pointer in diff.spurious else "") \
             + ("" if v.start is not None else " nospan")
         conf = (rec.get("confidence") or {}).get(v.pointer)
-        tip = f"{v.pointer}" + (f" [{v.start}, {v.end}]" if v.start is not None else " (no span)") \
+        tip = f"{v.pointer}" + ("".join(f" [{a}, {b}]" for a, b in v.spans) if v.spans else " (no span)") \
             + (f" · {conf.get('source')} {conf.get('score')}" if isinstance(conf, dict) else "")
         person = v.pointer.split("/")[2] if v.pointer.startswith("/people/") else None
         row = f"people[{person}]" if person is not None else v.field
@@ -114,7 +114,8 @@ def render_article(n: int, rec: dict, doc, gold: dict | None) -> tuple[str, dict
     e = html.escape
     vals = values(rec)
     diff = compare(rec, gold, vals) if gold is not None else None
-    spans = [Span(v.start, v.end, f"v{i}", group(v.field)) for i, v in enumerate(vals) if v.start is not None]
+    # a composed value is highlighted at each of its parts, all linked to the one value
+    spans = [Span(a, b, f"v{i}", group(v.field)) for i, v in enumerate(vals) for a, b in v.spans]
     missed_at: dict[int, bool] = {}
     if diff and doc is not None:
         extra, missed_at = _missed_spans(doc, diff)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..eval.inputs import parse_record
+from ..schema import evidence_spans
 
 # JSON pointer → the scorer's field name (/people/3/titles/1 → people.titles)
 _FIELD = [(re.compile(r"^/people/\d+/(name|titles|roles)"), lambda m: f"people.{m.group(1)}"),
@@ -32,12 +33,21 @@ class Value:
     pointer: str  # /people/0/titles/1
     field: str  # people.titles
     value: str
-    start: int | None  # offsets into the original file, when the record has evidence for it
-    end: int | None
+    # offsets into the original file, when the record has evidence for it: one span, or the parts
+    # of a value the format composes (县人大常委会 + 第3次会议), in the order the value joins them
+    spans: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def start(self) -> int | None:
+        return self.spans[0][0] if self.spans else None
+
+    @property
+    def end(self) -> int | None:
+        return self.spans[-1][1] if self.spans else None
 
 
 def values(record: dict) -> list[Value]:
-    """Every string value of the record, in record order, with its evidence span if it has one."""
+    """Every string value of the record, in record order, with its evidence spans if it has any."""
     ev = record.get("evidence") or {}
     out: list[Value] = []
 
@@ -49,9 +59,7 @@ def values(record: dict) -> list[Value]:
             for i, v in enumerate(obj):
                 walk(v, f"{pointer}/{i}")
         elif isinstance(obj, str) and obj:
-            span = ev.get(pointer)
-            ok = isinstance(span, list) and len(span) == 2 and all(isinstance(x, int) for x in span)
-            out.append(Value(pointer, field_of(pointer), obj, span[0] if ok else None, span[1] if ok else None))
+            out.append(Value(pointer, field_of(pointer), obj, tuple(evidence_spans(ev.get(pointer)))))
 
     for key in ("headline", "source", "meeting", "people", "upstream_meetings", "slogans", "directives"):
         if record.get(key) is not None:
