@@ -63,9 +63,11 @@ def main() -> None:
     ap.add_argument("--base-url", default="http://127.0.0.1:8080/v1")
     ap.add_argument("--model", default="local")
     ap.add_argument("--data", default=None)
+    ap.add_argument("--records", default=None, help="also write each run's records here (SET-STRATEGY.jsonl)")
+    ap.add_argument("--blind", action="store_true", help="the blind sets (agent_oracle.labelled_sets)")
     args = ap.parse_args()
     cfg = EndpointConfig(model=args.model, base_url=args.base_url, api_key="local", mode="json", timeout_s=600)
-    sets = labelled_sets(Path(tempfile.mkdtemp()), Path(args.data) if args.data else None)
+    sets = labelled_sets(Path(tempfile.mkdtemp()), Path(args.data) if args.data else None, args.blind)
     rows, results = [], {}
     for spec in args.set:
         name, n = spec.split(":")
@@ -76,6 +78,10 @@ def main() -> None:
         results[name] = {"articles": keep, "offline": summary(offline)["overall"]["strict"]}
         for strategy in args.strategies.split(","):
             recs, per = run(docs, "hybrid", cfg, strategy)
+            if args.records:
+                Path(args.records).mkdir(parents=True, exist_ok=True)
+                with open(Path(args.records) / f"{name}-{strategy}.jsonl", "w", encoding="utf-8") as fh:
+                    fh.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in recs.values())
             scores = score_set(gold, recs)
             o = summary(scores)["overall"]["strict"]
             diff = paired_difference(offline, scores)

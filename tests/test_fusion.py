@@ -222,3 +222,14 @@ def test_national_stories_an_oracle_keeps_strong_rules_and_bad_models_never_hurt
         got = score_set(g, _run(d, "hybrid", _script(model, d, g)))
         for f in FIELDS:
             assert micro_f1(got, [f]) >= micro_f1(off, [f]) - 1e-9, (model, f)
+
+
+def test_a_report_of_no_meeting_takes_no_relayed_meeting_from_the_model():
+    """Reactions to a speech (…引发强烈反响) report no meeting: a focused answer that picks the
+    speech's meeting as relayed must not give the record an upstream meeting without a meeting."""
+    text = ("某某讲话在全区引发强烈反响\n区委书记在全区经济工作会议上的讲话在全区引发强烈反响。大家表示,要认真学习贯彻全区经济工作会议精神。\n")
+    doc = from_text(text, "x")
+    rules = ExtractedReport.model_validate({"headline": "某某讲话在全区引发强烈反响"})
+    model = ExtractedReport.model_validate({"headline": "某某讲话在全区引发强烈反响", "upstream_meetings": ["全区经济工作会议"]})
+    record, _ = fused_record(doc, rules, ModelView(model, frozenset({"upstream_meetings"}), partial=True), Policy.default())
+    assert record.meeting is None and record.upstream_meetings == []

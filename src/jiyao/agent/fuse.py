@@ -354,7 +354,10 @@ def arbitrate(rules: ExtractedReport, view: ModelView | None, ev: Evidence, poli
         setattr(rep.source, attr, arb.items(f, getattr(rs, attr), getattr(ms, attr), lambda v, a=attr: ev.credit(a, v)))
     rep.meeting = _meeting(arb, rules.meeting, model.meeting, check)
     checks.own = rep.meeting.name if rep.meeting is not None else None
-    rep.upstream_meetings = arb.items("upstream_meetings", rules.upstream_meetings, model.upstream_meetings,
+    # a report of no meeting relays none (national labelling decisions): like its people, a model's
+    # relayed meetings need the meeting
+    rep.upstream_meetings = arb.items("upstream_meetings", rules.upstream_meetings,
+                                      model.upstream_meetings if rep.meeting is not None else [],
                                       checks.item("upstream_meetings"))
     rep.slogans = arb.items("slogans", rules.slogans, model.slogans, ev.slogan)
     credits = {key(n) for n in rep.source.reporters + rep.source.photographers + rep.source.editors}
