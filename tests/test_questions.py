@@ -99,3 +99,20 @@ def test_every_question_shares_one_system_prompt_and_schema_and_stays_short():
     for r in script.requests:
         user = r["messages"][-1]["content"]
         assert len(user) < 400 and DATA.findall(user)
+
+
+# the rules take the chair but not the speakers listed after the meeting sentence
+SPEAKERS = ("全市民营经济座谈会召开\n江津网讯 全市民营经济座谈会5日召开。市长刘志远主持会议并讲话。\n"
+            "座谈会上,企业家代表周海川、林晓梅先后发言。\n")
+
+
+def test_a_sentence_with_titled_names_the_rules_did_not_take_is_asked_about_and_its_people_added(monkeypatch):
+    doc = from_text(SPEAKERS, "x")
+    rules = _rules(doc)
+    rules.people = [p for p in rules.people if p.name == "刘志远"]  # as if the rules missed the list
+    monkeypatch.setattr("jiyao.run.extractor.recognise", lambda *a: rules)
+    q = next(q for q in plan(rules, doc) if q.field == "people.name")
+    assert q.kind == "names" and any("周海川" in s for s in q.sentences)
+    rec = _focused(doc, Script(default=lambda req: {"answer": ["周海川", "林晓梅"]} if "named individuals" in req["messages"][-1]["content"] else {"answer": "N"}))
+    got = {p["name"]: rec["confidence"][f"/people/{i}/name"]["source"] for i, p in enumerate(rec["people"])}
+    assert got == {"刘志远": "rules", "周海川": "model", "林晓梅": "model"}

@@ -130,7 +130,9 @@ class _Arbiter:
         m_ok = bool(km) and supported(label(m))
         src = self.fusion.sources
         if not kr:
-            if km and (m_ok or self.believed(f)):
+            # a gap: filled by a focused answer (it earns no trust) or a trusted one with evidence, or
+            # a believed one; an untrusted whole answer fills nothing (a wrong model's 视频 has evidence too)
+            if km and ((m_ok and (trusted or self.partial)) or self.believed(f)):
                 src[(f,)] = ("model", False)
                 return m
             if km:
@@ -189,11 +191,11 @@ class _Arbiter:
         for y in extra_m:
             if y in pairs.values():
                 continue
-            # with evidence, a trusted model adds to the list, and a focused answer (which earns no
-            # trust) fills a list the rules left empty; an untrusted whole answer adds nothing: a
-            # wrong model's values have evidence too (any quote, 习近平…强调 relayed). Without
-            # evidence, only a model whose answer on this very list checked out somewhere is believed
-            if (supported(y) and (trusted or (self.partial and not r))) \
+            # with evidence, a trusted model adds to the list, and so does a focused answer (it earns
+            # no trust: it was asked about these sentences only); an untrusted whole answer adds
+            # nothing: a wrong model's values have evidence too (any quote, 习近平…强调 relayed).
+            # Without evidence, only a model whose answer on this very list checked out is believed
+            if (supported(y) and (trusted or self.partial)) \
                     or (self.believed(f, listwise=True) and self.trust.passed(f)):
                 kept.append(y); src[(f, *tag, key(y))] = ("model", False)
             else:

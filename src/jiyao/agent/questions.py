@@ -214,21 +214,25 @@ def _meeting_questions(rules: ExtractedReport, text: str, sentences: list[str], 
 
 
 def _people_question(rules: ExtractedReport, sentences: list[str]) -> list[Question]:
-    """Participants from sentences with a verb of taking part and a titled name the rules took
-    nobody from."""
-    names = [p.name for p in rules.people]
-    unsure = [s for s in sentences if ATTEND_RE.search(s) and _titled_name(s) and not any(n in s for n in names)]
+    """Participants from sentences with a verb of taking part and a titled name the rules did not
+    take (a list of speakers after the meeting sentence: 委员张三、李四…先后发言), at most three."""
+    names = {p.name for p in rules.people}
+    unsure = [s for s in sentences if ATTEND_RE.search(s) and any(n not in names for n in _titled_names(s))]
     if not unsure:
         return []
-    return [Question("names", "people.name", ASKS["people.name"], tuple(unsure),
+    return [Question("names", "people.name", ASKS["people.name"], tuple(unsure[:MAX_SENTENCES]),
                      fields=frozenset({"people.name"}))]
 
 
-def _titled_name(sentence: str) -> bool:
-    """A title word followed by something that reads as a name (县长高志强出席), not a group
-    (主要负责同志作了发言) nor a verb (负责人解读了)."""
-    return any(split_name(re.split(r"[,、;:。\s]", sentence[m.end():], maxsplit=1)[0])
-               for m in _TITLE_WORD.finditer(sentence))
+def _titled_names(sentence: str) -> list[str]:
+    """The names right after a title word (县长高志强出席 → 高志强), not a group (主要负责同志作了
+    发言) nor a verb (负责人解读了)."""
+    out = []
+    for m in _TITLE_WORD.finditer(sentence):
+        hit = split_name(re.split(r"[,、;:。\s]", sentence[m.end():], maxsplit=1)[0])
+        if hit:
+            out.append(hit[0])
+    return out
 
 
 def answer_report(answers: list[tuple[Question, Reply]]) -> ExtractedReport:
