@@ -4,14 +4,11 @@ On every labelled set the hybrid record is never worse than the offline one on a
 with an oracle model it is ≥ 0.98 overall; values carry their source and confidence; overrides
 are recorded; article text can never close its data tags.
 """
-import asyncio
 import json
 
 import pytest
 
 from jiyao.eval.score import FIELDS, micro_f1, score_set
-from jiyao.agent.llm import EndpointConfig
-from jiyao.run.extractor import Extractor
 from jiyao.agent.policy import Policy, PolicyError
 from jiyao.agent.prompting import defang
 from jiyao.agent.prompting import load as load_prompts
@@ -19,22 +16,7 @@ from jiyao.read.document import read_file
 
 from fakeserver import FakeServer, Script
 from helpers import SEEDS, answer_from_gold
-from scripted import ALL_SETS, DATA, MODELS, docs_of, which
-
-
-def _extract(docs, backend, script=None, strategy="oneshot", policy=None):
-    async def go(base_url):
-        cfg = EndpointConfig(model="scripted", base_url=base_url, api_key="k", mode="json", validation_retries=0,
-                             api_retries=0) if base_url else None
-        ex = Extractor(backend, cfg, strategy=strategy, policy=policy)
-        try:
-            return {d: (await ex.aextract(doc)).model_dump() for d, doc in docs.items()}
-        finally:
-            await ex.aclose()
-    if script is None:
-        return asyncio.run(go(None))
-    with FakeServer(script) as s:
-        return asyncio.run(go(s.base_url))
+from scripted import ALL_SETS, DATA, MODELS, docs_of, extract, which
 
 
 def _scripted(name, docs, gold):
@@ -47,9 +29,9 @@ def _scripted(name, docs, gold):
 def test_hybrid_never_worse_than_offline_on_any_field(model, strategy, tmp_path):
     for name, (articles, gold_dir) in ALL_SETS.items():
         docs, gold = docs_of(articles, gold_dir, inject=model == "injected", tmp=tmp_path)
-        offline = score_set(gold, _extract(docs, "offline"))
+        offline = score_set(gold, extract(docs, "offline"))
         script = _scripted(model, docs, gold)
-        hybrid = score_set(gold, _extract(docs, "hybrid", script, strategy))
+        hybrid = score_set(gold, extract(docs, "hybrid", script, strategy))
         for f in FIELDS:
             assert micro_f1(hybrid, [f]) >= micro_f1(offline, [f]) - 1e-9, (name, model, strategy, f)
         if model == "oracle":
@@ -62,7 +44,7 @@ def test_injection_cannot_close_the_data_tags_nor_drop_participants(gold, tmp_pa
     docs, gold = docs_of(SEEDS, ALL_SETS["seeds"][1], inject=True, tmp=tmp_path)
     doc = docs["003_3f6239400a319930"]
     script = _scripted("injected", {doc.doc_id: doc}, gold)
-    rec = _extract({doc.doc_id: doc}, "hybrid", script)[doc.doc_id]
+    rec = extract({doc.doc_id: doc}, "hybrid", script)[doc.doc_id]
     user = script.requests[0]["messages"][-1]["content"]
     # the article's own wrapper: one opening and one closing tag, the planted ones defanged
     tail = user.split("Extract the record")[-1]
@@ -85,7 +67,7 @@ def test_defang_neutralises_every_tag_of_ours():
 def test_records_carry_source_and_confidence(gold):
     docs, gold = docs_of(*ALL_SETS["seeds"])
     docs = {"003_3f6239400a319930": docs["003_3f6239400a319930"]}
-    rec = _extract(docs, "hybrid", _scripted("wrong", docs, gold))["003_3f6239400a319930"]
+    rec = extract(docs, "hybrid", _scripted("wrong", docs, gold))["003_3f6239400a319930"]
     conf = rec["confidence"]
     assert conf["/people/0/name"]["source"] == "both" and conf["/people/0/name"]["score"] >= 0.9
     # the model's wrong headline lost against the rules': the rules' value is contested
@@ -106,7 +88,7 @@ def test_model_person_name_with_a_slash_does_not_crash(gold):
     g = gold[doc.doc_id]
     extra = [{"name": "张/三/丰", "titles": ["区长/副书记"], "roles": []}]
     ans = {**answer_from_gold(g), "people": answer_from_gold(g)["people"] + extra}
-    rec = _extract({doc.doc_id: doc}, "hybrid", Script(default=ans))[doc.doc_id]
+    rec = extract({doc.doc_id: doc}, "hybrid", Script(default=ans))[doc.doc_id]
     assert [p["name"] for p in rec["people"]] == [p["name"] for p in g["people"]]
     assert any("张/三/丰" in d for d in rec["diagnostics"]["dropped_ungrounded"])
 
@@ -114,7 +96,7 @@ def test_model_person_name_with_a_slash_does_not_crash(gold):
 def test_focused_asks_nothing_when_the_rules_are_sure_and_only_the_sentences_that_matter(gold):
     docs, gold = docs_of(*ALL_SETS["seeds"])
     script = _scripted("oracle", docs, gold)
-    recs = _extract(docs, "hybrid", script, "focused")
+    recs = extract(docs, "hybrid", script, "focused")
     full = sum(len(d.norm.text) for d in docs.values())
     sent = sum(len(DATA.findall(r["messages"][-1]["content"])[-1][1]) for r in script.requests)
     assert len(script.requests) < len(docs) and sent < full / 4
@@ -130,10 +112,10 @@ def test_a_calibrated_policy_lets_a_good_model_correct_the_rules(gold, tmp_path)
     ans = {"headline": "区委召开常委会会议", "meeting": {"name": "区委常委会会议", "date": "--03-02"},
            "people": [{"name": "刘建设", "titles": ["区委书记"], "roles": ["chair"]},
                       {"name": "陈平", "titles": ["区长"], "roles": ["speaker"]}]}
-    default = _extract({"x": doc}, "hybrid", Script(default=ans))["x"]
+    default = extract({"x": doc}, "hybrid", Script(default=ans))["x"]
     assert default["people"][1]["titles"] == ["区委副书记", "区长"]  # rules_first: the rules' titles stand
     pol = Policy.from_json({"policy_version": 1, "fields": {"people.titles": {"mode": "model"}}})
-    tuned = _extract({"x": doc}, "hybrid", Script(default=ans), policy=pol)["x"]
+    tuned = extract({"x": doc}, "hybrid", Script(default=ans), policy=pol)["x"]
     assert tuned["people"][1]["titles"] == ["区长"]
     assert tuned["confidence"]["/people/1/titles/0"]["source"] == "both"
 
@@ -188,7 +170,7 @@ def test_eval_report_shows_accuracy_by_source_and_confidence_band(tmp_path):
 
     articles, gold_dir = ALL_SETS["seeds"]
     docs, gold = docs_of(articles, gold_dir)
-    recs = _extract(docs, "hybrid", _scripted("wrong", docs, gold))
+    recs = extract(docs, "hybrid", _scripted("wrong", docs, gold))
     # one value made wrong on purpose, with a high score: the table must count it as wrong
     rec = recs["003_3f6239400a319930"]
     rec["people"][0]["titles"] = ["不对的职务"]

@@ -5,7 +5,6 @@ allows; one that contradicts the rules' sure values may not, however plausible i
 The unit tests fuse hand-made answers directly; the national-story test drives the scripted
 models through the real HTTP server on text nobody here wrote (skipped without ../shared/data).
 """
-import asyncio
 import importlib.util
 import os
 from pathlib import Path
@@ -149,26 +148,6 @@ def national(tmp_path_factory):
     return _national_dev(tmp_path_factory.mktemp("national"))
 
 
-def _run(docs, backend, script=None, strategy="oneshot"):
-    from fakeserver import FakeServer
-
-    from jiyao.agent.llm import EndpointConfig
-    from jiyao.run.extractor import Extractor
-
-    async def go(base_url):
-        cfg = EndpointConfig(model="scripted", base_url=base_url, api_key="k", mode="json", validation_retries=0,
-                             api_retries=0) if base_url else None
-        ex = Extractor(backend, cfg, strategy=strategy)
-        try:
-            return {d: (await ex.aextract(doc)).model_dump() for d, doc in docs.items()}
-        finally:
-            await ex.aclose()
-    if script is None:
-        return asyncio.run(go(None))
-    with FakeServer(script) as s:
-        return asyncio.run(go(s.base_url))
-
-
 def _script(model, docs, gold):
     from fakeserver import Script
     from scripted import MODELS, which
@@ -192,13 +171,13 @@ def _weak_rules(monkeypatch):
 def test_national_stories_an_oracle_fixes_weak_rules(national, monkeypatch):
     """Where the rules are weak, hybrid with a perfect model comes within 0.01 of the model alone and
     far above the rules: disagreements are decided by evidence and trust, not rules first."""
-    from scripted import docs_of
+    from scripted import docs_of, extract
 
     docs, gold = docs_of(*national)
     _weak_rules(monkeypatch)
-    offline = score_set(gold, _run(docs, "offline"))
-    llm = score_set(gold, _run(docs, "llm", _script("oracle", docs, gold)))
-    hybrid = score_set(gold, _run(docs, "hybrid", _script("oracle", docs, gold)))
+    offline = score_set(gold, extract(docs, "offline"))
+    llm = score_set(gold, extract(docs, "llm", _script("oracle", docs, gold)))
+    hybrid = score_set(gold, extract(docs, "hybrid", _script("oracle", docs, gold)))
     assert micro_f1(llm, FIELDS) >= 0.99
     assert micro_f1(offline, FIELDS) < 0.85  # the handicap holds
     assert micro_f1(hybrid, FIELDS) >= micro_f1(llm, FIELDS) - 0.01
@@ -208,18 +187,18 @@ def test_national_stories_an_oracle_fixes_weak_rules(national, monkeypatch):
 def test_national_stories_an_oracle_keeps_strong_rules_and_bad_models_never_hurt(national, tmp_path):
     """With the rules as they are (near 1.00 on these stories), the oracle keeps hybrid within 0.01
     of the model alone; wrong, lazy and injected models never make a field worse than the rules."""
-    from scripted import docs_of
+    from scripted import docs_of, extract
 
     docs, gold = docs_of(*national)
-    offline = score_set(gold, _run(docs, "offline"))
-    llm = score_set(gold, _run(docs, "llm", _script("oracle", docs, gold)))
-    hybrid = score_set(gold, _run(docs, "hybrid", _script("oracle", docs, gold)))
+    offline = score_set(gold, extract(docs, "offline"))
+    llm = score_set(gold, extract(docs, "llm", _script("oracle", docs, gold)))
+    hybrid = score_set(gold, extract(docs, "hybrid", _script("oracle", docs, gold)))
     assert micro_f1(llm, FIELDS) >= 0.99
     assert micro_f1(hybrid, FIELDS) >= max(micro_f1(llm, FIELDS) - 0.01, micro_f1(offline, FIELDS))
     for model in ("wrong", "lazy", "injected"):
         d, g = docs_of(*national, inject=model == "injected", tmp=tmp_path)
-        off = score_set(g, _run(d, "offline")) if model == "injected" else offline
-        got = score_set(g, _run(d, "hybrid", _script(model, d, g)))
+        off = score_set(g, extract(d, "offline")) if model == "injected" else offline
+        got = score_set(g, extract(d, "hybrid", _script(model, d, g)))
         for f in FIELDS:
             assert micro_f1(got, [f]) >= micro_f1(off, [f]) - 1e-9, (model, f)
 

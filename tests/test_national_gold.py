@@ -18,7 +18,7 @@ from jiyao.eval.report import load_gold
 from jiyao.schema import MeetingReport
 from jiyao.text import normalise, normalise_value
 
-from helpers import ROOT
+from helpers import ROOT, gold_strings
 
 
 def _load_tool():
@@ -56,21 +56,6 @@ def _texts(which: str) -> dict[str, str]:
 
 def _gold(which: str, sid: str) -> dict:
     return json.loads((_gold_dir(which) / f"{sid}.json").read_text("utf-8"))
-
-
-def _strings(g: dict) -> list[tuple[str, str]]:
-    """(field, value) for every string value the gold labels; region names and dates excepted."""
-    out = [("headline", g["headline"])]
-    src = g["source"]
-    out += [("source.outlet", src["outlet"])]
-    out += [(f"source.{k}", v) for k in ("reporters", "photographers", "editors") for v in src[k]]
-    m = g["meeting"] or {}
-    out += [(f"meeting.{k}", m.get(k)) for k in ("name", "venue", "organizer")]
-    for p in g["people"]:
-        out += [("people.name", p["name"])] + [("people.titles", t) for t in p["titles"]]
-    out += [("upstream_meetings", u) for u in g["upstream_meetings"]]
-    out += [("slogans", s) for s in g["slogans"]]
-    return [(f, v) for f, v in out if v is not None]
 
 
 def _occurs(field: str, value: str, text: str) -> bool:
@@ -112,7 +97,7 @@ def test_gold_validates_and_occurs_in_story(which, sid):
     rec = MeetingReport.model_validate(g)
     assert rec.schema_version == "1" and rec.evidence == {} and rec.doc_id == sid
     text = _texts(which)[sid]
-    for field, value in _strings(g):
+    for field, value in gold_strings(g):
         # names keep inner quotes (全国"扫黄打非"工作…会议); slogans are written without them
         written = normalise_value(value) if field == "slogans" else normalise(value).text.strip()
         assert value == written, f"{field} {value!r} is not written in normalised form"

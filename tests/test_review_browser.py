@@ -2,6 +2,7 @@
 value by selecting text with the mouse, adds a missed person, deletes a spurious slogan and saves;
 hostile article text stays text; a killed server loses no saved decision; two tabs on one article
 do not corrupt it."""
+import importlib.util
 import json
 import os
 import shutil
@@ -97,24 +98,14 @@ class _Served:
 
 
 # where characters [s, e) of the article sit on screen: the points a mouse drag goes between
-_RECTS = """([s, e]) => {
-  const pre = document.getElementById('text');
-  function at(k) {
-    const w = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
-    let n = 0, node;
-    while ((node = w.nextNode())) {
-      const cps = Array.from(node.data);
-      if (k < n + cps.length) return [node, cps.slice(0, k - n).join('').length];
-      n += cps.length;
-    }
-  }
-  const [sn, so] = at(s), [en, eo] = at(e - 1);
-  sn.parentElement.scrollIntoView({block: 'center'});
-  const r1 = document.createRange(); r1.setStart(sn, so); r1.setEnd(sn, so + 1);
-  const r2 = document.createRange(); r2.setStart(en, eo); r2.setEnd(en, eo + 1);
-  const a = r1.getBoundingClientRect(), b = r2.getBoundingClientRect();
-  return [a.left + 1, a.top + a.height / 2, b.right - 1, b.top + b.height / 2];
-}"""
+def _walkthrough():
+    spec = importlib.util.spec_from_file_location("review_walkthrough", ROOT / "tools" / "review_walkthrough.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_RECTS = _walkthrough().RECTS  # the page coordinates of a span's first and last characters, defined once there
 
 
 def select(pg, text: str, start: int, end: int) -> None:

@@ -16,7 +16,7 @@ from jiyao.read.document import read_file
 from jiyao.schema import MeetingReport
 from jiyao.text import normalise, normalise_value
 
-from helpers import ROOT
+from helpers import ROOT, gold_strings
 
 # Each page-shaped collection and the smallest size of each of its sets. A blind set written on
 # another branch joins when it is present: this file checks it without ever running the extractor.
@@ -59,21 +59,6 @@ def _searchable(path: Path) -> str:
     return "".join(normalise(text).text.split())
 
 
-def _strings(g: dict) -> list[tuple[str, str]]:
-    """(field, value) for every string value the gold labels, region excepted."""
-    out = [("headline", g["headline"])]
-    src = g["source"]
-    out += [("source.outlet", src["outlet"])]
-    out += [(f"source.{k}", v) for k in ("reporters", "photographers", "editors") for v in src[k]]
-    m = g["meeting"] or {}
-    out += [(f"meeting.{k}", m.get(k)) for k in ("name", "venue", "organizer")]
-    for p in g["people"]:
-        out += [("people.name", p["name"])] + [("people.titles", t) for t in p["titles"]]
-    out += [("upstream_meetings", u) for u in g["upstream_meetings"]]
-    out += [("slogans", s) for s in g["slogans"]]
-    return [(f, v) for f, v in out if v is not None]
-
-
 CASES = [(s, stem) for s in SETS for stem in _articles(s)]
 
 
@@ -97,7 +82,7 @@ def test_gold_validates_and_occurs_in_article(which, stem):
     rec = MeetingReport.model_validate(g)
     assert rec.schema_version == "1" and rec.evidence == {} and rec.doc_id == stem
     text = _searchable(_articles(which)[stem])
-    for field, value in _strings(g):
+    for field, value in gold_strings(g):
         # names keep inner quotes (“清廉社区”建设推进会); slogans are written without them
         written = normalise_value(value) if field == "slogans" else normalise(value).text.strip()
         assert value == written, f"{field} {value!r} is not written in normalised form"
