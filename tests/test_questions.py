@@ -5,6 +5,7 @@ tiny answer schema, answered through the real openai client and the same fusion 
 import asyncio
 
 from jiyao.agent.llm import EndpointConfig
+from jiyao.agent.evidence import Evidence
 from jiyao.agent.questions import ASKS, Question, Reply, plan
 from jiyao.ground.spans import ground
 from jiyao.read.document import from_text
@@ -116,3 +117,11 @@ def test_a_sentence_with_titled_names_the_rules_did_not_take_is_asked_about_and_
     rec = _focused(doc, Script(default=lambda req: {"answer": ["周海川", "林晓梅"]} if "named individuals" in req["messages"][-1]["content"] else {"answer": "N"}))
     got = {p["name"]: rec["confidence"][f"/people/{i}/name"]["source"] for i, p in enumerate(rec["people"])}
     assert got == {"刘志远": "rules", "周海川": "model", "林晓梅": "model"}
+
+
+def test_a_pages_video_tag_is_no_video_meeting_to_ask_about():
+    """[视频] before a headline says the page carries a video, not that the meeting was held by one."""
+    doc = from_text("[视频]县人大常委会召开第十四次会议\n昨天,县人大常委会召开第十四次会议。主任马建国主持会议。\n", "x")
+    rules = _rules(doc)
+    assert rules.meeting.format is None and all(q.field != "meeting.format" for q in plan(rules, doc))
+    assert not Evidence(doc).scalar("meeting.format", "video", [], [])

@@ -23,7 +23,8 @@ import re
 from ..ground.checks import region_forms
 from ..read.document import Document
 from ..recognise.meeting import first_report
-from ..recognise.lexicon import CHAIR_RE, CREDIT_WORDS, RELAY, SPEAKER_RE, TITLE_ENDINGS  # the recognisers' word lists, defined once
+# the recognisers' word lists, defined once
+from ..recognise.lexicon import CHAIR_RE, CREDIT_WORDS, IN_PERSON_CUE, RELAY, SPEAKER_RE, TITLE_ENDINGS, VIDEO_CUE
 from ..recognise.mentions import event_names, slogans as quoted_slogans
 
 
@@ -50,14 +51,14 @@ _CREDIT_TAIL = {f: re.compile("(?:" + "|".join(map(re.escape, words + (("文/", 
 _ANY_CREDIT = re.compile("|".join(p.pattern for p in _CREDIT_TAIL.values()))
 _MEETING_END = re.compile(r"(?:会议|全会|大会|例会|[进度署谈频题公代习]会|[一二三四五六七八九十]大|集体学习)$")
 _RELAY_BEFORE = re.compile(RELAY + r"[^,。;]{0,40}$")
-_VIDEO_CUE = re.compile(r"视频|电视电话|分会场")
+_VIDEO_CUE = re.compile(VIDEO_CUE)
 _HELD = re.compile(r"召开|举行|举办|主持|会议|会上")
 _TITLE_LINES = 8
 _NOT_IN_NAME = re.compile(r"主持|出席|讲话|并|。")
 # SPEC v1.2's time-of-day words as the text writes them, after a day (4月8日下午, 今天上午, 20日晚)
 _TIME_WORDS = {"上午": "上午|早上|早晨|凌晨", "中午": "中午", "下午": "下午", "晚上": "晚上|晚间|傍晚|夜间|晚"}
 _DAY_BEFORE = r"(?:日|号|今天|今日|当天|当日|昨天|昨日|前天|前日)\s*"
-_IN_PERSON_CUE = re.compile(r"现场|线下")
+_IN_PERSON_CUE = re.compile(IN_PERSON_CUE)
 
 
 _SHARED_VERB = re.compile(r"^(?:等|分别|先后|依次|相继|也|都|均)")

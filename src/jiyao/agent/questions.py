@@ -33,14 +33,14 @@ from .evidence import ATTEND_RE, Evidence
 from .fuse import Checks, ModelView
 from ..ground.spans import Locator, ground
 from ..read.document import Document
-from ..recognise.lexicon import ANY_CREDIT_WORD, TITLE_ENDINGS  # defined once there
+from ..recognise.lexicon import ANY_CREDIT_WORD, TITLE_ENDINGS, VIDEO_CUE  # defined once there
 from ..recognise.people import split_name
 from ..schema import ExtractedReport, Meeting, Person, Region, Usage
 
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 _TITLE_WORD = re.compile("|".join(map(re.escape, TITLE_ENDINGS)))
 _CREDIT = re.compile("|".join(sorted(map(re.escape, ANY_CREDIT_WORD), key=len, reverse=True)))
-_VIDEO = re.compile(r"视频|电视电话|分会场|线上")
+_VIDEO = re.compile(VIDEO_CUE)
 _HELD = re.compile(r"召开|举行|主持|会议")
 MAX_QUESTIONS = 4  # per article: each question is a call (seconds on a small local model)
 MAX_SENTENCES = 3  # per question: a longer excerpt is a whole-article prompt again

@@ -217,3 +217,9 @@ NATIONAL_TITLES = ("中共中央总书记", "国家主席", "中共中央政治�
 CITY_ABBREVIATIONS = "京沪津渝穗蓉港澳"
 # A session's officers: 某某会议主席团常务主席, 大会秘书长 — 会议 inside them names no meeting.
 SESSION_OFFICE = r"会议(?=主席团|秘书处|秘书长|副秘书长|执行主席)"
+
+# How a report says a meeting was held by video, and in person (the rules' meeting_format, the
+# agent's evidence and its yes/no question read the same words): a bare 视频 is not one of them
+# (a page's [视频] tag, 观看视频, 视频通话).
+VIDEO_CUE = r"视频会议|电视电话会议|视频形式|视频方式|分会场|视频连线|网络视频|视频调度"
+IN_PERSON_CUE = r"线下召开|现场召开|以现场会形式"

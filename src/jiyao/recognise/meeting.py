@@ -5,8 +5,8 @@ import re
 
 from .dates import DATE_RE, meeting_date  # noqa: F401  (re-exported: the date is part of the meeting)
 from .found import Found
-from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, NATIONAL_BODY, NATIONAL_CONGRESS, ORGANIZER_END, RELAY_RE, SELF_REF,
-                      SELF_REF_LEVELS, UNNAMED_MEETINGS)
+from .lexicon import (CITY_ABBREVIATIONS, CJK, CONVENE, CONVENE_VERBS, IN_PERSON_CUE, NATIONAL_BODY, NATIONAL_CONGRESS,
+                      ORGANIZER_END, RELAY_RE, SELF_REF, SELF_REF_LEVELS, UNNAMED_MEETINGS, VIDEO_CUE)
 
 from ..read import furniture
 
@@ -41,8 +41,8 @@ _ORGANIZER_ENDS = re.compile(_ORGANIZER_END)
 # A term number before a party committee (十五届县委第41次常委会会议): the body is 县委. Inside a
 # 政协/人大 session's name the term stays (政协某县第十届委员会, README labelling decisions).
 _TERM = re.compile(r"^第?[一二三四五六七八九十\d]{1,3}届(?=[省市区县州旗镇乡](?:委|人民政府|政府))")
-_VIDEO = re.compile(r"视频会议|电视电话会议|视频形式|分会场|视频连线|网络视频|视频调度")
-_IN_PERSON = re.compile(r"线下召开|现场召开|以现场会形式")
+_VIDEO = re.compile(VIDEO_CUE)
+_IN_PERSON = re.compile(IN_PERSON_CUE)
 _RELAY = RELAY_RE
 
 
