@@ -257,3 +257,29 @@ def test_a_name_with_brackets_inside_keeps_them():
     text = "理论学习中心组工作会议召开\n全市党委(党组)理论学习中心组工作会议5日召开。市委常委倪嘉禾出席并讲话。\n"
     doc = from_text(text, "x")
     assert recognise(doc.norm.text, doc.page_date, doc.page_title).meeting.name == "党委(党组)理论学习中心组工作会议"
+
+
+def _found(text):
+    doc = from_text(text, "x")
+    return recognise(doc.norm.text, doc.page_date, doc.page_title)
+
+
+@pytest.mark.parametrize("lead, names", [("本报讯 记者王小川 ", ["王小川"]), ("本报讯 记者 王小川 通讯员 李思远 ", ["王小川", "李思远"]),
+                                         ("本报讯 通讯员 李思远 ", ["李思远"])])
+def test_a_dateline_byline_without_brackets_credits_its_writers(lead, names):
+    """本报讯 记者 某某 通讯员 某某 5月5日,…: the names before the first sentence, and nothing of it."""
+    for day in ("5月5日,县召开防汛工作会议。", "全县防汛工作会议5日召开。"):
+        r = _found("县召开防汛工作会议\n" + lead + day + "县长王海主持会议。\n")
+        assert r.source.reporters == names and r.meeting.name == "防汛工作会议"
+
+
+def test_a_notice_of_a_meeting_to_come_reports_no_meeting():
+    """关于召开…的通知 / 定于…召开: a meeting to come is no meeting reported."""
+    r = _found("关于召开全县防汛工作会议的通知\n各乡镇:经研究,定于5月8日在县政府五楼会议室召开全县防汛工作会议。\n")
+    assert r.meeting is None
+
+
+def test_a_relayed_meeting_ends_before_what_it_was_about():
+    """…会议关于防汛工作的会议精神: the relayed meeting's name ends before 关于, 会议 included."""
+    r = _found("县召开防汛工作会议\n5月5日,县召开防汛工作会议,传达学习全省防汛工作会议关于防汛工作的会议精神。县长王海主持会议。\n")
+    assert r.upstream_meetings == ["全省防汛工作会议"]

@@ -35,7 +35,7 @@ _BARE_KINDS = ("座谈会", "会议", "专题会议", "视频会议", "电视电
 # A meeting decided on or announced (关于召开…的决定, 决定召开…) is not this one
 _DECIDED_ON = re.compile(r"(?:关于|决定)$")
 # A meeting still to come (将于3月11日下午在某地举行闭幕会, 本台明天将直播…) is not reported held.
-_FUTURE = re.compile(r"将于|将在|即将|拟于|明天|明日")
+_FUTURE = re.compile(r"将于|将在|即将|拟于|定于|关于召开|明天|明日")  # 定于…召开, 关于召开…的通知: a notice of one to come
 _ORGANIZER_END = ORGANIZER_END
 _ORGANIZER_ENDS = re.compile(_ORGANIZER_END)
 # A term number before a party committee (十五届县委第41次常委会会议): the body is 县委. Inside a

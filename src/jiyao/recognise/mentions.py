@@ -39,7 +39,7 @@ _LEADING_TRIGGERS = re.compile(rf"^(?:[、,\s]|{_TRIGGER}|了|好|全面|深入|
 # …等方面对党的二十届三中全会精神进行宣讲: the topic before 对 is no part of the meeting's name
 _AFTER_TOPIC = re.compile(r"^.*(?:对|把|将)(?=党的|中共|中央|全国)")
 # …会议关于防汛工作的会议: the name ends before 关于; a bare 关于…的会议 names no meeting
-_ABOUT = re.compile(rf"^(.*?{MEETING_END})?[^,。;]*?关于[^,。;]{{1,30}}?的(?:会议|讲话|指示)$")
+_ABOUT = re.compile(rf"^(.*{MEETING_END})?[^,。;]*?关于[^,。;]{{1,30}}?的(?:会议|讲话|指示)$")
 # A relayed item starts after the last thing relayed before it: …重要指示精神及省委十三届九次全会
 _AFTER_SPIRIT = re.compile(rf"^.*(?:精神|讲话|指示|批示|思想){_JOIN}")
 # Not a meeting's name: the text's own meeting (此次会议), unnamed groups (其他各项会议, 有关会议),

@@ -120,6 +120,7 @@ def _blocks(text: str) -> list[str]:
     blocks = [m.group(1) for m in _BRACKETED.finditer(text)]
     # meta lines in any shape: `|| 2022-03-23 11:18 编辑: 某某 审核人:某某 阅读次数:2236 |`
     blocks += [ln for ln in lines if len(ln) <= 120 and (_SIGN_OFF.match(ln) or _META.search(ln) or PAGE_META_RE.search(ln))]
+    blocks += [m.group(1) for m in _DATELINE_BYLINE.finditer(text[:600])]
     return blocks
 
 
@@ -146,6 +147,13 @@ def credits(text: str) -> dict[str, list[str]]:
 
 
 _DATELINE_NAMES = re.compile(rf"(?:讯|电|消息)[ \t]*[(\[【][ \t]*([{CJK}·\s、,]{{2,40}}?)[ \t]*(图/文|文/图)?[ \t]*[)\]】]")
+# …and without brackets, credit words and names spaced before the first sentence (本报讯 记者 某某
+# 通讯员 某某 5月5日,…; 本报讯 记者某某 全市…): names of 2 to 4 characters, each followed by a space or
+# the day, so the sentence after them is never read as a name.
+_SPACE = "[ \t\u3000]"
+_DATELINE_BYLINE = re.compile(
+    rf"(?:讯|电|消息){_SPACE}+((?:(?:{'|'.join(sorted(CREDIT_WORDS['reporters'], key=len, reverse=True))}){_SPACE}*"
+    rf"[{CJK}·]{{2,6}}(?:(?:{_SPACE}+|、)[{CJK}·]{{2,4}})*{_SPACE}*)+)(?={_SPACE}|\d|$)")
 
 
 _UNIT = r"(?:办公室|局|办|委|部|中心|镇|乡|街道|政府|所|站|队|工委|人大|社区)"  # 办公室 before 办: 教科局办公室 is no 办 + 公室
