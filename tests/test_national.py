@@ -4,7 +4,10 @@ work conferences and symposia. Each rule on a short story written for it (tests/
 invented wording; national leaders' public titles and names)."""
 from pathlib import Path
 
+import pytest
+
 from jiyao.read.document import from_text
+from jiyao.recognise import recognise
 from jiyao.run.extractor import Extractor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "national"
@@ -643,3 +646,16 @@ def test_a_forum_abroad_a_leader_addresses_keeps_its_short_title_and_is_no_count
     # 当地时间…: held abroad, the Chinese leader at it makes it no meeting of China's
     assert (m.name, m.venue, m.region) == ("第十届东方经济论坛全会", "俄罗斯符拉迪沃斯托克", None)
     assert _people(rec)["赵乐际"] == (["中国全国人大常委会委员长"], ["speaker"])
+
+
+@pytest.mark.parametrize("sentence, title", [
+    ("座谈会上,周立山、方晓燕、邹建华、唐一鸣等4位委员,围绕加强农村公共服务、改善人居环境等作了发言。", "委员"),
+    ("会上,周立山、方晓燕、邹建华、唐一鸣等4位代表围绕基层治理等问题发言。", "代表")])
+def test_speakers_listed_before_a_counted_heading_are_people_who_spoke(sentence, title):
+    """甲、乙…等N位委员,围绕…作了发言: each listed name spoke, under the counted heading's title."""
+    text = ("全国政协召开双周协商座谈会\n央视网消息(新闻联播):全国政协3日在京召开双周协商座谈会,围绕推进乡村建设建言资政。"
+            "全国政协主席王守仁主持会议并讲话。\n" + sentence + "\n")
+    doc = from_text(text, "x")
+    people = {p.name: p for p in recognise(doc.norm.text, doc.page_date, doc.page_title).people}
+    for name in ("周立山", "方晓燕", "邹建华", "唐一鸣"):
+        assert people[name].titles == [title] and people[name].roles == ["speaker"], name

@@ -41,6 +41,11 @@ _LEAD = re.compile(rf"^\s*(?:(?P<heading>{_HEADING})|[{CJK}]{{0,20}}?由(?=[^,;�
 _PARTAKE = re.compile(PARTAKE)
 # after the last name of an untitled list: 等县领导出席 / 等出席 / 出席 (the heading comes after the list)
 _LIST_TAIL = re.compile(rf"^等(?:[一二三四五六七八九十\d]+[名位人])?(?P<title>[{CJK}]{{2,12}}?)?(?:{PARTAKE})")
+# …等6位委员,围绕…作了发言 / …等6位代表围绕…发言: a counted heading, then what they spoke about (in the
+# same clause, or in the next one when the heading ends its clause)
+_SPOKE = r"(?:围绕|就|结合|聚焦)[^。;]{1,80}?(?:作了?|进行了?)?(?:交流)?发言"
+_COUNTED_TAIL = re.compile(rf"等[一二三四五六七八九十\d]+[名位](?P<title>[{CJK}]{{2,6}}?)(?:{_SPOKE}|$)")
+_SPOKE_NEXT = re.compile(rf",\s*{_SPOKE}")
 # 李某同志(县委书记、县长): titles in brackets after the name
 _BRACKETED = re.compile(rf"\(([{CJK}、]{{2,40}})\)")
 _DOTTED_TAIL = re.compile(rf"[{CJK}]{{1,8}}[{NAME_DOTS}][{CJK}]{{1,8}}$")
@@ -501,7 +506,10 @@ class _Clause:
 
     def _close_bare(self, bare: list[tuple[str, int]], rest: str, rest_start: int) -> bool:
         """The untitled list is a list of participants when a predicate of taking part follows it."""
-        m = _LIST_TAIL.match(rest) or _PARTAKE.match(rest)
+        counted = _COUNTED_TAIL.match(rest)
+        if counted and counted.end() == len(rest) and not counted.group().endswith("发言"):
+            counted = counted if _SPOKE_NEXT.match(self.text, rest_start + len(rest)) else None
+        m = counted or _LIST_TAIL.match(rest) or _PARTAKE.match(rest)
         if not m:
             return False
         heading = m.groupdict().get("title")
