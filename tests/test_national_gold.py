@@ -33,7 +33,7 @@ if not _TOOL.DATA.exists():
     pytest.skip(f"{_TOOL.DATA} is absent: the national sets' stories live in ../shared/data", allow_module_level=True)
 
 NATIONAL = ROOT / "evals" / "national"
-SETS = ("dev", "dev2", "blind")
+SETS = ("dev", "dev2", "dev3", "blind")
 ISO_OR_MONTH_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2}|--\d{2}-\d{2})$")
 # SPEC v1.1: a body that convenes an unnamed meeting (中共中央政治局召开会议) names it body + 会议;
 # that composed name is written nowhere as such, so it is found by the phrase it comes from.
@@ -125,12 +125,14 @@ def test_people_are_unique_and_roles_sorted(which, sid):
     assert len(g["upstream_meetings"]) == len(set(g["upstream_meetings"]))
 
 
-def test_the_sets_share_no_story_and_dev2_is_recent():
-    # tools/select_national.py --set dev2 excludes every story of the other sets and draws 2022 on
+def test_the_sets_share_no_story_and_the_later_sets_are_recent():
+    # tools/select_national.py --set NAME excludes every story of the other sets and draws from
+    # --since on (dev2: 25 from 2022, dev3: 16 from 2019)
     seen: dict[str, str] = {}
     for which in SETS:
         for sid in _ids(which):
             assert sid not in seen, f"{sid} is in {seen[sid]} and {which}"
             seen[sid] = which
-    dates = [line.split("\t")[2] for line in (NATIONAL / "dev2" / "ids.txt").read_text("utf-8").splitlines() if line.strip()]
-    assert len(dates) == 25 and min(dates) >= "2022"
+    for which, n, since in (("dev2", 25, "2022"), ("dev3", 16, "2019")):
+        dates = [line.split("\t")[2] for line in (NATIONAL / which / "ids.txt").read_text("utf-8").splitlines() if line.strip()]
+        assert len(dates) == n and min(dates) >= since, which
