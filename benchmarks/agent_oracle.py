@@ -67,7 +67,7 @@ def labelled_sets(tmp: Path, data: Path | None, blind: bool = False) -> dict[str
                 "heldout-test": (e / "heldout" / "test" / "articles", e / "heldout" / "test" / "gold"),
                 **{f"{w}-dev": (e / w / "dev" / "articles", e / w / "dev" / "gold")
                    for w in ("webshaped", "webshaped3", "webshaped4")}}
-        parts = ["dev", "dev2"]
+        parts = ["dev", "dev2", "dev3"]
     for part in parts:
         nat = national(tmp, data, part)
         if nat:
