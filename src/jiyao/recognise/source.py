@@ -41,12 +41,16 @@ _NAME = re.compile(f"^(?:[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}})$")
 _DATELINE = re.compile(rf"(?:^|\n)[ \t{BYLINE_BULLETS}]*({_OUTLET}|[{CJK}]{{1,3}}社(?=[{CJK}]{{2,8}}?\d))(?:新闻)?"
                        rf"(?:[{CJK}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日)?(?:讯|电|报道[(\[【]|[ \t]*(?:记者|通讯员))")
 # A broadcaster's dateline: 央视网消息(新闻联播): / 中国网络电视台消息: (the bracket names a programme)
-_NEWS_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})消息(?:[(（][^()（）\n]{{1,12}}[)）])?[:：]")
+# or a space after 消息 instead of the colon (江津网消息 全市…); 据某某网消息 credits another outlet's story
+_NEWS_DATELINE = re.compile(rf"(?:^|\n)[ \t]*(?!据)([{CJK}]{{2,12}}?{OUTLET_SUFFIX})消息(?:[(（][^()（）\n]{{1,12}}[)）])?"
+                            rf"(?:[:：]|[ \t\u3000]+(?=[^\s]))")
+# An outlet's name in brackets opening a line, the brackets its whole dateline (【江津网】全市…)
+_BRACKET_DATELINE = re.compile(rf"(?:^|\n)[ \t]*【({_OUTLET})】")
 _SOURCE_LINE = re.compile(rf"来源[::]\s*({_OUTLET})(?=[\s)）|]|$)"
                           # a reprint notice: 《…》由某某新闻网提供,转载请注明出处
                           rf"|》由([{CJK}]{{2,14}}?{OUTLET_SUFFIX})提供"
-                          # a sign-off naming its outlet: (张家界在线编辑:某某), 某某日报记者 某某
-                          rf"|(?:^|\n|[(\[【])[ \t]*({_OUTLET})(?:新闻)?(?:记者|编辑|通讯员|责任编辑)"
+                          # a sign-off naming its outlet: (张家界在线编辑:某某), 某某日报记者 某某, (江津网 记者 某某)
+                          rf"|(?:^|\n|[(\[【])[ \t]*({_OUTLET})(?:新闻)?[ \t]*(?:记者|编辑|通讯员|责任编辑)"
                           # a county app's stamp under the title: 某某融媒 2023/3/16 9:41:27 (a digital
                           # paper's masthead with its issue date names no outlet: 本报讯 is unnamed)
                           rf"|(?:^|\n)[ \t]*([{CJK}]{{2,12}}?(?:融媒|发布))[ \t]+\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}")
@@ -229,7 +233,7 @@ _APP_FIRST_LINE = re.compile(rf"^\s*([{CJK}]{{2,6}}?)(发布|融媒|融媒体)[ 
 
 
 def outlet(text: str) -> str | None:
-    for rx in (_DATELINE, _NEWS_DATELINE, _SOURCE_LINE):
+    for rx in (_DATELINE, _NEWS_DATELINE, _BRACKET_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
             got = next(g for g in m.groups() if g)
             if _named(got):
