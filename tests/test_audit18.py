@@ -25,6 +25,9 @@ PROBES = {
         "灵武市第九届人大常委会第十二次会议胜利召开 |\n"
         "5月11日,灵武市第九届人民代表大会常务委员会第十二次会议召开。市人大常委会主任马志清主持会议。",
         lambda r: r.headline == "灵武市第九届人大常委会第十二次会议胜利召开"),
+    "headline/pipe-site": (
+        "平遥县召开防汛工作会议 | 平遥县人民政府\n7月20日,平遥县召开防汛工作会议。县长孙立民主持会议。",
+        lambda r: r.headline == "平遥县召开防汛工作会议"),
     "headline/with-date": (
         "临潭县召开安全生产工作会议 2023-06-14 09:12\n"
         "6月13日上午,临潭县召开安全生产工作会议。县长杨振华出席会议并讲话。",
@@ -86,6 +89,9 @@ PROBES = {
     "reporters/bare-paren": (
         "江津区召开防汛工作会议\n6月2日,江津区召开防汛工作会议。区长刘海波出席并讲话。\n(刘晓峰)",
         lambda r: r.source.reporters == ["刘晓峰"]),
+    "reporters/outlet-paren": (
+        "江津区召开防汛工作会议\n6月2日,江津区召开防汛工作会议。区长刘海波出席并讲话。\n(江津网)",
+        lambda r: r.source.reporters == [] and r.source.outlet == "江津网"),
     "reporters/square-byline": (
         "江津区召开防汛工作会议\n■王晓明\n6月2日,江津区召开防汛工作会议。区长刘海波出席并讲话。",
         lambda r: r.source.reporters == ["王晓明"]),

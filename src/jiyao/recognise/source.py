@@ -51,6 +51,8 @@ _SOURCE_LINE = re.compile(rf"来源[::]\s*({_OUTLET})(?=[\s)）|]|$)"
                           rf"|》由([{CJK}]{{2,14}}?{OUTLET_SUFFIX})提供"
                           # a sign-off naming its outlet: (张家界在线编辑:某某), 某某日报记者 某某, (江津网 记者 某某)
                           rf"|(?:^|\n|[(\[【])[ \t]*({_OUTLET})(?:新闻)?[ \t]*(?:记者|编辑|通讯员|责任编辑)"
+                          # a sign-off that is the outlet's name alone, the article's last line: (江津网)
+                          rf"|(?:^|\n)[ \t]*[(（]({_OUTLET})[)）][ \t]*\n?\s*$"
                           # a county app's stamp under the title: 某某融媒 2023/3/16 9:41:27 (a digital
                           # paper's masthead with its issue date names no outlet: 本报讯 is unnamed)
                           rf"|(?:^|\n)[ \t]*([{CJK}]{{2,12}}?(?:融媒|发布))[ \t]+\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}")
@@ -91,12 +93,20 @@ def _names(seg: str) -> list[str]:
         if t.endswith("报道") and len(t) >= 4:  # 吕守军报道; 平山报道 reports from a place
             t = t[:-2] if not lookup(t[:-2]) else ""
         # a surname-led name (报道 after 记者王五 is not one); 阿依古丽·买买提 style names pass
-        if _NAME.match(t) and (is_credited_name(t) or "·" in t):
+        if _an_outlet(t):  # (江津网): a sign-off naming the outlet, no writer
+            pass
+        elif _NAME.match(t) and (is_credited_name(t) or "·" in t):
             out.append(t)
         else:  # two names glued (邓小川罗明华), or a unit glued before the name (图文:东安路街道武馨)
             out += _glued(t) or [n for n in [_unit_glued(t)] if n]
         i += 1
     return out
+
+
+def _an_outlet(t: str) -> bool:
+    """A place's outlet (江津网, 平遥日报): a name its surname rules would take for a person's."""
+    m = _OUTLET_STEM.match(t)
+    return m is not None and lookup(m.group(1)) is not None
 
 
 def _unit_glued(t: str) -> str | None:
