@@ -92,6 +92,9 @@ PROBES = {
     "reporters/outlet-paren": (
         "江津区召开防汛工作会议\n6月2日,江津区召开防汛工作会议。区长刘海波出席并讲话。\n(江津网)",
         lambda r: r.source.reporters == [] and r.source.outlet == "江津网"),
+    "outlet/notice-closing": (  # a notice's closing words in brackets name no outlet
+        "关于做好防汛工作的通知\n各乡镇:现将有关事项通知如下。\n(此件公开发布)",
+        lambda r: r.source.outlet is None and r.source.reporters == []),
     "reporters/square-byline": (
         "江津区召开防汛工作会议\n■王晓明\n6月2日,江津区召开防汛工作会议。区长刘海波出席并讲话。",
         lambda r: r.source.reporters == ["王晓明"]),

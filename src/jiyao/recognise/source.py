@@ -51,8 +51,6 @@ _SOURCE_LINE = re.compile(rf"来源[::]\s*({_OUTLET})(?=[\s)）|]|$)"
                           rf"|》由([{CJK}]{{2,14}}?{OUTLET_SUFFIX})提供"
                           # a sign-off naming its outlet: (张家界在线编辑:某某), 某某日报记者 某某, (江津网 记者 某某)
                           rf"|(?:^|\n|[(\[【])[ \t]*({_OUTLET})(?:新闻)?[ \t]*(?:记者|编辑|通讯员|责任编辑)"
-                          # a sign-off that is the outlet's name alone, the article's last line: (江津网)
-                          rf"|(?:^|\n)[ \t]*[(（]({_OUTLET})[)）][ \t]*\n?\s*$"
                           # a county app's stamp under the title: 某某融媒 2023/3/16 9:41:27 (a digital
                           # paper's masthead with its issue date names no outlet: 本报讯 is unnamed)
                           rf"|(?:^|\n)[ \t]*([{CJK}]{{2,12}}?(?:融媒|发布))[ \t]+\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}")
@@ -106,7 +104,7 @@ def _names(seg: str) -> list[str]:
 def _an_outlet(t: str) -> bool:
     """A place's outlet (江津网, 平遥日报): a name its surname rules would take for a person's."""
     m = _OUTLET_STEM.match(t)
-    return m is not None and lookup(m.group(1)) is not None
+    return m is not None and bool(lookup(m.group(1)))
 
 
 def _unit_glued(t: str) -> str | None:
@@ -242,12 +240,19 @@ def _named(outlet: str) -> bool:
 _APP_FIRST_LINE = re.compile(rf"^\s*([{CJK}]{{2,6}}?)(发布|融媒|融媒体)[ \t]*(?:\n|$)")
 
 
+_OUTLET_SIGN_OFF = re.compile(rf"(?:^|\n)[ \t]*[(（]({_OUTLET})[)）][ \t]*\s*$")
+
+
 def outlet(text: str) -> str | None:
     for rx in (_DATELINE, _NEWS_DATELINE, _BRACKET_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
             got = next(g for g in m.groups() if g)
             if _named(got):
                 return got
+    # a sign-off that is a place's outlet alone, the article's last line: (江津网); not (此件公开发布)
+    m = _OUTLET_SIGN_OFF.search(text)
+    if m and _an_outlet(m.group(1)):
+        return m.group(1)
     m = _APP_FIRST_LINE.match(text)
     if m and lookup(m.group(1)):
         return m.group(1) + m.group(2)
