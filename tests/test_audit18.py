@@ -73,6 +73,12 @@ PROBES = {
     "outlet/dateline-fabu": (
         "涟水县召开防汛工作会议\n涟水发布讯 6月1日,涟水县召开防汛工作会议。县长谢建新出席并讲话。",
         lambda r: r.source.outlet == "涟水发布"),
+    "outlet/dateline-fabu-space": (
+        "平遥县召开防汛工作会议\n平遥发布 6月1日,平遥县召开防汛工作会议。县长谢建新出席并讲话。",
+        lambda r: r.source.outlet == "平遥发布"),
+    "outlet/column-fabu": (  # a column's name (权威发布) is no outlet
+        "平遥县召开防汛工作会议\n权威发布 6月1日,平遥县召开防汛工作会议。县长谢建新出席并讲话。",
+        lambda r: r.source.outlet is None),
     "outlet/laiyuan-paper": (
         "平遥县召开政法工作会议\n来源:法制周刊\n3月1日,平遥县召开政法工作会议。县委书记韩志刚出席并讲话。",
         lambda r: r.source.outlet == "法制周刊"),
@@ -158,6 +164,9 @@ PROBES = {
     "upstream/shared-levels": (
         "平遥县召开安全生产工作会议\n3月1日,平遥县召开安全生产工作会议,传达学习省、市安全生产工作会议精神。县长孙立民出席并讲话。",
         lambda r: r.upstream_meetings == ["省安全生产工作会议", "市安全生产工作会议"]),
+    "upstream/national-levels": (
+        "平遥县召开经济工作会议\n12月26日,平遥县召开经济工作会议,传达学习全国、省、市经济工作会议精神。县长孙立民主持会议。",
+        lambda r: r.upstream_meetings == ["全国经济工作会议", "省经济工作会议", "市经济工作会议"]),
     "upstream/inside-speech": (
         "平遥县召开经济工作会议\n12月26日,平遥县召开经济工作会议。县委书记韩志刚强调,要全面贯彻落实中央经济工作会议,"
         "推动经济持续向好。",

@@ -238,6 +238,8 @@ def _named(outlet: str) -> bool:
 # A county app's name alone on the page's first line (R4-16: 涟水发布 above the title): the outlet
 # where its stem is a place (权威发布, 信息发布 are column names).
 _APP_FIRST_LINE = re.compile(rf"^\s*([{CJK}]{{2,6}}?)(发布|融媒|融媒体)[ \t]*(?:\n|$)")
+# …or opening the body as its dateline, a space after it (平遥发布 6月2日,…)
+_APP_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,6}}?)(发布|融媒体|融媒)[ \t\u3000]+(?=\d{{1,2}}月|[{CJK}])")
 
 
 _OUTLET_SIGN_OFF = re.compile(rf"(?:^|\n)[ \t]*[(（]({_OUTLET})[)）][ \t]*\s*$")
@@ -253,9 +255,9 @@ def outlet(text: str) -> str | None:
     m = _OUTLET_SIGN_OFF.search(text)
     if m and _an_outlet(m.group(1)):
         return m.group(1)
-    m = _APP_FIRST_LINE.match(text)
-    if m and lookup(m.group(1)):
-        return m.group(1) + m.group(2)
+    for m in (_APP_FIRST_LINE.match(text), _APP_DATELINE.search(text[:600])):
+        if m and lookup(m.group(1)):
+            return m.group(1) + m.group(2)
     return None
 
 
