@@ -32,6 +32,10 @@ PROBES = {
         "临潭县召开安全生产工作会议 2023-06-14 09:12\n"
         "6月13日上午,临潭县召开安全生产工作会议。县长杨振华出席会议并讲话。",
         lambda r: r.headline == "临潭县召开安全生产工作会议"),
+    "headline/with-cn-date": (
+        "临潭县召开安全生产工作会议 2023年06月14日\n"
+        "6月13日上午,临潭县召开安全生产工作会议。县长杨振华出席会议并讲话。",
+        lambda r: r.headline == "临潭县召开安全生产工作会议" and r.source.published_date == "2023-06-14"),
     "headline/forum-user": (
         "清风细雨 发表于 2023-8-22 10:13\n"
         "8月21日下午,平遥县东泉镇召开秋季防火工作会议。镇党委书记韩志刚主持会议并讲话。",
@@ -48,6 +52,12 @@ PROBES = {
     "name/composed-session": (
         "新化县人大常委会召开第36次会议\n8月3日,县十五届人大常委会召开第36次会议。县人大常委会主任罗建平主持会议。",
         lambda r: r.meeting.name == "县十五届人大常委会第36次会议"),
+    "name/government-sitting": (
+        "县政府召开第12次常务会议\n5月6日,县政府召开第12次常务会议。县长孔德明主持会议并讲话。",
+        lambda r: r.meeting.name == "县政府第12次常务会议"),
+    "name/committee-sitting": (
+        "区委召开第8次常委会会议\n5月6日,区委召开第8次常委会会议。区委书记孔德明主持会议并讲话。",
+        lambda r: r.meeting.name == "第8次常委会会议"),  # as webshaped wd13 is labelled (州委召开第108次…)
     "name/body-plus-meeting": (
         "区委常委会召开会议\n5月6日,区委常委会召开会议。区委书记孔德明主持会议并讲话。",
         lambda r: r.meeting.name == "区委常委会会议"),

@@ -78,8 +78,8 @@ _STAMP_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}\s+)?\d{4}[-./年]\d{1,2}[-.
 _PICTURE_SUFFIX = re.compile(r"\s*[(\[](?:图|组图|图文|视频|多图)[)\]]$")  # …会议(图)
 # A notice's salutation glued after its title (…活动公告 居民朋友们、辖区单位:)
 _SALUTATION = re.compile(r"(?:(?<=通知)|(?<=通告)|(?<=公告)|(?<=公示)|(?<=倡议书)|(?<=告知书)|(?<=公开信))\s+[^\s]{2,24}:$")
-_DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\])]?$"
-                          r"|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")  # …会议 2023-08-22 10:13:05: the page's stamp
+_DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\])]?$"
+                          r"|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")  # …会议 2023-08-22 10:13:05 / …会议 2023年08月22日: the page's stamp
 # Pipes a scrape leaves around a title (`…胜利召开 |`, `| …会议 | ||`): table cells and menu bars.
 _LEAD_PIPES = re.compile(r"(?:[|丨]\s*)+")
 _TRAIL_PIPES = re.compile(r"\s*(?:[|丨]\s*)+$")
