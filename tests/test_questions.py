@@ -15,11 +15,11 @@ from jiyao.run.extractor import Extractor
 from fakeserver import FakeServer, Script
 from scripted import DATA, reply
 
-# a dateline the rules take no outlet from (…消息 and a space, no colon), a venue of one character
+# a dateline the rules take no outlet from (an app's name without an outlet word: 江津头条消息), a venue of one character
 # (在渝), no region named but in the outlet's name
-TEXT = ("全市安全生产工作会议在渝召开 刘志远出席\n江津网消息 全市安全生产工作会议5日在渝召开。副市长刘志远出席会议并讲话。"
+TEXT = ("全市安全生产工作会议在渝召开 刘志远出席\n江津头条消息 全市安全生产工作会议5日在渝召开。副市长刘志远出席会议并讲话。"
         "市应急局局长陈思远,市住建委主任何立新参加会议。\n会议强调,要坚持“安全第一、预防为主”,压实各方责任。\n")
-GOLD = {"headline": "全市安全生产工作会议在渝召开 刘志远出席", "source": {"outlet": "江津网"},
+GOLD = {"headline": "全市安全生产工作会议在渝召开 刘志远出席", "source": {"outlet": "江津头条"},
         "meeting": {"name": "安全生产工作会议", "date": "--05-05", "venue": "渝", "region": {"name": "江津区"}},
         "people": [{"name": "刘志远", "titles": ["副市长"], "roles": ["speaker"]}]}
 
@@ -50,7 +50,7 @@ def test_plan_asks_by_letter_about_the_fields_the_rules_left_empty():
     qs = {q.field: q for q in plan(_rules(doc), doc)}
     assert {"source.outlet", "meeting.region"} <= set(qs) and "headline" not in qs and "meeting.name" not in qs
     q = qs["source.outlet"]
-    assert q.kind == "choice" and q.options == ("江津网",) and "A. 江津网" in q.text and "N. none" in q.text
+    assert q.kind == "choice" and q.options == ("江津头条",) and "A. 江津头条" in q.text and "N. none" in q.text
     assert all(len(x) < 120 for x in q.sentences) and len(q.sentences) <= 3
 
 
@@ -81,7 +81,7 @@ def test_focused_answers_fill_the_gaps_through_grounding_and_fusion():
     doc = _doc()
     script = Script(default=lambda req: reply(req, GOLD))
     rec = _focused(doc, script)
-    assert rec["source"]["outlet"] == "江津网" and rec["meeting"]["region"]["name"] == "江津区"
+    assert rec["source"]["outlet"] == "江津头条" and rec["meeting"]["region"]["name"] == "江津区"
     assert rec["confidence"]["/source/outlet"]["source"] == "model"
     # the rules' sure values stand whatever the model picks
     assert rec["meeting"]["name"] == "安全生产工作会议" and [p["name"] for p in rec["people"]][0] == "刘志远"

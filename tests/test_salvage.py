@@ -135,8 +135,8 @@ def test_option_values_that_make_every_call_fail_leave_the_offline_records(offli
 
 
 def test_a_focused_question_without_an_answer_leaves_the_others(tmp_path):
-    # the rules take no outlet from 江津网消息 without a colon and name no region: two questions
-    text = ("全市安全生产工作会议在渝召开 刘志远出席\n江津网消息 全市安全生产工作会议5日在渝召开。副市长刘志远出席会议并讲话。"
+    # the rules take no outlet from 江津头条消息 (an app without an outlet word) and name no region: two questions
+    text = ("全市安全生产工作会议在渝召开 刘志远出席\n江津头条消息 全市安全生产工作会议5日在渝召开。副市长刘志远出席会议并讲话。"
             "市应急局局长陈思远,市住建委主任何立新参加会议。\n")
     (tmp_path / "x.txt").write_text(text, "utf-8")
 
@@ -149,7 +149,7 @@ def test_a_focused_question_without_an_answer_leaves_the_others(tmp_path):
     with FakeServer(script) as s:
         assert _extract(s, out, tmp_path / "x.txt", "--strategy", "focused").exit_code == 0
     rec = _records(out)["x"]
-    assert rec["source"]["outlet"] == "江津网" and rec["confidence"]["/source/outlet"]["source"] == "model"
+    assert rec["source"]["outlet"] == "江津头条" and rec["confidence"]["/source/outlet"]["source"] == "model"
     model = rec["diagnostics"]["model"]
     assert model["status"] == "partial" and "meeting.region" in model["reason"] and "no valid answer" in model["reason"], model
     assert len(script.requests) == 2 + 2  # each question, and two re-asks of the one without an answer

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from .repair import repair
-from .furniture_lines import DOCUMENT_ENDINGS, FURNITURE, ISSUER_ENDINGS, TITLE_LABEL, TITLE_MAX, kind, title_bounds
+from .furniture_lines import BYLINE_BULLETS, DOCUMENT_ENDINGS, FURNITURE, ISSUER_ENDINGS, TITLE_LABEL, TITLE_MAX, kind, title_bounds
 from ..text import Normalised
 
 __all__ = ["FURNITURE", "TITLE_LABEL", "Page", "find_article", "kind", "title_bounds"]
@@ -79,12 +79,12 @@ _GOES_ON = (*"的、,和及与暨", "精神", "会议")
 def _joins(first: str, second: str, text: str) -> bool:
     """A title wrapped over two lines (not a title over its subtitle: 抓紧抓实…工作 / 夺取…双胜利):
     the second part is a short remainder (`精神`), the first ends mid-phrase (`…、`), or the page
-    repeats the whole title elsewhere (its <title> line)."""
+    repeats the whole title elsewhere (its <title> line). A bulleted line (■某某) is a byline."""
     whole = "".join((first + second).split())
     if _issued(first, second) and len(whole) <= TITLE_MAX:
         return True
     if first == second or len(whole) > 64 or not re.search(r"[\u4e00-\u9fff]", second) \
-            or re.search(r"讯$|^(?:本报|本网|记者|通讯员|\d)", second):
+            or re.search(rf"讯$|^(?:本报|本网|记者|通讯员|\d|[{BYLINE_BULLETS}])", second):
         return False
     return len(second) <= 8 or first.endswith(_OPEN_END) or second.startswith(_GOES_ON) \
         or "".join(text.split()).count(whole) >= 2

@@ -45,8 +45,10 @@ _META = re.compile(r"(?:来源|发布时间|发布日期|发稿时间|更新时�
                    r"访问量|浏览量|阅读量|信息来源|文章来源|发布者|摘要|导读)\s*:|\d+\s*次浏览|阅读\s*:"
                    r"|第\s*[A-Z]?\d{1,3}\s*版")  # a digital paper's page header: 某某日报 2019年08月06日 第1版
 _PROVIDED = re.compile(r"由[^,，。]{2,20}?(?:网|报|台|融媒体中心|新闻中心)提供")
+# Bullets a page puts before a byline (■记者 某某, ●通讯员 某某, ■某某).
+BYLINE_BULLETS = "■●◆▲★□▌"
 # a credit line, perhaps bulleted (■记者 某某) or after the outlet's name (红网时刻新闻记者 某某, 本报记者 某某)
-_CREDIT = re.compile(r"^[(\[【■●◆▲★□▌]?\s*(?:[\u4e00-\u9fff]{0,12}?(?:记者|通讯员)|本条编辑|责任编辑|编辑|责编|摄影|审核|"
+_CREDIT = re.compile(rf"^[(\[【{BYLINE_BULLETS}]?\s*(?:[\u4e00-\u9fff]{{0,12}}?(?:记者|通讯员)|本条编辑|责任编辑|编辑|责编|摄影|审核|"
                      r"审稿|核稿|校对|监制|总监制|撰稿|文/|图/|文:|图:|一审|二审|三审|初审|复审|终审|值班总编)")
 _CREDIT_BRACKET = re.compile(r"^[(\[【].*(?:记者|编辑|通讯员|来源|摄影).*[)\]】]$")
 
@@ -76,8 +78,8 @@ _STAMP_LINE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}\s+)?\d{4}[-./年]\d{1,2}[-.
 _PICTURE_SUFFIX = re.compile(r"\s*[(\[](?:图|组图|图文|视频|多图)[)\]]$")  # …会议(图)
 # A notice's salutation glued after its title (…活动公告 居民朋友们、辖区单位:)
 _SALUTATION = re.compile(r"(?:(?<=通知)|(?<=通告)|(?<=公告)|(?<=公示)|(?<=倡议书)|(?<=告知书)|(?<=公开信))\s+[^\s]{2,24}:$")
-_DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./]\d{1,2}[-./]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\])]?$"
-                          r"|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")  # …会议 2023-08-22 10:13:05: the page's stamp
+_DATE_SUFFIX = re.compile(r"\s*[\[(]?\d{4}[-./年]\d{1,2}[-./月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\])]?$"
+                          r"|\s*[\[(]\d{1,2}-\d{1,2}[\])]$")  # …会议 2023-08-22 10:13:05 / …会议 2023年08月22日: the page's stamp
 # Pipes a scrape leaves around a title (`…胜利召开 |`, `| …会议 | ||`): table cells and menu bars.
 _LEAD_PIPES = re.compile(r"(?:[|丨]\s*)+")
 _TRAIL_PIPES = re.compile(r"\s*(?:[|丨]\s*)+$")
@@ -100,6 +102,10 @@ def _has(s: str, words: tuple[str, ...]) -> bool:
     if rx is None:  # one alternation per list: a line is tested against each list once
         rx = _WORD_RES[words] = re.compile("|".join(map(re.escape, words)), re.I)
     return rx.search(s) is not None
+
+
+# a line that reports a meeting (a title, not a column's banner)
+_REPORTS_MEETING = re.compile("召开|举行|会议|会$")
 
 
 def _site_like(s: str) -> bool:
@@ -187,7 +193,9 @@ def kind(line: str) -> str:
     segs = [p for p in _NAV_SEP.split(s) if p]
     if len(segs) >= 3 and all(len(p) <= 12 for p in segs) and not sentence:
         return "nav"
-    if len(segs) == 2 and all(len(p) <= 12 for p in segs) and re.search(r"\s[·|]\s|丨", s):
+    # (not a title and the site's name after it: 某某县召开…会议 | 某某县人民政府)
+    if len(segs) == 2 and all(len(p) <= 12 for p in segs) and re.search(r"\s[·|]\s|丨", s) \
+            and not (_site_like(segs[1].strip()) and _REPORTS_MEETING.search(segs[0].strip())):
         return "banner"  # a column banner over the title: 做好疫情防控 · 有序复工复产
     tokens = s.split()
     if len(tokens) >= 5 and sum(len(t) <= 4 for t in tokens) >= 0.8 * len(tokens) and not sentence:

@@ -290,10 +290,10 @@ def held_before(body: str, own_name: str | None) -> list[Found]:
 # 政协某市第十届委员会第三次会议预备会议召开. The full form is the name as the text gives it.
 _BARE_NAME = re.compile(r"^(?:第|预备会议|全体会议|常务会议|党组(?:\(扩大\))?会议|(?:主任|主席|秘书长)(?:\(扩大\))?会议|主席团第)")
 # The body that convenes it, right before the verb in the same clause (县十五届人大常委会召开第36次会议,
-# 十七届县人民政府召开第五次全体会议), its day and place perhaps between (十三届全国人大常委会4日上午在
+# 十七届县人民政府召开第五次全体会议, 县政府召开第12次常务会议), its day and place perhaps between (十三届全国人大常委会4日上午在
 # 北京人民大会堂举行第一百三十六次委员长会议): the name as the text gives it is the two together.
 # (区十九届人大五次会议举行主席团第三次会议: a numbered session holds its presidium's meeting)
-_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{2,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府|次会议))"
+_BODY_BEFORE = re.compile(rf"([{CJK}\d]{{1,24}}?(?:{ORGANIZER_END}|政协|人大|常委会|人民政府|次会议))"
                           rf"(?:(?:\d{{1,2}}月)?\d{{1,2}}[日号])?(?:上午|下午|晚上|晚间)?(?:在[^,。;]{{2,20}}?)?{CONVENE}了?$")
 _RUN_BEFORE = re.compile(rf"[{CJK}\d]{{1,40}}$")
 _AFTER_VERB = re.compile(r"^.*(?:召开|举行|主持|出席|参加)了?")

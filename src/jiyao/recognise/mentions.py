@@ -71,7 +71,7 @@ def _clean_item(raw: str) -> tuple[str, int]:
 
 
 # 省、市疫情防控会议 after the province's and the city's meetings were named: a collective re-mention.
-_LEVEL_LIST = re.compile(r"^(?:中央|国家|省|市|州|县|区)(?:、|和|及)(?:省|市|州|县|区)")
+_LEVEL_LIST = re.compile(r"^(?:中央|国家|全国|省|市|州|县|区)(?:、|和|及)(?:省|市|州|县|区)")
 
 
 def _same(a: str, b: str) -> bool:
@@ -79,9 +79,9 @@ def _same(a: str, b: str) -> bool:
     return a == b or a == b + "会议" or b == a + "会议"
 
 
-# 省、市经济工作会议 / 中央、省委、市委经济工作会议 / 省、市、县委常委会会议: one name per level (the level
+# 省、市经济工作会议 / 中央、省委、市委经济工作会议 / 全国、省、市…会议 / 省、市、县委常委会会议: one name per level (the level
 # list applies the rest to each; a 委 on the last level is every level's).
-_LEVEL = r"(?:中央|国家|省委?|市委?|州委?|县委?|区委?|旗委?)"
+_LEVEL = r"(?:中央|国家|全国|省委?|市委?|州委?|县委?|区委?|旗委?)"
 _LEVELS_SPLIT = re.compile(rf"^((?:{_LEVEL}(?:、|和|及))+)({_LEVEL})(.+)$")
 LEVEL_LISTS = re.compile(rf"(?:{_LEVEL}(?:、|和|及))+{_LEVEL}")  # the list's head; the name runs on after it
 
@@ -92,7 +92,7 @@ def expand_levels(value: str) -> list[str]:
         return [value]
     levels = re.split("、|和|及", m.group(1))[:-1] + [m.group(2)]
     if m.group(2).endswith("委"):
-        levels = [lv if lv.endswith("委") or lv in ("中央", "国家") else lv + "委" for lv in levels]
+        levels = [lv if lv.endswith("委") or lv in ("中央", "国家", "全国") else lv + "委" for lv in levels]
     return list(dict.fromkeys(lv + m.group(3) for lv in levels))
 
 

@@ -371,9 +371,11 @@ class _Clause:
         shared, pending = inherited, []
         bare: list[tuple[str, int]] = []  # untitled names waiting for 等县领导出席 / 出席
         segs = _segments(clause, sep_re)
+        titled = False  # the segment before was a title and a name
         for i, (offset, seg) in enumerate(segs):
             seg_start = base + offset
             self.open_list = None
+            titled_before, titled = titled, False
             tn = None if bare else split_title_name(seg, self.names, seg_start)
             if tn and shared is not None and (nm0 := split_name(seg, self.names, seg_start)) and nm0[1][:1] in _AND:
                 tn = None  # 甲、乙和秘书长丙: 乙 is the list's, no 乙和秘书长 title
@@ -392,6 +394,7 @@ class _Clause:
                     if rest:
                         return
                 self.open_list = shared
+                titled = True
                 continue
             onp = None if bare else self._org_name_title(seg, seg_start)
             if onp:  # 县委组织部干部一科武建科长到会督导: the office and the title after the name are titles
@@ -418,7 +421,8 @@ class _Clause:
                         return
                 self.open_list = shared
                 continue
-            if _clean_title(seg) and not bare and (shared is inherited or not shared):
+            # a title after a titled name starts the next person's titles (县委副书记甲、县委常委、宣传部部长乙)
+            if _clean_title(seg) and not bare and (shared is inherited or not shared or titled_before):
                 shared = None
                 pending.append((seg, seg_start))
                 continue

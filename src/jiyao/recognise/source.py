@@ -41,12 +41,16 @@ _NAME = re.compile(f"^(?:[{CJK}]{{2,4}}|[{CJK}]{{1,8}}·[{CJK}]{{1,8}})$")
 _DATELINE = re.compile(rf"(?:^|\n)[ \t{BYLINE_BULLETS}]*({_OUTLET}|[{CJK}]{{1,3}}社(?=[{CJK}]{{2,8}}?\d))(?:新闻)?"
                        rf"(?:[{CJK}]{{0,8}}?\d{{1,2}}月\d{{1,2}}日)?(?:讯|电|报道[(\[【]|[ \t]*(?:记者|通讯员))")
 # A broadcaster's dateline: 央视网消息(新闻联播): / 中国网络电视台消息: (the bracket names a programme)
-_NEWS_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,12}}?{OUTLET_SUFFIX})消息(?:[(（][^()（）\n]{{1,12}}[)）])?[:：]")
+# or a space after 消息 instead of the colon (江津网消息 全市…); 据某某网消息 credits another outlet's story
+_NEWS_DATELINE = re.compile(rf"(?:^|\n)[ \t]*(?!据)([{CJK}]{{2,12}}?{OUTLET_SUFFIX})消息(?:[(（][^()（）\n]{{1,12}}[)）])?"
+                            rf"(?:[:：]|[ \t\u3000]+(?=[^\s]))")
+# An outlet's name in brackets opening a line, the brackets its whole dateline (【江津网】全市…)
+_BRACKET_DATELINE = re.compile(rf"(?:^|\n)[ \t]*【({_OUTLET})】")
 _SOURCE_LINE = re.compile(rf"来源[::]\s*({_OUTLET})(?=[\s)）|]|$)"
                           # a reprint notice: 《…》由某某新闻网提供,转载请注明出处
                           rf"|》由([{CJK}]{{2,14}}?{OUTLET_SUFFIX})提供"
-                          # a sign-off naming its outlet: (张家界在线编辑:某某), 某某日报记者 某某
-                          rf"|(?:^|\n|[(\[【])[ \t]*({_OUTLET})(?:新闻)?(?:记者|编辑|通讯员|责任编辑)"
+                          # a sign-off naming its outlet: (张家界在线编辑:某某), 某某日报记者 某某, (江津网 记者 某某)
+                          rf"|(?:^|\n|[(\[【])[ \t]*({_OUTLET})(?:新闻)?[ \t]*(?:记者|编辑|通讯员|责任编辑)"
                           # a county app's stamp under the title: 某某融媒 2023/3/16 9:41:27 (a digital
                           # paper's masthead with its issue date names no outlet: 本报讯 is unnamed)
                           rf"|(?:^|\n)[ \t]*([{CJK}]{{2,12}}?(?:融媒|发布))[ \t]+\d{{4}}[-/.年]\d{{1,2}}[-/.月]\d{{1,2}}")
@@ -87,12 +91,20 @@ def _names(seg: str) -> list[str]:
         if t.endswith("报道") and len(t) >= 4:  # 吕守军报道; 平山报道 reports from a place
             t = t[:-2] if not lookup(t[:-2]) else ""
         # a surname-led name (报道 after 记者王五 is not one); 阿依古丽·买买提 style names pass
-        if _NAME.match(t) and (is_credited_name(t) or "·" in t):
+        if _an_outlet(t):  # (江津网): a sign-off naming the outlet, no writer
+            pass
+        elif _NAME.match(t) and (is_credited_name(t) or "·" in t):
             out.append(t)
         else:  # two names glued (邓小川罗明华), or a unit glued before the name (图文:东安路街道武馨)
             out += _glued(t) or [n for n in [_unit_glued(t)] if n]
         i += 1
     return out
+
+
+def _an_outlet(t: str) -> bool:
+    """A place's outlet (江津网, 平遥日报): a name its surname rules would take for a person's."""
+    m = _OUTLET_STEM.match(t)
+    return m is not None and bool(lookup(m.group(1)))
 
 
 def _unit_glued(t: str) -> str | None:
@@ -226,17 +238,26 @@ def _named(outlet: str) -> bool:
 # A county app's name alone on the page's first line (R4-16: 涟水发布 above the title): the outlet
 # where its stem is a place (权威发布, 信息发布 are column names).
 _APP_FIRST_LINE = re.compile(rf"^\s*([{CJK}]{{2,6}}?)(发布|融媒|融媒体)[ \t]*(?:\n|$)")
+# …or opening the body as its dateline, a space after it (平遥发布 6月2日,…)
+_APP_DATELINE = re.compile(rf"(?:^|\n)[ \t]*([{CJK}]{{2,6}}?)(发布|融媒体|融媒)[ \t\u3000]+(?=\d{{1,2}}月|[{CJK}])")
+
+
+_OUTLET_SIGN_OFF = re.compile(rf"(?:^|\n)[ \t]*[(（]({_OUTLET})[)）][ \t]*\s*$")
 
 
 def outlet(text: str) -> str | None:
-    for rx in (_DATELINE, _NEWS_DATELINE, _SOURCE_LINE):
+    for rx in (_DATELINE, _NEWS_DATELINE, _BRACKET_DATELINE, _SOURCE_LINE):
         for m in rx.finditer(text):
             got = next(g for g in m.groups() if g)
             if _named(got):
                 return got
-    m = _APP_FIRST_LINE.match(text)
-    if m and lookup(m.group(1)):
-        return m.group(1) + m.group(2)
+    # a sign-off that is a place's outlet alone, the article's last line: (江津网); not (此件公开发布)
+    m = _OUTLET_SIGN_OFF.search(text)
+    if m and _an_outlet(m.group(1)):
+        return m.group(1)
+    for m in (_APP_FIRST_LINE.match(text), _APP_DATELINE.search(text[:600])):
+        if m and lookup(m.group(1)):
+            return m.group(1) + m.group(2)
     return None
 
 
