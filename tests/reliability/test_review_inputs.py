@@ -1,5 +1,6 @@
 """A fresh hostile review of `jiyao sample` and `jiyao review`: hostile records and review folders
 must not write outside the review folder, lose a drawn article, or end in a traceback."""
+import contextlib
 import json
 import subprocess
 import sys
@@ -142,15 +143,13 @@ def test_sample_skips_articles_it_cannot_read_and_says_so(tmp_path, tally):
     assert all(store.text(d) for d in store.order)
 
 
-def test_malformed_decisions_get_an_answer_not_a_dropped_connection(tmp_path, tally, capsys):
-    """A decision that is JSON of the wrong shape (a list as doc, a number as a value's id), a bad
-    Content-Length or JSON nested too deep ended in a traceback on the server's terminal and a
-    dropped connection the page can only call a network error. Each gets a 4xx answer it can show."""
-    import http.client
+@contextlib.contextmanager
+def _review_server(tmp_path: Path):
+    """A review folder of one article served on a free port: (its store, the port)."""
     import threading
 
-    from jiyao.review import folder, sample
     from jiyao.read.inputs import iter_items
+    from jiyao.review import folder, sample
     from jiyao.review.server import ReviewServer
 
     arts = tmp_path / "arts"
@@ -160,25 +159,38 @@ def test_malformed_decisions_get_an_answer_not_a_dropped_connection(tmp_path, ta
     store = Store(tmp_path / "rev", "tester")
     srv = ReviewServer(store, 0)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    port = srv.server_address[1]
-    head = {"Host": f"127.0.0.1:{port}", "Content-Type": "application/json", "X-Jiyao-Review": "1"}
-
-    def post(body: bytes, **headers):
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        c.putrequest("POST", "/api/decide", skip_host=True, skip_accept_encoding=True)
-        for k, v in {**head, "Content-Length": str(len(body)), **headers}.items():
-            c.putheader(k, v)
-        c.endheaders()
-        c.send(body)
-        r = c.getresponse()
-        return r.status, json.loads(r.read())
-
-    bad = [json.dumps({"doc": ["a"], "base": 0, "op": {"op": "done"}}).encode(),
-           json.dumps({"doc": {"a": 1}, "base": 0, "op": {"op": "done"}}).encode(),
-           json.dumps({"doc": "a", "base": 0, "op": {"op": "accept", "id": 5}}).encode(),
-           json.dumps({"doc": "a", "base": 0, "op": {"op": "roles", "person": ["p1"], "roles": []}}).encode(),
-           b'{"doc": "a", "base": 0, "op": ' + b"[" * 100000 + b"]" * 100000 + b"}"]
     try:
+        yield store, srv.server_address[1]
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        store.close()
+
+
+def test_malformed_decisions_get_an_answer_not_a_dropped_connection(tmp_path, tally, capsys):
+    """A decision that is JSON of the wrong shape (a list as doc, a number as a value's id), a bad
+    Content-Length or JSON nested too deep ended in a traceback on the server's terminal and a
+    dropped connection the page can only call a network error. Each gets a 4xx answer it can show."""
+    import http.client
+
+    with _review_server(tmp_path) as (_, port):
+        head = {"Host": f"127.0.0.1:{port}", "Content-Type": "application/json", "X-Jiyao-Review": "1"}
+
+        def post(body: bytes, **headers):
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            c.putrequest("POST", "/api/decide", skip_host=True, skip_accept_encoding=True)
+            for k, v in {**head, "Content-Length": str(len(body)), **headers}.items():
+                c.putheader(k, v)
+            c.endheaders()
+            c.send(body)
+            r = c.getresponse()
+            return r.status, json.loads(r.read())
+
+        bad = [json.dumps({"doc": ["a"], "base": 0, "op": {"op": "done"}}).encode(),
+               json.dumps({"doc": {"a": 1}, "base": 0, "op": {"op": "done"}}).encode(),
+               json.dumps({"doc": "a", "base": 0, "op": {"op": "accept", "id": 5}}).encode(),
+               json.dumps({"doc": "a", "base": 0, "op": {"op": "roles", "person": ["p1"], "roles": []}}).encode(),
+               b'{"doc": "a", "base": 0, "op": ' + b"[" * 100000 + b"]" * 100000 + b"}"]
         for body in bad:
             status, answer = post(body)
             assert 400 <= status < 500 and answer["error"], (body[:80], status, answer)
@@ -187,10 +199,6 @@ def test_malformed_decisions_get_an_answer_not_a_dropped_connection(tmp_path, ta
         tally["bad inputs tried"] += len(bad) + 1
         status, answer = post(json.dumps({"doc": "a", "base": 0, "op": {"op": "done"}}).encode())
         assert status == 200 and answer["draft"]["reviewed"]  # the server goes on
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        store.close()
     assert "Traceback" not in capsys.readouterr().err
 
 
@@ -199,22 +207,9 @@ def test_each_cross_site_guard_of_a_decision_refuses_on_its_own(tmp_path, tally)
     text as text/plain, and a script elsewhere cannot add the header without a preflight this
     server never answers. The only test sent neither, so dropping either check went unnoticed."""
     import http.client
-    import threading
 
-    from jiyao.review import folder, sample
-    from jiyao.read.inputs import iter_items
-    from jiyao.review.server import ReviewServer
-
-    arts = tmp_path / "arts"
-    arts.mkdir()
-    (arts / "a.txt").write_text(ARTICLE, "utf-8")
-    folder.write(sample.draw(iter_items([arts]), 5), tmp_path / "rev")
-    store = Store(tmp_path / "rev", "tester")
-    srv = ReviewServer(store, 0)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    port = srv.server_address[1]
-    body = json.dumps({"doc": "a", "base": 0, "op": {"op": "done"}})
-    try:
+    with _review_server(tmp_path) as (store, port):
+        body = json.dumps({"doc": "a", "base": 0, "op": {"op": "done"}})
         for headers in ({"Content-Type": "text/plain", "X-Jiyao-Review": "1"},  # a form's enctype=text/plain
                         {"Content-Type": "application/json"}):  # no header: not the page
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -222,7 +217,3 @@ def test_each_cross_site_guard_of_a_decision_refuses_on_its_own(tmp_path, tally)
             assert c.getresponse().status == 403, headers
             tally["bad inputs tried"] += 1
         assert not store.state("a")["draft"]["reviewed"]
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        store.close()
