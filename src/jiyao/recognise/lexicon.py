@@ -5,6 +5,8 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
+from ..read.furniture_lines import BYLINE_BULLETS  # noqa: F401  (the bullets, defined where pages are read)
+
 
 @lru_cache(maxsize=1)
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
@@ -117,7 +119,6 @@ ANY_CREDIT_WORD = tuple(w for words in CREDIT_WORDS.values() for w in words)  # 
 # Slashed credits: 文/张三 图/李四, 文/图 张三 (one person, both roles), 图文:张三.
 CREDIT_SLASHED = {"文/图": ("reporters", "photographers"), "图/文": ("reporters", "photographers"), "图文": ("reporters", "photographers"),
                   "文/": ("reporters",), "图/": ("photographers",), "文:": ("reporters",), "图:": ("photographers",)}
-from ..read.furniture_lines import BYLINE_BULLETS  # noqa: F401  (the bullets, defined where pages are read)
 
 # A media outlet ends with one of these (自贡网, 嘉兴日报, 平山县融媒体中心); 本报/本网/本台 name none.
 OUTLET_SUFFIXES = ("融媒体中心", "新闻中心", "新闻网", "网站", "融媒", "新媒体", "新媒", "日报", "晚报", "早报", "时报", "周刊", "电视台", "广播电视台",
